@@ -1,0 +1,186 @@
+"""What the MkDocs hooks do, one function per event.
+
+All state for a build lives in a `PortalBuild` stored in that build's config:
+`mkdocs serve` imports the hooks once and builds many times, and each build
+must start from the files as they are now. Only the chart cache on disk
+outlives a build.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
+
+from . import render
+from .charts import accessible, chart_job, render_all, renderer_version
+from .model import Portal
+from .problems import Problem, format_problems
+from .publish import download_files
+from .stats import assess
+from .validate import MARKER, load_portal
+
+log = logging.getLogger("mkdocs.plugins.crimeportal")
+
+_STATE = "crimeportal_build"
+CARDS_MARKER = "<!-- crimeportal:strand-cards -->"
+BLOCK = re.compile(r"<!-- crimeportal:block (?P<kind>[a-z-]+):(?P<arg>[^ ]*) -->")
+GENERATED_PAGES = ("metrics/index.md", "data.md")
+
+
+@dataclass
+class PortalBuild:
+    root: Path
+    portal: Portal
+    measures: dict[str, render.Measure]
+    downloads: dict[str, tuple[bytes, str]]
+
+
+def current(config: MkDocsConfig) -> PortalBuild:
+    return config[_STATE]
+
+
+def problems_message(problems: list[Problem]) -> str:
+    count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+    return f"The portal's files have {count}; nothing was built.\n{format_problems(problems, 'text')}"
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    root = Path(config.config_file_path).parent
+    portal, problems = load_portal(root)
+    if problems:
+        raise PluginError(problems_message(problems))
+    config[_STATE] = PortalBuild(root, portal, _measures(portal, root), download_files(portal, root))
+    config.nav = navigation(portal, root / config.docs_dir)
+    return config
+
+
+def _measures(portal: Portal, root: Path) -> dict[str, render.Measure]:
+    version = renderer_version()
+    assessments = {m.id: assess(m) for m in portal.metrics}
+    jobs = {m.id: chart_job(m, assessments[m.id], version) for m in portal.metrics}
+    svgs, rendered = render_all([job for job in jobs.values() if job], root / ".cache" / "charts")
+    log.info(f"crimeportal: rendered {rendered} chart(s); {len(svgs) - rendered} came from the cache")
+    measures = {}
+    for metric in portal.metrics:
+        job = jobs[metric.id]
+        svg = accessible(svgs[job.key], job.label, job.description) if job else None
+        measures[metric.id] = render.Measure(metric, assessments[metric.id], svg, f"metrics/{metric.id}/")
+    return measures
+
+
+def navigation(portal: Portal, docs: Path) -> list:
+    strands = [
+        {(s.title + " (planned)" if s.status == "planned" else s.title): f"strands/{s.id}.md"}
+        for s in portal.strands
+    ]
+    about = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
+    about.sort(key=lambda path: path != "about/index.md")
+    return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": "metrics/index.md"}, {"Data": "data.md"}, {"About": about}]
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    state = current(config)
+    pages = {"metrics/index.md": "# All measures\n\n"
+             "Every published measure, with its latest figure and whether it has changed significantly.\n\n"
+             "<!-- crimeportal:block metrics-index: -->\n",
+             "data.md": _data_page()}
+    for metric in state.portal.metrics:
+        pages[f"metrics/{metric.id}.md"] = _metric_page(metric.id, metric.title)
+    for path, content in pages.items():
+        if files.get_file_from_path(path) is None:
+            files.append(File.generated(config, path, content=content))
+    for path, (content, _) in state.downloads.items():
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def _metric_page(metric_id: str, title: str) -> str:
+    front_matter = yaml.safe_dump({"title": title}, allow_unicode=True)
+    sections = "".join(f"## {heading}\n\n<!-- crimeportal:block {kind}:{metric_id} -->\n\n" for heading, kind in (
+        ("Chart and table", "figures"), ("About this measure", "about"), ("Download the data", "downloads"), ("Cite this", "cite")))
+    return f"---\n{front_matter}---\n\n<!-- crimeportal:block title:{metric_id} -->\n\n<!-- crimeportal:block headline:{metric_id} -->\n\n{sections}"
+
+
+def _data_page() -> str:
+    return ("# Data downloads\n\n"
+            "Every figure on this site can be downloaded. The CSV files have a header row and one row per figure; "
+            "periods are written YYYY-MM, the last month the period covers. The JSON files hold each measure's "
+            "details as well as its figures. Both hold exactly what the portal's data files hold, including each "
+            "figure's status, notes and whether it was withheld.\n\n"
+            "<!-- crimeportal:block data-files: -->\n")
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
+    state = current(config)
+    markdown = MARKER.sub(lambda match: f"<!-- crimeportal:block measure:{match['id']} -->", markdown)
+    markdown = markdown.replace(CARDS_MARKER, "<!-- crimeportal:block cards: -->")
+    strand = state.portal.strand(Path(page.file.src_uri).stem) if page.file.src_uri.startswith("strands/") else None
+    if strand is None:
+        return markdown
+    return _strand_intro(strand) + markdown + _measures_section(state, strand.id)
+
+
+def _strand_intro(strand) -> str:
+    lead = f" Lead: {render.esc(strand.lead)}." if strand.lead else ""
+    planned = " This strand is planned: it is not yet part of the strategy." if strand.status == "planned" else ""
+    return (f'<p class="portal-summary">{render.esc(strand.summary)}</p>\n\n'
+            f'<p class="portal-updated">Last updated {_long_date(strand.updated)}.{lead}{planned}</p>\n\n')
+
+
+def _long_date(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{int(day)} {render.month_name(f'{year}-{month}').split()[0]} {year}"
+
+
+def _measures_section(state: PortalBuild, strand_id: str) -> str:
+    metrics = state.portal.metrics_of(strand_id)
+    if not metrics:
+        return "\n\n## Measures\n\nThis strand has no published measures yet.\n"
+    parts = [f"### {render.esc(m.title)}\n\n<!-- crimeportal:block measure:{m.id} -->\n" for m in metrics]
+    return "\n\n## Measures\n\n" + "\n".join(parts)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig) -> str:
+    state = current(config)
+    return BLOCK.sub(lambda match: _block(state, match["kind"], match["arg"], page.url, config), html)
+
+
+def _relative(target: str, page_url: str) -> str:
+    return get_relative_url(target, page_url or ".") if target else "."
+
+
+def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDocsConfig) -> str:
+    portal = state.portal
+    if kind == "cards":
+        return render.strand_cards(portal.strands, list(state.measures.values()), page_url, _relative)
+    if kind == "metrics-index":
+        return render.metrics_index(list(state.measures.values()), {s.id: s for s in portal.strands}, page_url, _relative)
+    if kind == "data-files":
+        listing = [(path, what, len(content)) for path, (content, what) in state.downloads.items()]
+        return render.data_files(listing, page_url, _relative)
+    measure = state.measures[arg]
+    metric = measure.metric
+    if kind == "measure":
+        return render.measure_section(measure, page_url, _relative)
+    if kind == "title":
+        return f"<h1>{render.esc(metric.title)}</h1>"
+    if kind == "headline":
+        return f'<p class="portal-headline">{render.verdict_badge(measure.verdict)} {render.esc(render.headline(measure))}</p>'
+    if kind == "figures":
+        return render.chart_figure(measure) + render.data_table(measure)
+    if kind == "about":
+        strand = portal.strand(metric.strand)
+        return render.about_measure(measure, strand, _relative(f"strands/{metric.strand}/", page_url))
+    if kind == "downloads":
+        sizes = {path: len(content) for path, (content, _) in state.downloads.items()}
+        return render.downloads(metric, _relative("data/metrics/", page_url), sizes)
+    return render.citation(metric, config.site_name, config.site_url and config.site_url + measure.url or measure.url)

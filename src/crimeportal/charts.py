@@ -1,0 +1,161 @@
+"""Altair charts rendered to accessible SVG at build time, cached on disk.
+
+Rendering is the slow part of a build, so each SVG is stored under a hash of
+its Vega-Lite spec and the renderer's version: a rebuild renders only the
+charts whose data changed, and a cold build spreads the work over all cores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+import altair as alt
+
+from .format import format_value, period_words
+from .model import Metric
+from .stats import Assessment
+
+# Government Analysis Function colours (dark blue, orange, mid grey)
+DARK_BLUE, ORANGE, GREY, TEXT = "#12436D", "#F46A25", "#707070", "#3D3D3D"
+VARIATION_COLOURS = {"improvement": DARK_BLUE, "concern": ORANGE, "neutral": "#801650", "common-cause": GREY}
+WIDTH, HEIGHT = 480, 220
+# Below this many charts to render, starting worker processes costs more than it saves.
+PARALLEL_FROM = 16
+
+
+@dataclass(frozen=True)
+class ChartJob:
+    key: str
+    spec: dict
+    label: str
+    description: str
+
+
+def renderer_version() -> str:
+    import vl_convert
+
+    return f"vl-convert {vl_convert.__version__}"
+
+
+def chart_job(metric: Metric, assessment: Assessment, version: str) -> ChartJob | None:
+    rows = _rows(metric, assessment)
+    if not rows:
+        return None
+    chart = _comparison(metric, rows) if len(rows) == 2 else _series(metric, rows, assessment)
+    spec = chart.properties(width=WIDTH, height=HEIGHT).configure(
+        background="white", font="Arial, Helvetica, sans-serif", aria=False,
+        axis={"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 13, "titleFontSize": 13, "gridColor": "#e6e6e6"},
+        view={"stroke": None},
+    ).to_dict(validate=False)
+    key = hashlib.sha256((version + json.dumps(spec, sort_keys=True)).encode()).hexdigest()[:32]
+    return ChartJob(key, spec, f"Chart: {metric.title}", _description(metric, rows, assessment))
+
+
+def _rows(metric: Metric, assessment: Assessment) -> list[dict]:
+    variation = {p.end: p.variation for p in assessment.spc.points} if assessment.spc else {}
+    return [
+        {"end": o.end + "-01", "period": period_words(o.end, metric.period), "value": o.value,
+         "label": format_value(o.value, metric.unit), "variation": variation.get(o.end, "common-cause")}
+        for o in metric.observations if o.value is not None
+    ]
+
+
+def _axis_format(unit: str) -> str:
+    return {"percent": "format(datum.value, ',') + '%'", "rate": "format(datum.value, ',')"}.get(unit, "format(datum.value, ',')")
+
+
+def _comparison(metric: Metric, rows: list[dict]) -> alt.Chart:
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("period:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=WIDTH // 2)),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(labelExpr=_axis_format(metric.unit), tickCount=5)),
+    )
+    bars = base.mark_bar(color=DARK_BLUE, size=72)
+    labels = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", color=TEXT).encode(text="label:N")
+    return alt.layer(bars, labels)
+
+
+def _series(metric: Metric, rows: list[dict], assessment: Assessment) -> alt.LayerChart:
+    x = alt.X("end:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelExpr=_axis_format(metric.unit)))
+    base = alt.Chart(alt.Data(values=rows)).encode(x=x, y=y)
+    layers = [base.mark_line(color=DARK_BLUE, strokeWidth=2)]
+    if assessment.spc:
+        spc = assessment.spc
+        limits = [{"y": spc.mean, "dash": [1, 0]}, {"y": spc.upper, "dash": [6, 4]}, {"y": spc.lower, "dash": [6, 4]}]
+        for line in limits:
+            layers.append(alt.Chart(alt.Data(values=[line])).mark_rule(color=TEXT, strokeDash=line["dash"]).encode(y="y:Q"))
+        points = base.mark_point(filled=True, size=60).encode(
+            color=alt.Color("variation:N", scale=alt.Scale(domain=list(VARIATION_COLOURS), range=list(VARIATION_COLOURS.values())), legend=None),
+            shape=alt.Shape("variation:N", scale=alt.Scale(domain=list(VARIATION_COLOURS), range=["triangle-up", "diamond", "square", "circle"]), legend=None),
+        )
+    else:
+        points = base.mark_point(filled=True, size=40, color=DARK_BLUE)
+    layers.append(points)
+    return alt.layer(*layers)
+
+
+def _description(metric: Metric, rows: list[dict], assessment: Assessment) -> str:
+    first, last = rows[0], rows[-1]
+    kind = "Bar chart comparing" if len(rows) == 2 else f"Line chart of {len(rows)} figures from"
+    text = f"{kind} {first['period']} ({first['label']}) and {last['period']} ({last['label']})." if len(rows) == 2 else \
+        f"{kind} {first['period']} ({first['label']}) to {last['period']} ({last['label']})."
+    if assessment.spc:
+        spc = assessment.spc
+        flagged = sum(1 for p in spc.points if p.variation != "common-cause")
+        text += (f" Dashed lines mark process limits at {format_value(round(spc.lower, 2), metric.unit)} and "
+                 f"{format_value(round(spc.upper, 2), metric.unit)} around a mean of {format_value(round(spc.mean, 2), metric.unit)}; "
+                 f"{flagged} point{'s' if flagged != 1 else ''} show special-cause variation.")
+    return text
+
+
+def accessible(svg: str, label: str, description: str) -> str:
+    """Give the SVG a name and description; the renderer drops Vega-Lite's own."""
+    svg = re.sub(r'<\?xml[^>]*>\s*', "", svg)
+    head_end = svg.index(">") + 1
+    head = svg[:head_end].replace("<svg ", '<svg role="img" class="portal-chart" ', 1)
+    return f"{head}<title>{html.escape(label)}</title><desc>{html.escape(description)}</desc>{svg[head_end:]}"
+
+
+def _render(spec: dict) -> str:
+    import vl_convert
+
+    return vl_convert.vegalite_to_svg(spec)
+
+
+def render_all(jobs: list[ChartJob], cache_dir: Path) -> tuple[dict[str, str], int]:
+    """SVG for every job's key, and how many had to be rendered rather than read from the cache."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    unique = {job.key: job for job in jobs}
+    svgs: dict[str, str] = {}
+    missing = []
+    for key, job in unique.items():
+        cached = cache_dir / f"{key}.svg"
+        if cached.exists():
+            svgs[key] = cached.read_text(encoding="utf-8")
+        else:
+            missing.append(job)
+    specs = [job.spec for job in missing]
+    if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
+        with ProcessPoolExecutor(os.cpu_count(), mp_context=get_context("spawn")) as pool:
+            rendered = list(pool.map(_render, specs, chunksize=8))
+    else:
+        rendered = [_render(spec) for spec in specs]
+    for job, svg in zip(missing, rendered):
+        _write_atomically(cache_dir / f"{job.key}.svg", svg)
+        svgs[job.key] = svg
+    return svgs, len(missing)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)

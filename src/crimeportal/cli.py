@@ -1,0 +1,97 @@
+"""The `crimeportal` command: validate, build and assess a portal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from .problems import format_problems
+from .validate import load_portal
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="crimeportal", description="Check and build the Crime Prevention Portal.")
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the portal's folder (default: the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check metric files and strand pages")
+    validate.add_argument("paths", nargs="*", type=Path, help="only report problems in these files (default: all)")
+    default_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    validate.add_argument("--format", choices=("text", "github", "json"), default=default_format,
+                          help="how to print problems (default: text, or github inside GitHub Actions)")
+
+    build = commands.add_parser("build", help="validate, then build the site into site/ (unchanged if the build fails)")
+    build.add_argument("--site-dir", type=Path, default=Path("site"))
+
+    args = parser.parse_args(argv)
+    root = args.root.resolve()
+    if not (root / "schemas").is_dir():
+        print(f"crimeportal: {root} is not a portal folder (it has no schemas/ folder)", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if args.command == "validate":
+        return run_validate(root, args.paths, args.format)
+    return run_build(root, args.site_dir)
+
+
+def run_validate(root: Path, paths: list[Path], style: str) -> int:
+    try:
+        _, problems = load_portal(root)
+    except OSError as error:
+        print(f"crimeportal: could not read the files: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if paths:
+        wanted = {_relative(path, root) for path in paths}
+        problems = [p for p in problems if p.file in wanted]
+    if problems or style == "json":
+        print(format_problems(problems, style))
+    if style == "text":
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found." if problems else "No problems found.",
+              file=sys.stderr)
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _relative(path: Path, root: Path) -> str:
+    absolute = path.resolve()
+    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else path.as_posix()
+
+
+def run_build(root: Path, site_dir: Path) -> int:
+    """Build beside the site, then swap, so a failed build leaves the old site exactly as it was."""
+    target = (root / site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.building-", dir=target.parent))
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)],
+            cwd=root,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # Material's banner about MkDocs 2.0 says nothing an editor can act on
+        )
+        if result.returncode != 0:
+            print("crimeportal: the build failed; the site in "
+                  f"{_relative(target, root)}/ was left as it was.", file=sys.stderr)
+            return EXIT_PROBLEMS
+        _swap(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(f"crimeportal: built the site in {_relative(target, root)}/", file=sys.stderr)
+    return EXIT_OK
+
+
+def _swap(new: Path, target: Path) -> None:
+    old = target.with_name(target.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""Numbers and periods as a UK reader expects them: 1,948; 46.28%; 3 months to July 2019."""
+
+from __future__ import annotations
+
+import calendar
+
+PERIOD_WORDS = {
+    "month": "month",
+    "quarter": "quarter (3 months)",
+    "rolling-3-months": "rolling 3 months",
+    "financial-year": "financial year (April to March)",
+    "year": "year (12 months)",
+}
+UNIT_WORDS = {
+    "count": "a count (a whole number)",
+    "percent": "a percentage (0 to 100)",
+    "rate": "a rate per 1,000 population",
+}
+
+
+def month_name(end: str) -> str:
+    year, month = end.split("-")
+    return f"{calendar.month_name[int(month)]} {year}"
+
+
+def period_words(end: str, period: str) -> str:
+    """The period an observation covers, in words: '3 months to July 2019'."""
+    year, month = (int(part) for part in end.split("-"))
+    if period == "month":
+        return month_name(end)
+    if period in ("quarter", "rolling-3-months"):
+        return f"3 months to {month_name(end)}"
+    if period == "financial-year" and month == 3:
+        return f"financial year {year - 1}/{str(year)[2:]}"
+    if period == "year" and month == 12:
+        return f"year {year}"
+    return f"12 months to {month_name(end)}"
+
+
+def _number(value: float | int, places: int = 2) -> str:
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{places}f}".rstrip("0").rstrip(".")
+
+
+def format_value(value: float | int | None, unit: str) -> str:
+    if value is None:
+        return "withheld"
+    if unit == "percent":
+        return f"{_number(value)}%"
+    return _number(value)
+
+
+def format_change(change: float | int, unit: str) -> str:
+    """A change's size without its sign, in the unit readers expect for it."""
+    size = abs(change)
+    if unit == "percent":
+        return f"{_number(size)} percentage point" + ("" if size == 1 else "s")
+    return _number(size)
+
+
+def format_percent(value: float) -> str:
+    return f"{abs(value):,.1f}%"

@@ -1,0 +1,204 @@
+"""Read metric YAML files and strand front matter strictly, remembering where every value sits.
+
+PyYAML on its own hides mistakes editors make: it keeps the last of two
+duplicate keys, turns `no` into false, and expands aliases. This module reads
+the YAML node tree itself so each of those becomes a located problem instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:  # libyaml parses many times faster; fall back where PyYAML was built without it
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+from .problems import Problem, field_name
+
+Path_ = tuple[str | int, ...]
+Location = tuple[int, int]
+
+SCHEMA_LINE_METRIC = "# yaml-language-server: $schema=../../schemas/metric.schema.json"
+_TRUE_FALSE = {"true", "false"}
+_NOT_A_NUMBER = {".nan", ".inf", "+.inf", "-.inf"}
+_CORE_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+
+@dataclass
+class Document:
+    """A parsed YAML document: plain data plus where each part of it was written."""
+
+    data: Any
+    value_at: dict[Path_, Location] = field(default_factory=dict)
+    key_at: dict[Path_, Location] = field(default_factory=dict)
+    yes_no_words: dict[Path_, str] = field(default_factory=dict)
+
+    def locate(self, path: Path_) -> Location:
+        """The closest known location for a path (a missing key points at its parent)."""
+        while path and path not in self.value_at:
+            path = path[:-1]
+        return self.value_at.get(path, (1, 1))
+
+
+@dataclass
+class SourceText:
+    """A file's text as read, or the problems that stopped it being read."""
+
+    path: str
+    text: str | None
+    problems: list[Problem]
+
+
+def read_text(path: Path, shown_as: str) -> SourceText:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        message = (
+            "the file is not saved as UTF-8 text; re-save it as UTF-8 "
+            f"(the first bad byte is 0x{raw[error.start]:02x})"
+        )
+        return SourceText(shown_as, None, [Problem(shown_as, line, column, "", message)])
+    return SourceText(shown_as, text.removeprefix("\ufeff"), [])
+
+
+def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Document | None, list[Problem]]:
+    """Parse one YAML document strictly; `first_line` is where `text` starts in the file."""
+    offset = first_line - 1
+    problems = _tab_problems(text, shown_as, offset)
+    if problems:
+        return None, problems
+    try:
+        if "&" in text or "*" in text:
+            problems = _anchor_problems(text, shown_as, offset)
+            if problems:
+                return None, problems
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        return None, [_syntax_problem(error, shown_as, offset)]
+    except yaml.YAMLError as error:
+        return None, [Problem(shown_as, first_line, 1, "", f"the YAML could not be read: {error}")]
+    if node is None:
+        return None, [Problem(shown_as, first_line, 1, "", "the file is empty: it has no fields")]
+    document = Document(data=None)
+    builder = _Builder(document, shown_as, offset)
+    document.data = builder.build(node, ())
+    return document, builder.problems
+
+
+def split_front_matter(text: str, shown_as: str) -> tuple[str, int, str] | Problem:
+    """Split a markdown page into (front matter YAML, its first line number, body)."""
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].rstrip() != "---":
+        return Problem(shown_as, 1, 1, "", "the page must start with front matter: a line '---', the fields, then '---'")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() == "---":
+            return "".join(lines[1:index]), 2, "".join(lines[index + 1 :])
+    return Problem(shown_as, 1, 1, "", "the front matter has no closing '---' line")
+
+
+def _tab_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            problems.append(
+                Problem(shown_as, number + offset, indent.index("\t") + 1, "",
+                        "the line is indented with a tab; YAML needs spaces")
+            )
+    return problems
+
+
+def _anchor_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
+    problems = []
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            continue
+        mark = event.start_mark
+        what = "an alias (*" if isinstance(event, yaml.AliasEvent) else "an anchor (&"
+        problems.append(
+            Problem(shown_as, mark.line + 1 + offset, mark.column + 1, "",
+                    f"{what}{anchor}) is not allowed: write the value out in full")
+        )
+    return problems
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str, offset: int) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+    detail = " ".join(part for part in (error.context, error.problem) if part)
+    return Problem(shown_as, line, column, "", f"the YAML is not valid here ({detail}); check the indentation, colons and quotes")
+
+
+class _Builder:
+    """Turns a composed node tree into plain data, recording locations and traps."""
+
+    def __init__(self, document: Document, shown_as: str, offset: int) -> None:
+        self.document = document
+        self.shown_as = shown_as
+        self.offset = offset
+        self.problems: list[Problem] = []
+        self.constructor = yaml.constructor.SafeConstructor()
+
+    def where(self, node: yaml.Node) -> Location:
+        return node.start_mark.line + 1 + self.offset, node.start_mark.column + 1
+
+    def problem(self, node: yaml.Node, path: Path_, message: str) -> None:
+        line, column = self.where(node)
+        self.problems.append(Problem(self.shown_as, line, column, field_name(path), message))
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.document.value_at[path] = self.where(node)
+        if node.tag not in _CORE_TAGS:
+            self.problem(node, path, f"the YAML tag {node.tag} is not allowed: remove it")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (index,)) for index, item in enumerate(node.value)]
+        return self.scalar(node, path)
+
+    def mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, path, "a field name must be a plain word")
+                continue
+            key = key_node.value
+            if path + (key,) in self.document.key_at:
+                first_line = self.document.key_at[path + (key,)][0]
+                self.problem(key_node, path + (key,),
+                             f"appears twice (first on line {first_line}); YAML would silently keep only the last, so remove one")
+                continue
+            self.document.key_at[path + (key,)] = self.where(key_node)
+            result[key] = self.build(value_node, path + (key,))
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: Path_) -> Any:
+        tag = node.tag.rsplit(":", 1)[-1]
+        if tag in ("str", "timestamp"):
+            return node.value  # dates stay text; the schema checks their form
+        if tag == "null":
+            return None
+        if tag == "bool":
+            if node.value.lower() not in _TRUE_FALSE:
+                self.document.yes_no_words[path] = node.value
+            return self.constructor.construct_yaml_bool(node)
+        if tag == "int":
+            return self.constructor.construct_yaml_int(node)
+        if node.value.lower() in _NOT_A_NUMBER:
+            self.problem(node, path, f"{node.value} is not a number that can be published: write a figure, or null with suppressed: true")
+            return None
+        return self.constructor.construct_yaml_float(node)

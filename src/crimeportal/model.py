@@ -1,0 +1,72 @@
+"""Plain data for a portal: strands, metrics and their observations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+UNITS = ("count", "percent", "rate")
+POLARITIES = ("higher-is-better", "lower-is-better", "neutral")
+PERIODS = ("month", "quarter", "rolling-3-months", "financial-year", "year")
+OBSERVATION_STATUSES = ("provisional", "final", "revised")
+STRAND_STATUSES = ("active", "planned")
+PLAN_STAGES = ("prepare", "prevent", "protect", "pursue")
+
+
+@dataclass(frozen=True)
+class Observation:
+    end: str  # YYYY-MM, the last month the period covers
+    value: float | int | None
+    status: str = "final"
+    note: str | None = None
+    numerator: int | None = None
+    denominator: int | None = None
+    suppressed: bool = False
+
+
+@dataclass
+class Metric:
+    id: str
+    title: str
+    strand: str
+    description: str
+    unit: str
+    polarity: str
+    period: str
+    source: str
+    observations: list[Observation]
+    caveats: list[str] = field(default_factory=list)
+    order: int | None = None
+    path: Path | None = None
+
+    @property
+    def sort_key(self) -> tuple[float, str]:
+        return (self.order if self.order is not None else float("inf"), self.title.lower())
+
+
+@dataclass
+class Strand:
+    id: str
+    title: str
+    order: int
+    summary: str
+    status: str
+    updated: str
+    lead: str | None = None
+    plan: dict[str, list[str]] = field(default_factory=dict)
+    path: Path | None = None
+
+
+@dataclass
+class Portal:
+    strands: list[Strand]  # in strategy order
+    metrics: list[Metric]  # in strand order, then metric order
+
+    def strand(self, strand_id: str) -> Strand | None:
+        return next((s for s in self.strands if s.id == strand_id), None)
+
+    def metric(self, metric_id: str) -> Metric | None:
+        return next((m for m in self.metrics if m.id == metric_id), None)
+
+    def metrics_of(self, strand_id: str) -> list[Metric]:
+        return [m for m in self.metrics if m.strand == strand_id]

@@ -1,0 +1,46 @@
+"""Problems found in an editor's files, and the three ways of printing them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def as_text(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}:"
+        return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
+
+
+def field_name(path: tuple[str | int, ...]) -> str:
+    """`("observations", 1, "value")` -> `observations[1].value`, as editors see it."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
+def _github_escape(text: str) -> str:
+    # GitHub's workflow command syntax treats these characters specially
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def format_problems(problems: list[Problem], style: str) -> str:
+    if style == "json":
+        return json.dumps([asdict(problem) for problem in problems], indent=2)
+    if style == "github":
+        return "\n".join(
+            f"::error file={p.file},line={p.line},col={p.column}::{_github_escape(p.as_text())}"
+            for p in problems
+        )
+    return "\n".join(problem.as_text() for problem in problems)

@@ -1,0 +1,54 @@
+"""The downloadable data: each metric and all metrics as CSV and JSON, and the schemas."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from .model import Metric, Portal
+
+CSV_COLUMNS = ("metric", "end", "value", "status", "note", "numerator", "denominator", "suppressed")
+
+
+def metric_record(metric: Metric) -> dict[str, Any]:
+    """The metric as its YAML file holds it, defaults filled in, without build-only fields."""
+    record = asdict(metric)
+    record.pop("path")
+    return record
+
+
+def to_json(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def metrics_csv(metrics: list[Metric]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for metric in metrics:
+        for o in metric.observations:
+            writer.writerow([metric.id, o.end, _cell(o.value), o.status, _cell(o.note),
+                             _cell(o.numerator), _cell(o.denominator), "true" if o.suppressed else "false"])
+    return buffer.getvalue().encode()
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def download_files(portal: Portal, root: Path) -> dict[str, tuple[bytes, str]]:
+    """Site path -> (content, what it holds), for every file the Data page lists."""
+    files: dict[str, tuple[bytes, str]] = {
+        "data/all-metrics.csv": (metrics_csv(portal.metrics), "Every figure of every measure, one row per figure"),
+        "data/all-metrics.json": (to_json([metric_record(m) for m in portal.metrics]), "Every measure with its details and figures"),
+    }
+    for schema in sorted((root / "schemas").glob("*.json")):
+        files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
+    for metric in portal.metrics:
+        files[f"data/metrics/{metric.id}.csv"] = (metrics_csv([metric]), f"{metric.title}: figures")
+        files[f"data/metrics/{metric.id}.json"] = (to_json(metric_record(metric)), f"{metric.title}: details and figures")
+    return files

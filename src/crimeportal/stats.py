@@ -1,0 +1,547 @@
+"""Statistical assessment of a metric: year-on-year significance and SPC.
+
+Two things are worked out for each metric, with the standard library only:
+
+* a **comparison** of the latest published figure with the same period a year
+  earlier (or, failing that, the previous published figure), with a test of
+  whether the change is statistically significant:
+
+  - counts: the exact conditional test for two Poisson counts (given the total
+    ``n = a + b``, the later count is Binomial(n, 1/2) under "no change");
+  - percentages and rates: a pooled two-proportion z-test, but only when both
+    observations carry the numerator and denominator behind them;
+
+* a **statistical process control** (XmR) chart in the style of NHS England's
+  "Making Data Count" tool, for metrics with at least 12 non-overlapping periods.
+
+Nothing here reads files or knows about MkDocs.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from crimeportal.model import Metric, Observation
+
+SIGNIFICANCE_LEVEL = 0.05
+
+#: Periods that do not overlap one another, so consecutive points are independent
+#: enough for an XmR chart. Rolling periods share months and are excluded.
+SPC_PERIODS = ("month", "quarter", "year", "financial-year")
+SPC_MIN_POINTS = 12
+#: The XmR scaling constant (3 / d2 with d2 = 1.128 for moving ranges of two).
+XMR_CONSTANT = 2.66
+RULE_LENGTH = 7  # points in a trend or a run
+
+SIGNALS = ("outside-limits", "trend", "run", "two-of-three")
+
+VERDICT_LABELS = {
+    "improvement": "Improvement",
+    "deterioration": "Deterioration",
+    "significant-change": "Significant change",
+    "no-significant-change": "No significant change",
+    "not-assessable": "Cannot be assessed",
+}
+
+VARIATION_LABELS = {
+    "improvement": "Special cause: improvement",
+    "concern": "Special cause: concern",
+    "neutral": "Special cause: neither improvement nor concern",
+    "common-cause": "Common cause",
+}
+
+TEST_LABELS = {
+    "poisson-exact": "exact Poisson test",
+    "two-proportion": "two-proportion z-test",
+}
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Comparison:
+    end: str  # end of the earlier observation
+    value: float | int  # value of the earlier observation
+    change: float | int  # latest - earlier, in the metric's unit
+    change_percent: float | None  # counts and rates only
+    change_points: float | None  # percentages only, in percentage points
+    test: str | None  # "poisson-exact" | "two-proportion" | None
+    p_value: float | None  # rounded to 4 dp
+    verdict: str  # a key of VERDICT_LABELS
+    reason: str | None = None  # why it could not be assessed
+
+
+@dataclass(frozen=True)
+class XmrLimits:
+    mean: float
+    upper: float
+    lower: float
+    near_upper: float
+    near_lower: float
+    mean_moving_range: float
+
+
+@dataclass(frozen=True)
+class SpcPoint:
+    end: str
+    value: float | int
+    signals: list[str] = field(default_factory=list)
+    variation: str = "common-cause"  # a key of VARIATION_LABELS
+
+
+@dataclass(frozen=True)
+class Spc:
+    mean: float
+    upper: float
+    lower: float
+    near_upper: float
+    near_lower: float
+    points: list[SpcPoint]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    id: str
+    latest: Observation | None
+    comparison: Comparison | None
+    spc: Spc | None
+
+
+@dataclass(frozen=True)
+class TestResult:
+    test: str | None
+    p_value: float | None  # unrounded
+    direction: int  # +1 later is higher, -1 lower, 0 no difference
+    reason: str | None = None
+
+
+# --------------------------------------------------------------------------- months
+
+
+def month_index(end: str) -> int:
+    """``"YYYY-MM"`` as a count of months, so that differences are in months."""
+    year, month = end.split("-")
+    return int(year) * 12 + int(month) - 1
+
+
+def month_label(end: str) -> str:
+    """``"2019-07"`` -> ``"July 2019"``."""
+    year, month = end.split("-")
+    return f"{_MONTHS[int(month) - 1]} {int(year)}"
+
+
+# --------------------------------------------------------------------------- tests
+
+
+def _log_binomial_half_pmf(n: int, i: int) -> float:
+    return math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) - n * math.log(2)
+
+
+def poisson_exact_p(earlier: int, later: int) -> float:
+    """Two-sided p-value of the exact conditional test for two Poisson counts.
+
+    Given n = earlier + later, under equal rates ``later ~ Binomial(n, 1/2)``;
+    the distribution is symmetric, so the two-sided p-value is
+    ``min(1, 2 * P(X <= min(k, n - k)))``. Summed in log space, so counts in the
+    tens of thousands are fine.
+    """
+    if earlier < 0 or later < 0:
+        raise ValueError("counts must not be negative")
+    n = earlier + later
+    if n == 0:
+        raise ValueError("both counts are zero")
+    m = min(earlier, later)
+    logs = [_log_binomial_half_pmf(n, i) for i in range(m + 1)]
+    top = max(logs)
+    log_tail = top + math.log(math.fsum(math.exp(x - top) for x in logs))
+    return min(1.0, 2.0 * math.exp(log_tail))
+
+
+def two_proportion_p(x1: int, n1: int, x2: int, n2: int) -> float:
+    """Two-sided p-value of the pooled two-proportion z-test of x1/n1 against x2/n2."""
+    if n1 <= 0 or n2 <= 0:
+        raise ValueError("denominators must be positive")
+    pooled = (x1 + x2) / (n1 + n2)
+    variance = pooled * (1 - pooled) * (1 / n1 + 1 / n2)
+    if variance <= 0:  # both 0% or both 100%: no difference at all
+        return 1.0
+    z = (x2 / n2 - x1 / n1) / math.sqrt(variance)
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def _is_whole(value: float | int) -> bool:
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def _sign(x: float) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _count_test(earlier: float | int, later: float | int) -> TestResult:
+    if not (_is_whole(earlier) and _is_whole(later)) or earlier < 0 or later < 0:
+        return TestResult(None, None, 0, "the figures are not whole, non-negative counts")
+    a, b = int(earlier), int(later)
+    if a == 0 and b == 0:
+        return TestResult(None, None, 0, "both counts are zero")
+    return TestResult("poisson-exact", poisson_exact_p(a, b), _sign(b - a))
+
+
+def _proportion_test(unit: str, earlier: Observation, later: Observation) -> TestResult:
+    noun = "percentages" if unit == "percent" else "rates"
+    parts = (earlier.numerator, earlier.denominator, later.numerator, later.denominator)
+    if any(p is None for p in parts):
+        return TestResult(None, None, 0, f"the {noun} were published without the counts behind them")
+    x1, n1, x2, n2 = parts
+    if n1 <= 0 or n2 <= 0 or x1 < 0 or x2 < 0 or x1 > n1 or x2 > n2:
+        return TestResult(
+            None, None, 0,
+            f"the counts behind the {noun} are not a valid numerator and denominator",
+        )
+    p = two_proportion_p(x1, n1, x2, n2)
+    return TestResult("two-proportion", p, _sign(x2 / n2 - x1 / n1))
+
+
+def verdict_for(p_value: float | None, direction: int, polarity: str) -> str:
+    """The verdict for an (unrounded) p-value and the direction of the change."""
+    if p_value is None:
+        return "not-assessable"
+    if p_value >= SIGNIFICANCE_LEVEL or direction == 0:
+        return "no-significant-change"
+    if polarity == "higher-is-better":
+        return "improvement" if direction > 0 else "deterioration"
+    if polarity == "lower-is-better":
+        return "improvement" if direction < 0 else "deterioration"
+    return "significant-change"
+
+
+# --------------------------------------------------------------------------- comparison
+
+
+def usable_observations(metric: Metric) -> list[Observation]:
+    """Observations with a published value, in order (suppressed ones left out)."""
+    return [o for o in metric.observations if o.value is not None and not o.suppressed]
+
+
+def comparison_base(observations: Sequence[Observation]) -> Observation | None:
+    """The observation to compare the last one with: 12 months earlier, else the previous one."""
+    if len(observations) < 2:
+        return None
+    latest = observations[-1]
+    target = month_index(latest.end) - 12
+    for obs in observations[:-1]:
+        if month_index(obs.end) == target:
+            return obs
+    return observations[-2]
+
+
+def _change(unit: str, earlier: float | int, later: float | int) -> float | int:
+    if unit == "count" and isinstance(earlier, int) and isinstance(later, int):
+        return later - earlier
+    return round(later - earlier, 2)
+
+
+def compare(metric: Metric) -> Comparison | None:
+    """Compare the latest usable observation with the same period a year earlier."""
+    observations = usable_observations(metric)
+    earlier = comparison_base(observations)
+    if earlier is None:
+        return None
+    latest = observations[-1]
+    unit = metric.unit
+    a, b = earlier.value, latest.value
+    assert a is not None and b is not None
+
+    change_percent = None
+    if unit in ("count", "rate") and a != 0:
+        change_percent = round((b - a) / a * 100, 2)
+    change_points = round(b - a, 2) if unit == "percent" else None
+
+    if unit == "count":
+        result = _count_test(a, b)
+    elif unit in ("percent", "rate"):
+        result = _proportion_test(unit, earlier, latest)
+    else:
+        result = TestResult(None, None, 0, f"the unit {unit!r} has no test")
+
+    return Comparison(
+        end=earlier.end,
+        value=a,
+        change=_change(unit, a, b),
+        change_percent=change_percent,
+        change_points=change_points,
+        test=result.test,
+        p_value=None if result.p_value is None else round(result.p_value, 4),
+        verdict=verdict_for(result.p_value, result.direction, metric.polarity),
+        reason=result.reason,
+    )
+
+
+# --------------------------------------------------------------------------- SPC
+
+
+def xmr_limits(values: Sequence[float]) -> XmrLimits:
+    """Mean, process limits and near ("two-thirds") limits of an XmR chart."""
+    if len(values) < 2:
+        raise ValueError("an XmR chart needs at least two values")
+    mean = math.fsum(values) / len(values)
+    moving_ranges = [abs(values[i] - values[i - 1]) for i in range(1, len(values))]
+    mr_bar = math.fsum(moving_ranges) / len(moving_ranges)
+    spread = XMR_CONSTANT * mr_bar
+    near = spread * 2 / 3
+    return XmrLimits(
+        mean=mean,
+        upper=mean + spread,
+        lower=mean - spread,
+        near_upper=mean + near,
+        near_lower=mean - near,
+        mean_moving_range=mr_bar,
+    )
+
+
+def _side(value: float, mean: float) -> int:
+    return _sign(value - mean)
+
+
+def _outside_limits(values: Sequence[float], limits: XmrLimits) -> list[bool]:
+    return [v > limits.upper or v < limits.lower for v in values]
+
+
+def _trends(values: Sequence[float], length: int = RULE_LENGTH) -> list[int]:
+    """+1 / -1 for points in a run of ``length`` or more points each strictly
+    higher / lower than the one before (the first point of the run included); 0 otherwise."""
+    flags = [0] * len(values)
+    for direction in (1, -1):
+        start = 0
+        for i in range(1, len(values) + 1):
+            continues = i < len(values) and _sign(values[i] - values[i - 1]) == direction
+            if continues:
+                continue
+            if i - start >= length:
+                for j in range(start, i):
+                    flags[j] = flags[j] or direction
+            start = i
+    return flags
+
+
+def _runs(values: Sequence[float], mean: float, length: int = RULE_LENGTH) -> list[bool]:
+    """Points in a run of ``length`` or more on the same side of the mean."""
+    sides = [_side(v, mean) for v in values]
+    flags = [False] * len(values)
+    start = 0
+    for i in range(1, len(values) + 1):
+        if i < len(values) and sides[i] == sides[start]:
+            continue
+        if sides[start] != 0 and i - start >= length:
+            for j in range(start, i):
+                flags[j] = True
+        start = i
+    return flags
+
+
+def _two_of_three(values: Sequence[float], limits: XmrLimits) -> list[bool]:
+    """Points beyond a near limit (but within the limit) in a window of three
+    consecutive points all on one side of the mean, two or more of them beyond it."""
+
+    def near(v: float, side: int) -> bool:
+        if side > 0:
+            return limits.near_upper < v <= limits.upper
+        return limits.lower <= v < limits.near_lower
+
+    flags = [False] * len(values)
+    for i in range(len(values) - 2):
+        window = range(i, i + 3)
+        sides = {_side(values[j], limits.mean) for j in window}
+        if len(sides) != 1 or 0 in sides:
+            continue
+        side = sides.pop()
+        beyond = [j for j in window if near(values[j], side)]
+        if len(beyond) >= 2:
+            for j in beyond:
+                flags[j] = True
+    return flags
+
+
+def _variation(signals: list[str], side: int, trend: int, polarity: str) -> str:
+    if not signals:
+        return "common-cause"
+    if polarity == "neutral":
+        return "neutral"
+    direction = side or trend
+    if direction == 0:  # cannot happen for a flagged point, but be safe
+        return "neutral"
+    good = 1 if polarity == "higher-is-better" else -1
+    return "improvement" if direction == good else "concern"
+
+
+def xmr_chart(ends: Sequence[str], values: Sequence[float], polarity: str) -> Spc:
+    """An XmR chart with the Making Data Count special-cause rules, for any number of points (>= 2)."""
+    if len(ends) != len(values):
+        raise ValueError("ends and values differ in length")
+    limits = xmr_limits(values)
+    outside = _outside_limits(values, limits)
+    trends = _trends(values)
+    runs = _runs(values, limits.mean)
+    two_three = _two_of_three(values, limits)
+
+    points = []
+    for i, (end, value) in enumerate(zip(ends, values)):
+        fired = (outside[i], trends[i] != 0, runs[i], two_three[i])
+        signals = [name for name, on in zip(SIGNALS, fired) if on]
+        variation = _variation(signals, _side(value, limits.mean), trends[i], polarity)
+        points.append(SpcPoint(end=end, value=value, signals=signals, variation=variation))
+    return Spc(
+        mean=limits.mean,
+        upper=limits.upper,
+        lower=limits.lower,
+        near_upper=limits.near_upper,
+        near_lower=limits.near_lower,
+        points=points,
+    )
+
+
+def spc_for(metric: Metric) -> Spc | None:
+    """The metric's XmR chart, or None for rolling periods or fewer than 12 values."""
+    if metric.period not in SPC_PERIODS:
+        return None
+    observations = usable_observations(metric)
+    if len(observations) < SPC_MIN_POINTS:
+        return None
+    return xmr_chart(
+        [o.end for o in observations],
+        [o.value for o in observations],  # type: ignore[misc]
+        metric.polarity,
+    )
+
+
+# --------------------------------------------------------------------------- assessment
+
+
+def assess(metric: Metric) -> Assessment:
+    observations = usable_observations(metric)
+    return Assessment(
+        id=metric.id,
+        latest=observations[-1] if observations else None,
+        comparison=compare(metric),
+        spc=spc_for(metric),
+    )
+
+
+def assessment_to_dict(a: Assessment) -> dict[str, Any]:
+    """The assessment as plain JSON-able data."""
+    latest = None if a.latest is None else {"end": a.latest.end, "value": a.latest.value}
+    comparison = None
+    if a.comparison is not None:
+        c = a.comparison
+        comparison = {
+            "end": c.end,
+            "value": c.value,
+            "change": c.change,
+            "change_percent": c.change_percent,
+            "change_points": c.change_points,
+            "test": c.test,
+            "p_value": c.p_value,
+            "verdict": c.verdict,
+            "reason": c.reason,
+        }
+    spc = None
+    if a.spc is not None:
+        s = a.spc
+        spc = {
+            "mean": round(s.mean, 4),
+            "upper": round(s.upper, 4),
+            "lower": round(s.lower, 4),
+            "near_upper": round(s.near_upper, 4),
+            "near_lower": round(s.near_lower, 4),
+            "points": [
+                {"end": p.end, "value": p.value, "signals": list(p.signals), "variation": p.variation}
+                for p in s.points
+            ],
+        }
+    return {"id": a.id, "latest": latest, "comparison": comparison, "spc": spc}
+
+
+# --------------------------------------------------------------------------- words
+
+
+def format_value(value: float | int, unit: str) -> str:
+    """A figure as it would be written: ``1,948``, ``46.28%``, ``12.5``."""
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and unit == "count"):
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text}%" if unit == "percent" else text
+
+
+def format_p(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _period_phrase(end: str, period: str) -> str:
+    if period == "month":
+        return f"in {month_label(end)}"
+    return f"in the period to {month_label(end)}"
+
+
+def _change_phrase(c: Comparison, latest: Observation, metric: Metric) -> str:
+    unit = metric.unit
+    earlier = format_value(c.value, unit)
+    months = month_index(latest.end) - month_index(c.end)
+    when = f"a year earlier ({c.end})" if months == 12 else f"in the previous period ({c.end})"
+    if c.change == 0:
+        return f"the same as {when}"
+    direction = "up" if c.change > 0 else "down"
+    size = abs(c.change)
+    if unit == "percent":
+        points = format_value(abs(c.change_points if c.change_points is not None else size), "rate")
+        return f"{direction} {points} percentage points from {earlier} {when}"
+    amount = format_value(size, unit)
+    if c.change_percent is not None:
+        amount += f" ({abs(c.change_percent):.1f}%)"
+    return f"{direction} {amount} from {earlier} {when}"
+
+
+def _verdict_sentence(c: Comparison) -> str:
+    if c.verdict == "not-assessable":
+        reason = c.reason or "there is not enough information"
+        return f"Whether the change is statistically significant cannot be assessed: {reason}."
+    how = f"({TEST_LABELS.get(c.test or '', c.test)}, {format_p(c.p_value or 0.0)})"
+    if c.verdict == "no-significant-change":
+        return f"Not a statistically significant change {how}."
+    noun = {"significant-change": "change"}.get(c.verdict, c.verdict)
+    return f"A statistically significant {noun} {how}."
+
+
+def _spc_sentence(spc: Spc) -> str:
+    last = spc.points[-1]
+    head = f"Process control chart ({len(spc.points)} points): the latest point shows"
+    if last.variation == "common-cause":
+        return f"{head} common cause variation."
+    kind = {"improvement": "improvement", "concern": "concern"}.get(
+        last.variation, "neither improvement nor concern"
+    )
+    rules = ", ".join(s.replace("-", " ") for s in last.signals)
+    return f"{head} special cause variation, {kind} ({rules})."
+
+
+def describe(a: Assessment, metric: Metric) -> str:
+    """The assessment in a sentence or two of plain English."""
+    if a.latest is None:
+        return f"{metric.title}: no figures have been published yet."
+    assert a.latest.value is not None
+    head = f"{metric.title}: {format_value(a.latest.value, metric.unit)} {_period_phrase(a.latest.end, metric.period)}"
+    if a.comparison is None:
+        text = f"{head}. There is no earlier figure to compare it with."
+    else:
+        text = f"{head}, {_change_phrase(a.comparison, a.latest, metric)}. {_verdict_sentence(a.comparison)}"
+    if a.spc is not None:
+        text += " " + _spc_sentence(a.spc)
+    return text
