@@ -485,10 +485,11 @@ def test_outside_limits_variation_by_polarity():
     assert neutral.points[10].variation == "neutral"
 
 
-def test_point_on_the_limit_is_not_outside():
-    # 1..10 then 8.16 would move the limits, so check the rule on a fixed chart:
-    # twelve points alternating 8/12 have limits 20.64 / -0.64 and nothing outside.
+def test_xmr_chart_directly_nothing_outside():
+    # twelve points alternating 8/12: limits 20.64 / -0.64, nothing outside them.
     spc = stats.xmr_chart(months(12), [8, 12] * 6, "higher-is-better")
+    assert spc.upper == pytest.approx(20.64)
+    assert [p.end for p in spc.points] == months(12)
     assert flagged(spc, "outside-limits") == []
 
 
@@ -719,48 +720,6 @@ def test_assessment_to_dict_spc_shape():
     assert spc["points"][10] == {
         "end": "2017-11", "value": 40, "signals": ["outside-limits"], "variation": "improvement",
     }
-
-
-def test_describe_knife_example():
-    metric = knife_metric()
-    assert stats.describe(stats.assess(metric), metric) == (
-        "Knife-enabled crime offences: 176 in the period to July 2019, up 7 (4.1%) from 169 "
-        "a year earlier (2018-07). Not a statistically significant change (exact Poisson test, p = 0.747)."
-    )
-
-
-def test_describe_significant_and_previous_period():
-    metric = make_metric(
-        [Observation("2019-06", 1948), Observation("2019-07", 1761)],
-        title="Residential burglary offences",
-    )
-    text = stats.describe(stats.assess(metric), metric)
-    assert text == (
-        "Residential burglary offences: 1,761 in July 2019, down 187 (9.6%) from 1,948 in the "
-        "previous period (2019-06). A statistically significant improvement (exact Poisson test, p = 0.002)."
-    )
-
-
-def test_describe_percent_not_assessable():
-    metric = pair(46.43, 46.28, unit="percent", title="Repeat domestic abuse incidents",
-                  period="rolling-3-months")
-    text = stats.describe(stats.assess(metric), metric)
-    assert text == (
-        "Repeat domestic abuse incidents: 46.28% in the period to July 2019, down 0.15 percentage "
-        "points from 46.43% a year earlier (2018-07). Whether the change is statistically significant "
-        "cannot be assessed: the percentages were published without the counts behind them."
-    )
-
-
-def test_describe_single_and_spc():
-    one = make_metric([Observation("2019-07", 176)], title="Knife")
-    assert stats.describe(stats.assess(one), one) == (
-        "Knife: 176 in July 2019. There is no earlier figure to compare it with."
-    )
-    chart = monthly(OUTSIDE_HIGH[:11], polarity="higher-is-better", title="X")
-    chart.observations += [Observation("2017-12", 12)]
-    text = stats.describe(stats.assess(chart), chart)
-    assert text.endswith("Process control chart (12 points): the latest point shows common cause variation.")
 
 
 def test_labels():

@@ -104,7 +104,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 
 def _metric_page(metric_id: str, title: str) -> str:
-    front_matter = yaml.safe_dump({"title": title}, allow_unicode=True)
+    # MkDocs and Material print the page title into <title> without escaping it
+    front_matter = yaml.safe_dump({"title": render.esc(title)}, allow_unicode=True)
     sections = "".join(f"## {heading}\n\n<!-- crimeportal:block {kind}:{metric_id} -->\n\n" for heading, kind in (
         ("Chart and table", "figures"), ("About this measure", "about"), ("Download the data", "downloads"), ("Cite this", "cite")))
     return f"---\n{front_matter}---\n\n<!-- crimeportal:block title:{metric_id} -->\n\n<!-- crimeportal:block headline:{metric_id} -->\n\n{sections}"
@@ -126,19 +127,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
     strand = state.portal.strand(Path(page.file.src_uri).stem) if page.file.src_uri.startswith("strands/") else None
     if strand is None:
         return markdown
-    return _strand_intro(strand) + markdown + _measures_section(state, strand.id)
-
-
-def _strand_intro(strand) -> str:
-    lead = f" Lead: {render.esc(strand.lead)}." if strand.lead else ""
-    planned = " This strand is planned: it is not yet part of the strategy." if strand.status == "planned" else ""
-    return (f'<p class="portal-summary">{render.esc(strand.summary)}</p>\n\n'
-            f'<p class="portal-updated">Last updated {_long_date(strand.updated)}.{lead}{planned}</p>\n\n')
-
-
-def _long_date(iso: str) -> str:
-    year, month, day = iso.split("-")
-    return f"{int(day)} {render.month_name(f'{year}-{month}').split()[0]} {year}"
+    # Material reads a page's `status` as its own page-status badge; ours means something else
+    page.meta.pop("status", None)
+    return render.strand_intro(strand) + markdown + _measures_section(state, strand.id)
 
 
 def _measures_section(state: PortalBuild, strand_id: str) -> str:
@@ -174,7 +165,7 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
     if kind == "title":
         return f"<h1>{render.esc(metric.title)}</h1>"
     if kind == "headline":
-        return f'<p class="portal-headline">{render.verdict_badge(measure.verdict)} {render.esc(render.headline(measure))}</p>'
+        return render.headline_paragraph(measure)
     if kind == "figures":
         return render.chart_figure(measure) + render.data_table(measure)
     if kind == "about":

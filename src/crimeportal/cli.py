@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -11,7 +12,9 @@ import tempfile
 from pathlib import Path
 
 from .problems import format_problems
-from .validate import load_portal
+from .render import Measure, describe
+from .stats import assess, assessment_to_dict
+from .validate import METRICS_DIR, load_portal
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
 
@@ -30,6 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="validate, then build the site into site/ (unchanged if the build fails)")
     build.add_argument("--site-dir", type=Path, default=Path("site"))
 
+    assess = commands.add_parser("assess", help="say whether a metric's latest change is statistically significant")
+    assess.add_argument("file", type=Path, help="a metric file, e.g. data/metrics/knife-enabled-crime.yml")
+    assess.add_argument("--json", action="store_true", help="print one JSON object instead of sentences")
+
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if not (root / "schemas").is_dir():
@@ -37,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CANNOT_RUN
     if args.command == "validate":
         return run_validate(root, args.paths, args.format)
+    if args.command == "assess":
+        return run_assess(root, args.file, args.json)
     return run_build(root, args.site_dir)
 
 
@@ -45,6 +54,9 @@ def run_validate(root: Path, paths: list[Path], style: str) -> int:
         _, problems = load_portal(root)
     except OSError as error:
         print(f"crimeportal: could not read the files: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except json.JSONDecodeError as error:
+        print(f"crimeportal: a schema in schemas/ is not valid JSON: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
     if paths:
         wanted = {_relative(path, root) for path in paths}
@@ -55,6 +67,25 @@ def run_validate(root: Path, paths: list[Path], style: str) -> int:
         print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found." if problems else "No problems found.",
               file=sys.stderr)
     return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def run_assess(root: Path, file: Path, as_json: bool) -> int:
+    portal, problems = load_portal(root)
+    shown = _relative(file, root)
+    own = [p for p in problems if p.file == shown]
+    if own:
+        print(format_problems(own, "text"), file=sys.stderr)
+        return EXIT_PROBLEMS
+    metric = next((m for m in portal.metrics if m.path and _relative(m.path, root) == shown), None)
+    if metric is None:
+        print(f"crimeportal: {shown} is not a metric file in {METRICS_DIR}/", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    assessment = assess(metric)
+    if as_json:
+        print(json.dumps(assessment_to_dict(assessment)))
+    else:
+        print(describe(Measure(metric, assessment, None, "")))
+    return EXIT_OK
 
 
 def _relative(path: Path, root: Path) -> str:

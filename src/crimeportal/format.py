@@ -23,6 +23,12 @@ def month_name(end: str) -> str:
     return f"{calendar.month_name[int(month)]} {year}"
 
 
+def long_date(iso: str) -> str:
+    """'2019-09-12' -> '12 September 2019'."""
+    year, month, day = iso.split("-")
+    return f"{int(day)} {calendar.month_name[int(month)]} {year}"
+
+
 def period_words(end: str, period: str) -> str:
     """The period an observation covers, in words: '3 months to July 2019'."""
     year, month = (int(part) for part in end.split("-"))
@@ -35,6 +41,11 @@ def period_words(end: str, period: str) -> str:
     if period == "year" and month == 12:
         return f"year {year}"
     return f"12 months to {month_name(end)}"
+
+
+def in_period(end: str, period: str) -> str:
+    """'in the 3 months to July 2019', or 'in July 2019' for a single month."""
+    return f"in {period_words(end, period)}" if period == "month" else f"in the {period_words(end, period)}"
 
 
 def _number(value: float | int, places: int = 2) -> str:

@@ -86,7 +86,7 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Document 
                 return None, problems
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_problem(error, shown_as, offset)]
+        return None, [_syntax_problem(error, shown_as, offset, text)]
     except yaml.YAMLError as error:
         return None, [Problem(shown_as, first_line, 1, "", f"the YAML could not be read: {error}")]
     if node is None:
@@ -135,11 +135,30 @@ def _anchor_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
     return problems
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str, offset: int) -> Problem:
+def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str, offset: int, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
     detail = " ".join(part for part in (error.context, error.problem) if part)
+    if error.context_mark and (error.context or "").startswith("while scanning a quoted scalar"):
+        mark = error.context_mark  # the quote that is never closed, not the end of the file
+    elif mark and (quote := _quote_ending_at(text, mark.line)):
+        # an unclosed quote swallows the lines after it; point at where it opened
+        mark = quote.start_mark
+        detail = f"the quoted text that starts here runs on to line {quote.end_mark.line + 1 + offset}; is a closing quote missing?"
+    line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
     return Problem(shown_as, line, column, "", f"the YAML is not valid here ({detail}); check the indentation, colons and quotes")
+
+
+def _quote_ending_at(text: str, line: int) -> yaml.ScalarToken | None:
+    """A quoted scalar that began on an earlier line and ends on `line`, if there is one."""
+    quote = None
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            if (isinstance(token, yaml.ScalarToken) and token.style in ("'", '"')
+                    and token.start_mark.line < line == token.end_mark.line):
+                quote = token
+    except yaml.YAMLError:
+        pass
+    return quote
 
 
 class _Builder:
@@ -196,6 +215,11 @@ class _Builder:
             if node.value.lower() not in _TRUE_FALSE:
                 self.document.yes_no_words[path] = node.value
             return self.constructor.construct_yaml_bool(node)
+        if ":" in node.value or (tag == "int" and re.fullmatch(r"[-+]?0[0-9_]+", node.value)):
+            # YAML 1.1 reads 017 as octal (15) and 1:30 as base 60 (90)
+            number = getattr(self.constructor, f"construct_yaml_{tag}")(node)
+            self.problem(node, path, f"YAML reads {node.value} as {number}: write the number plainly, or put text in quotes")
+            return None
         if tag == "int":
             return self.constructor.construct_yaml_int(node)
         if node.value.lower() in _NOT_A_NUMBER:

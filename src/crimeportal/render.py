@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape as esc
 
-from .format import PERIOD_WORDS, UNIT_WORDS, format_change, format_percent, format_value, month_name, period_words
+from .format import PERIOD_WORDS, UNIT_WORDS, format_change, format_percent, format_value, in_period, long_date, month_name, period_words
 from .model import Metric, Strand
 from .stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison
 
@@ -61,7 +61,7 @@ def headline(measure: Measure) -> str:
     metric, latest, comparison = measure.metric, measure.assessment.latest, measure.assessment.comparison
     if latest is None:
         return "No figure has been published yet."
-    sentence = f"{format_value(latest.value, metric.unit)} in the {period_words(latest.end, metric.period)}"
+    sentence = f"{format_value(latest.value, metric.unit)} {in_period(latest.end, metric.period)}"
     if comparison is None:
         return sentence + ". There is no earlier figure to compare it with."
     return f"{sentence}, {_movement(comparison, metric, latest.end)}: {_verdict_phrase(comparison)}."
@@ -69,7 +69,7 @@ def headline(measure: Measure) -> str:
 
 def _movement(comparison: Comparison, metric: Metric, latest_end: str) -> str:
     earlier = format_value(comparison.value, metric.unit)
-    when = "a year earlier" if _months_between(comparison.end, latest_end) == 12 else f"in the {period_words(comparison.end, metric.period)}"
+    when = "a year earlier" if _months_between(comparison.end, latest_end) == 12 else in_period(comparison.end, metric.period)
     if comparison.change == 0:
         return f"unchanged from {earlier} {when}"
     direction = "up" if comparison.change > 0 else "down"
@@ -95,6 +95,17 @@ def _verdict_phrase(comparison: Comparison) -> str:
     if comparison.verdict in phrases:
         return phrases[comparison.verdict]
     return f"whether this is a real change cannot be assessed, because {comparison.reason or 'the figures do not allow a test'}"
+
+
+def headline_paragraph(measure: Measure) -> str:
+    return f'<p class="portal-headline">{verdict_badge(measure.verdict)} {esc(headline(measure))}</p>'
+
+
+def strand_intro(strand: Strand) -> str:
+    lead = f" Lead: {esc(strand.lead)}." if strand.lead else ""
+    planned = " This strand is planned: it is not yet part of the strategy." if strand.status == "planned" else ""
+    return (f'<p class="portal-summary">{esc(strand.summary)}</p>\n\n'
+            f'<p class="portal-updated">Last updated {long_date(strand.updated)}.{lead}{planned}</p>\n\n')
 
 
 def verdict_badge(verdict: str | None) -> str:
@@ -159,7 +170,7 @@ def measure_section(measure: Measure, page_url: str, relative) -> str:
     """Headline, chart, table and a link onward: what a strand page shows for one metric."""
     link = relative(measure.url, page_url)
     return (f'<div class="portal-measure">'
-            f'<p class="portal-headline">{verdict_badge(measure.verdict)} {esc(headline(measure))}</p>'
+            f"{headline_paragraph(measure)}"
             f"{chart_figure(measure)}{data_table(measure)}"
             f'<p><a href="{link}">About this measure, downloads and how to cite it</a></p></div>')
 
@@ -254,3 +265,17 @@ def data_files(listing: list[tuple[str, str, int]], page_url: str, relative) -> 
     return ('<div class="portal-table-wrap"><table class="portal-table"><caption>Files you can download</caption>'
             '<thead><tr><th scope="col">File</th><th scope="col">What it holds</th><th scope="col" class="portal-num">Size</th></tr></thead>'
             f"<tbody>{rows}</tbody></table></div>")
+
+
+def describe(measure: Measure) -> str:
+    """The assessment in a sentence or two, for the terminal."""
+    text = f"{measure.metric.title}: {headline(measure)}"
+    comparison, spc = measure.assessment.comparison, measure.assessment.spc
+    if comparison and comparison.test and comparison.p_value is not None:
+        p = "p < 0.001" if comparison.p_value < 0.001 else f"p = {comparison.p_value:.3f}"
+        text = text[:-1] + f" ({TEST_LABELS[comparison.test]}, {p})."
+    if spc:
+        last = spc.points[-1]
+        text += (f" Process control chart of {len(spc.points)} points: the latest point shows "
+                 f"{VARIATION_LABELS[last.variation].lower()} variation.")
+    return text

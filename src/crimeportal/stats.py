@@ -58,10 +58,6 @@ TEST_LABELS = {
     "two-proportion": "two-proportion z-test",
 }
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 
 # --------------------------------------------------------------------------- results
@@ -117,7 +113,7 @@ class Assessment:
 
 
 @dataclass(frozen=True)
-class TestResult:
+class SignificanceResult:
     test: str | None
     p_value: float | None  # unrounded
     direction: int  # +1 later is higher, -1 lower, 0 no difference
@@ -131,12 +127,6 @@ def month_index(end: str) -> int:
     """``"YYYY-MM"`` as a count of months, so that differences are in months."""
     year, month = end.split("-")
     return int(year) * 12 + int(month) - 1
-
-
-def month_label(end: str) -> str:
-    """``"2019-07"`` -> ``"July 2019"``."""
-    year, month = end.split("-")
-    return f"{_MONTHS[int(month) - 1]} {int(year)}"
 
 
 # --------------------------------------------------------------------------- tests
@@ -186,28 +176,28 @@ def _sign(x: float) -> int:
     return (x > 0) - (x < 0)
 
 
-def _count_test(earlier: float | int, later: float | int) -> TestResult:
+def _count_test(earlier: float | int, later: float | int) -> SignificanceResult:
     if not (_is_whole(earlier) and _is_whole(later)) or earlier < 0 or later < 0:
-        return TestResult(None, None, 0, "the figures are not whole, non-negative counts")
+        return SignificanceResult(None, None, 0, "the figures are not whole, non-negative counts")
     a, b = int(earlier), int(later)
     if a == 0 and b == 0:
-        return TestResult(None, None, 0, "both counts are zero")
-    return TestResult("poisson-exact", poisson_exact_p(a, b), _sign(b - a))
+        return SignificanceResult(None, None, 0, "both counts are zero")
+    return SignificanceResult("poisson-exact", poisson_exact_p(a, b), _sign(b - a))
 
 
-def _proportion_test(unit: str, earlier: Observation, later: Observation) -> TestResult:
+def _proportion_test(unit: str, earlier: Observation, later: Observation) -> SignificanceResult:
     noun = "percentages" if unit == "percent" else "rates"
     parts = (earlier.numerator, earlier.denominator, later.numerator, later.denominator)
     if any(p is None for p in parts):
-        return TestResult(None, None, 0, f"the {noun} were published without the counts behind them")
+        return SignificanceResult(None, None, 0, f"the {noun} were published without the counts behind them")
     x1, n1, x2, n2 = parts
     if n1 <= 0 or n2 <= 0 or x1 < 0 or x2 < 0 or x1 > n1 or x2 > n2:
-        return TestResult(
+        return SignificanceResult(
             None, None, 0,
             f"the counts behind the {noun} are not a valid numerator and denominator",
         )
     p = two_proportion_p(x1, n1, x2, n2)
-    return TestResult("two-proportion", p, _sign(x2 / n2 - x1 / n1))
+    return SignificanceResult("two-proportion", p, _sign(x2 / n2 - x1 / n1))
 
 
 def verdict_for(p_value: float | None, direction: int, polarity: str) -> str:
@@ -270,7 +260,7 @@ def compare(metric: Metric) -> Comparison | None:
     elif unit in ("percent", "rate"):
         result = _proportion_test(unit, earlier, latest)
     else:
-        result = TestResult(None, None, 0, f"the unit {unit!r} has no test")
+        result = SignificanceResult(None, None, 0, f"the unit {unit!r} has no test")
 
     return Comparison(
         end=earlier.end,
@@ -467,81 +457,3 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
             ],
         }
     return {"id": a.id, "latest": latest, "comparison": comparison, "spc": spc}
-
-
-# --------------------------------------------------------------------------- words
-
-
-def format_value(value: float | int, unit: str) -> str:
-    """A figure as it would be written: ``1,948``, ``46.28%``, ``12.5``."""
-    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and unit == "count"):
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text}%" if unit == "percent" else text
-
-
-def format_p(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _period_phrase(end: str, period: str) -> str:
-    if period == "month":
-        return f"in {month_label(end)}"
-    return f"in the period to {month_label(end)}"
-
-
-def _change_phrase(c: Comparison, latest: Observation, metric: Metric) -> str:
-    unit = metric.unit
-    earlier = format_value(c.value, unit)
-    months = month_index(latest.end) - month_index(c.end)
-    when = f"a year earlier ({c.end})" if months == 12 else f"in the previous period ({c.end})"
-    if c.change == 0:
-        return f"the same as {when}"
-    direction = "up" if c.change > 0 else "down"
-    size = abs(c.change)
-    if unit == "percent":
-        points = format_value(abs(c.change_points if c.change_points is not None else size), "rate")
-        return f"{direction} {points} percentage points from {earlier} {when}"
-    amount = format_value(size, unit)
-    if c.change_percent is not None:
-        amount += f" ({abs(c.change_percent):.1f}%)"
-    return f"{direction} {amount} from {earlier} {when}"
-
-
-def _verdict_sentence(c: Comparison) -> str:
-    if c.verdict == "not-assessable":
-        reason = c.reason or "there is not enough information"
-        return f"Whether the change is statistically significant cannot be assessed: {reason}."
-    how = f"({TEST_LABELS.get(c.test or '', c.test)}, {format_p(c.p_value or 0.0)})"
-    if c.verdict == "no-significant-change":
-        return f"Not a statistically significant change {how}."
-    noun = {"significant-change": "change"}.get(c.verdict, c.verdict)
-    return f"A statistically significant {noun} {how}."
-
-
-def _spc_sentence(spc: Spc) -> str:
-    last = spc.points[-1]
-    head = f"Process control chart ({len(spc.points)} points): the latest point shows"
-    if last.variation == "common-cause":
-        return f"{head} common cause variation."
-    kind = {"improvement": "improvement", "concern": "concern"}.get(
-        last.variation, "neither improvement nor concern"
-    )
-    rules = ", ".join(s.replace("-", " ") for s in last.signals)
-    return f"{head} special cause variation, {kind} ({rules})."
-
-
-def describe(a: Assessment, metric: Metric) -> str:
-    """The assessment in a sentence or two of plain English."""
-    if a.latest is None:
-        return f"{metric.title}: no figures have been published yet."
-    assert a.latest.value is not None
-    head = f"{metric.title}: {format_value(a.latest.value, metric.unit)} {_period_phrase(a.latest.end, metric.period)}"
-    if a.comparison is None:
-        text = f"{head}. There is no earlier figure to compare it with."
-    else:
-        text = f"{head}, {_change_phrase(a.comparison, a.latest, metric)}. {_verdict_sentence(a.comparison)}"
-    if a.spc is not None:
-        text += " " + _spc_sentence(a.spc)
-    return text

@@ -124,7 +124,11 @@ def _check_metric(path: Path, root: Path, schemas: Schemas, problems: list[Probl
     problems += found
     if document is None or found:
         return None
-    found = schema_problems(document, schemas.metric, source.path) + _metric_rules(document, path, source.path)
+    found = schema_problems(document, schemas.metric, source.path)
+    # the rules across observations need the unit and observations the schema promises
+    rules_can_run = isinstance(document.data, dict) and not any(
+        p.field == "unit" or p.field.startswith("observations") for p in found)
+    found += _metric_rules(document, path, source.path) if rules_can_run else _id_problems(document, path, source.path)
     problems += found
     return None if found else Loaded(_metric(document.data, path), document, source.path)
 
@@ -209,7 +213,7 @@ def _show(value: Any) -> str:
 
 
 def _id_problems(document: Document, path: Path, shown_as: str) -> list[Problem]:
-    found = document.data.get("id")
+    found = document.data.get("id") if isinstance(document.data, dict) else path.stem  # not a mapping: reported already
     if found == path.stem:
         return []
     return [Problem(shown_as, *document.locate(("id",)), "id", f"must be the same as the file name, '{path.stem}'; found {_show(found)}")]

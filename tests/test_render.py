@@ -1,0 +1,82 @@
+"""Headline sentences, tables and escaping, checked on the HTML and text they produce."""
+
+from __future__ import annotations
+
+import re
+
+from crimeportal.format import format_value, period_words
+from crimeportal.model import Metric, Observation
+from crimeportal.render import Measure, data_table, describe, headline, verdict_badge
+from crimeportal.stats import assess
+
+
+def metric(values: list[tuple[str, float | None]], *, unit="count", polarity="lower-is-better",
+           period="rolling-3-months", title="Knife-enabled crime offences", **observation_fields) -> Metric:
+    observations = [Observation(end, value, **observation_fields) for end, value in values]
+    return Metric(id="m", title=title, strand="s", description="d", unit=unit, polarity=polarity,
+                  period=period, source="src", observations=observations)
+
+
+def measure(m: Metric) -> Measure:
+    return Measure(m, assess(m), None, "metrics/m/")
+
+
+def test_uk_formats_and_periods_in_words():
+    assert format_value(1948, "count") == "1,948"
+    assert format_value(46.28, "percent") == "46.28%"
+    assert format_value(12.5, "rate") == "12.5"
+    assert format_value(None, "count") == "withheld"
+    assert period_words("2019-07", "rolling-3-months") == "3 months to July 2019"
+    assert period_words("2019-07", "month") == "July 2019"
+    assert period_words("2019-03", "financial-year") == "financial year 2018/19"
+    assert period_words("2019-12", "year") == "year 2019"
+
+
+def test_headline_states_count_change_in_per_cent_with_the_verdict():
+    m = measure(metric([("2018-07", 169), ("2019-07", 176)]))
+    assert headline(m) == ("176 in the 3 months to July 2019, up 4.1% from 169 a year earlier: "
+                           "not a statistically significant change.")
+    assert describe(m) == ("Knife-enabled crime offences: 176 in the 3 months to July 2019, up 4.1% from 169 "
+                           "a year earlier: not a statistically significant change (exact Poisson test, p = 0.747).")
+
+
+def test_headline_states_percent_change_in_points_and_why_it_cannot_be_assessed():
+    m = measure(metric([("2018-07", 46.43), ("2019-07", 46.28)], unit="percent"))
+    assert headline(m) == ("46.28% in the 3 months to July 2019, down 0.15 percentage points from 46.43% a year "
+                           "earlier: whether this is a real change cannot be assessed, because the percentages were "
+                           "published without the counts behind them.")
+
+
+def test_headline_names_a_significant_deterioration_and_previous_period():
+    m = measure(metric([("2019-06", 804), ("2019-07", 707)], polarity="higher-is-better", period="month"))
+    assert headline(m) == ("707 in July 2019, down 12.1% from 804 in June 2019: "
+                           "a statistically significant deterioration.")
+
+
+def test_headline_with_one_observation():
+    m = measure(metric([("2019-07", 176)]))
+    assert headline(m) == "176 in the 3 months to July 2019. There is no earlier figure to compare it with."
+
+
+def test_verdict_badge_has_icon_and_word_not_colour_alone():
+    html = verdict_badge("deterioration")
+    assert 'class="portal-verdict portal-verdict--deterioration"' in html
+    assert re.search(r'aria-hidden="true">!</span> Deterioration</span>$', html)
+
+
+def test_table_has_caption_scoped_headers_right_aligned_numbers_and_escapes_text():
+    m = metric([("2018-07", 1948), ("2019-07", 1761)], title="<script>alert(1)</script> burglary", note="a <b>note</b>")
+    html = data_table(measure(m))
+    assert "<script>" not in html and "<b>" not in html
+    assert "<caption>&lt;script&gt;alert(1)&lt;/script&gt; burglary: figures by period</caption>" in html
+    assert html.count('<th scope="col"') == 4 and html.count('<th scope="row">') == 2
+    assert '<td class="portal-num">1,948</td>' in html
+    assert "a &lt;b&gt;note&lt;/b&gt;" in html
+
+
+def test_table_marks_withheld_figures_and_status():
+    m = metric([("2018-07", 10), ("2019-07", None)], suppressed=False)
+    m.observations[1] = Observation("2019-07", None, status="provisional", suppressed=True)
+    html = data_table(measure(m))
+    assert "<td>Provisional</td>" in html and "Withheld to protect people" in html
+    assert '<td class="portal-num">withheld</td>' in html
