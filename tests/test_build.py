@@ -236,7 +236,7 @@ def test_pages_carry_the_verdict_word_beside_each_measure(built, metric_id):
     assert badge.search(strand_page[strand_page.index(f'id="{metric_id}"'):][:1500])
     for where in ("metrics", ""):
         text = article(page(built / "site", where))
-        assert badge.search(text[text.index(f"metrics/{metric_id}/"):][:1500]), where
+        assert badge.search(text[text.index(f"{metric_id}/\""):][:1500]), where
 
 
 def test_a_long_monthly_series_gets_control_limits_and_flagged_points(tmp_path):

@@ -196,7 +196,7 @@ def _strand_page(index: int, rng: random.Random) -> tuple[str, str]:
             "- **Communication.** A public campaign ran for six weeks, reaching residents across the county.\n",
             "## What comes next\n\nThe strand will keep its measures under review and report to the board each "
             "quarter. See [how we judge change](../about/how-we-judge-change.md) for how the figures are read.\n"]
-    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n" + "\n".join(body)
+    text = "---\n# yaml-language-server: $schema=../../schemas/strand.schema.json\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n" + "\n".join(body)
     return strand_id, text
 
 

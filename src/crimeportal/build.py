@@ -136,7 +136,7 @@ def _measures_section(state: PortalBuild, strand_id: str) -> str:
     metrics = state.portal.metrics_of(strand_id)
     if not metrics:
         return "\n\n## Measures\n\nThis strand has no published measures yet.\n"
-    parts = [f"### {render.esc(m.title)}\n\n<!-- crimeportal:block measure:{m.id} -->\n" for m in metrics]
+    parts = [f"### {render.esc(m.title)} {{#{m.id}}}\n\n<!-- crimeportal:block measure:{m.id} -->\n" for m in metrics]
     return "\n\n## Measures\n\n" + "\n".join(parts)
 
 

@@ -138,8 +138,8 @@ def _anchor_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
 def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str, offset: int, text: str) -> Problem:
     mark = error.problem_mark or error.context_mark
     detail = " ".join(part for part in (error.context, error.problem) if part)
-    if error.context_mark and (error.context or "").startswith("while scanning a quoted scalar"):
-        mark = error.context_mark  # the quote that is never closed, not the end of the file
+    if error.context_mark and (error.context or "").startswith(("while scanning", "while parsing a flow")):
+        mark = error.context_mark  # where the unfinished key, quote or bracket began, not where reading gave up
     elif mark and (quote := _quote_ending_at(text, mark.line)):
         # an unclosed quote swallows the lines after it; point at where it opened
         mark = quote.start_mark

@@ -1,0 +1,94 @@
+"""Shared fixtures: a private copy of the real portal, and two ways to run `crimeportal`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pytest
+
+REAL_PORTAL = Path(__file__).resolve().parent.parent
+PORTAL_FOLDERS = ("content", "data", "schemas", "hooks", "overrides")
+PORTAL_FILES = ("mkdocs.yml",)
+CONSOLE_SCRIPT = Path(sys.executable).parent / "crimeportal"
+
+
+@dataclass(frozen=True)
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def lines(self) -> list[str]:
+        return self.stdout.splitlines()
+
+
+@pytest.fixture
+def portal_copy(tmp_path: Path) -> Path:
+    """The real portal's sources, copied into tmp_path so a test may break them freely."""
+    for name in PORTAL_FOLDERS:
+        if (REAL_PORTAL / name).is_dir():
+            shutil.copytree(REAL_PORTAL / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in PORTAL_FILES:
+        shutil.copy2(REAL_PORTAL / name, tmp_path / name)
+    return tmp_path
+
+
+@pytest.fixture
+def replace_in(portal_copy: Path) -> Callable[[str, str, str], str]:
+    """Replace text that occurs exactly once in a file of the copied portal; returns the new text."""
+
+    def replace(relative: str, old: str, new: str) -> str:
+        path = portal_copy / relative
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) == 1, f"{old!r} should occur exactly once in {relative}"
+        changed = text.replace(old, new)
+        path.write_bytes(changed.encode("utf-8", "surrogateescape"))  # "\udcff" writes the byte 0xff
+        return changed
+
+    return replace
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
+    """Run `crimeportal --root ROOT validate ARGS...` in this process."""
+
+    def run(root: Path, *args: str, github_actions: bool = False) -> CliResult:
+        if github_actions:
+            monkeypatch.setenv("GITHUB_ACTIONS", "true")
+        else:
+            monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        from crimeportal.cli import main  # imported here so a broken CLI fails only the tests that use it
+
+        capsys.readouterr()  # drop anything printed before
+        try:
+            code = main(["--root", str(root), "validate", *args])
+        except SystemExit as stop:  # argparse mistakes
+            code = stop.code if isinstance(stop.code, int) else 2
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def run_console():
+    """Run the installed `crimeportal` console script as its own process."""
+    assert CONSOLE_SCRIPT.exists(), f"the console script is not installed at {CONSOLE_SCRIPT}"
+
+    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> CliResult:
+        environment = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+        environment.update(env or {})
+        completed = subprocess.run(
+            [str(CONSOLE_SCRIPT), *args],
+            cwd=cwd, env=environment, capture_output=True, text=True, timeout=120,
+        )
+        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+    return run
