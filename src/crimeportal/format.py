@@ -5,11 +5,11 @@ from __future__ import annotations
 import calendar
 
 PERIOD_WORDS = {
-    "month": "month",
-    "quarter": "quarter (3 months)",
-    "rolling-3-months": "rolling 3 months",
-    "financial-year": "financial year (April to March)",
-    "year": "year (12 months)",
+    "month": "Each figure covers one calendar month.",
+    "quarter": "Each figure covers a quarter (3 months).",
+    "rolling-3-months": "Each figure covers 3 months; the periods roll, so each shares months with the figures next to it.",
+    "financial-year": "Each figure covers a financial year (April to March).",
+    "year": "Each figure covers 12 months.",
 }
 UNIT_WORDS = {
     "count": "a count (a whole number)",

@@ -182,14 +182,14 @@ def about_measure(measure: Measure, strand: Strand | None, strand_link: str) -> 
                          for o in metric.observations)
     comparison = measure.assessment.comparison
     test = "Not tested." if comparison is None or comparison.test is None else \
-        f"{TEST_LABELS[comparison.test].capitalize()}, p = {comparison.p_value:.4f}."
+        f"{TEST_LABELS[comparison.test][0].upper()}{TEST_LABELS[comparison.test][1:]}, p = {comparison.p_value:.4f}."
     strand_name = f'<a href="{strand_link}">{esc(strand.title)}</a>' if strand else esc(metric.strand)
     rows = [
         ("What it measures", esc(metric.description)),
         ("Strand", strand_name),
         ("Unit", UNIT_WORDS[metric.unit]),
         ("What a rise means", RISE_MEANS[metric.polarity]),
-        ("Period", f"Each figure covers a {PERIOD_WORDS[metric.period]}."),
+        ("Period", PERIOD_WORDS[metric.period]),
         ("Source", esc(metric.source)),
         ("Caveats", f"<ul>{caveats}</ul>"),
         ("Status of each figure", statuses),
