@@ -249,3 +249,9 @@ def test_no_traceback_for_any_broken_file(portal_copy, run_cli, file, content):
     assert result.stdout.strip(), "a problem must be printed"
     for line in result.stdout.splitlines():
         assert re.match(r"^[^:]+:\d+:\d+: ", line), line
+
+
+def test_validate_names_a_file_that_does_not_exist(portal_copy, run_console):
+    result = run_console("validate", "data/metrics/no-such-metric.yml", cwd=portal_copy)
+    assert result.code == 2
+    assert "no such file: data/metrics/no-such-metric.yml" in result.stderr

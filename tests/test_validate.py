@@ -250,7 +250,17 @@ BROKEN = [
     case("unknown-metric-marker-strand", RURAL, APPEND, "\nFigures: <!-- metric: knife-crime -->\n",
          "<!-- metric: knife-crime -->", "metric marker", "there is no metric with id 'knife-crime'",
          column_text="<!--"),
+    case("updated-not-in-the-calendar", RURAL, 'updated: "2019-09-12"', 'updated: "2019-02-30"', "updated:", "updated",
+         "2019-02-30 is not a date in the calendar"),
+    case("status-yes-no-word", RURAL, "status: planned", "status: on", "status: on", "status",
+         "(YAML reads the word on as true)"),
 ]
+
+
+def test_a_broken_strand_page_does_not_blame_its_metrics(portal_copy):
+    apply(portal_copy, "content/strands/gangs-and-knife-crime.md", (("order: 2", "order: two"),))
+    problems = load_portal(portal_copy)[1]
+    assert [p.file for p in problems] == ["content/strands/gangs-and-knife-crime.md"]
 
 
 @pytest.mark.parametrize("broken", BROKEN)

@@ -58,6 +58,10 @@ def run_validate(root: Path, paths: list[Path], style: str) -> int:
     except json.JSONDecodeError as error:
         print(f"crimeportal: a schema in schemas/ is not valid JSON: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    missing = [path for path in paths if not (root / path).is_file() and not path.is_file()]
+    if missing:
+        print("crimeportal: no such file: " + ", ".join(p.as_posix() for p in missing), file=sys.stderr)
+        return EXIT_CANNOT_RUN
     if paths:
         wanted = {_relative(path, root) for path in paths}
         problems = [p for p in problems if p.file in wanted]

@@ -7,6 +7,7 @@ editor sees the whole list in one run, sorted by file and line.
 from __future__ import annotations
 
 import difflib
+from datetime import date
 import json
 import re
 from dataclasses import dataclass
@@ -77,7 +78,8 @@ def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
     problems: list[Problem] = []
     loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in _files(root / STRANDS_DIR, "*.md")) if s]
     loaded_metrics = [m for m in (_check_metric(p, root, schemas, problems) for p in _files(root / METRICS_DIR, "*.yml")) if m]
-    problems += _cross_check(loaded_strands, loaded_metrics)
+    strand_pages = {p.stem for p in _files(root / STRANDS_DIR, "*.md")}
+    problems += _cross_check(loaded_strands, loaded_metrics, strand_pages)
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
     metrics: list[Metric] = [m.item for m in loaded_metrics]  # type: ignore[misc]
     problems += marker_problems(root, {m.id for m in metrics})
@@ -148,6 +150,7 @@ def _check_strand(path: Path, root: Path, schemas: Schemas, problems: list[Probl
     if document is None or found:
         return None
     found = schema_problems(document, schemas.strand, source.path) + _id_problems(document, path, source.path)
+    found += [] if found else _date_problems(document, "updated", source.path)
     problems += found
     return None if found else Loaded(_strand(document.data, path), document, source.path)
 
@@ -171,6 +174,8 @@ def _explain(error: jsonschema.ValidationError, document: Document, shown_as: st
     found = error.instance
     if kind == "enum":
         message = f"must be one of {', '.join(expected)}; found {_show(found)}"
+        if path in document.yes_no_words:
+            message += f" (YAML reads the word {document.yes_no_words[path]} as {_show(found)})"
     elif kind == "type":
         message = _type_message(expected, found, document.yes_no_words.get(path))
     elif kind == "pattern":
@@ -210,6 +215,14 @@ def _show(value: Any) -> str:
     if isinstance(value, (dict, list)):
         return "a list" if isinstance(value, list) else "a set of fields"
     return repr(value) if isinstance(value, str) else str(value)
+
+
+def _date_problems(document: Document, field: str, shown_as: str) -> list[Problem]:
+    try:
+        date.fromisoformat(document.data[field])
+        return []
+    except ValueError:
+        return [Problem(shown_as, *document.locate((field,)), field, f"{document.data[field]} is not a date in the calendar")]
 
 
 def _id_problems(document: Document, path: Path, shown_as: str) -> list[Problem]:
@@ -260,9 +273,10 @@ def _range_problem(unit: str, value: float) -> str | None:
     return None
 
 
-def _cross_check(strands: list[Loaded], metrics: list[Loaded]) -> list[Problem]:
+def _cross_check(strands: list[Loaded], metrics: list[Loaded], strand_pages: set[str]) -> list[Problem]:
     problems = _repeats(strands, "id", "strand id") + _repeats(strands, "order", "strand order") + _repeats(metrics, "id", "metric id")
-    strand_ids = {s.item.id for s in strands}
+    # a strand page with problems of its own still exists: its metrics should not be blamed for it
+    strand_ids = {s.item.id for s in strands} | strand_pages
     for metric in metrics:
         if metric.item.strand not in strand_ids:
             problems.append(metric.problem("strand", f"there is no strand page {STRANDS_DIR.as_posix()}/{metric.item.strand}.md; "
