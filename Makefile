@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check bench clean
+.PHONY: site serve test check bench clean add-period publish preview
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,6 +20,20 @@ serve: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/crimeportal validate
+
+# make add-period CSV=figures.csv (add REVISE=1 to change figures already there)
+add-period: $(STAMP)
+	@test -n "$(CSV)" || { echo "Say which file: make add-period CSV=figures.csv" >&2; exit 2; }
+	$(BIN)/crimeportal add-period "$(CSV)" $(if $(REVISE),--revise)
+
+# make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1]
+publish: $(STAMP)
+	@test -n "$(VERSION)" && test -n "$(TITLE)" || { echo 'Say which release: make publish VERSION=2019-09 TITLE="September 2019 board update"' >&2; exit 2; }
+	$(BIN)/crimeportal publish "$(VERSION)" --title "$(TITLE)" $(if $(BOARD_MEETING),--board-meeting "$(BOARD_MEETING)") $(if $(REPLACE),--replace) $(if $(PUSH),--push)
+
+# every published release, as the gh-pages branch holds them, at http://127.0.0.1:8001
+preview: $(STAMP)
+	$(BIN)/mike serve --dev-addr 127.0.0.1:8001
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -3,14 +3,15 @@
 All state for a build lives in a `PortalBuild` stored in that build's config:
 `mkdocs serve` imports the hooks once and builds many times, and each build
 must start from the files as they are now. Only the chart cache on disk
-outlives a build.
+outlives a build, and the hooks' note of which mkdocs command is running,
+which decides whether problems stop the build or are shown on its pages.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -20,7 +21,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import render
+from . import preview, release, render, report
 from .charts import accessible, chart_job, render_all, renderer_version
 from .model import Portal
 from .problems import Problem, format_problems
@@ -42,6 +43,8 @@ class PortalBuild:
     portal: Portal
     measures: dict[str, render.Measure]
     downloads: dict[str, tuple[bytes, str]]
+    problems: list[Problem] = field(default_factory=list)  # only in a live preview, which shows them on every page
+    releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
 
 
 def current(config: MkDocsConfig) -> PortalBuild:
@@ -53,14 +56,29 @@ def problems_message(problems: list[Problem]) -> str:
     return f"The portal's files have {count}; nothing was built.\n{format_problems(problems, 'text')}"
 
 
-def on_config(config: MkDocsConfig) -> MkDocsConfig:
+def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     portal, problems = load_portal(root)
-    if problems:
+    if problems and not serving:
         raise PluginError(problems_message(problems))
-    config[_STATE] = PortalBuild(root, portal, _measures(portal, root), download_files(portal, root))
-    config.nav = navigation(portal, root / config.docs_dir)
+    if problems:
+        preview.log_problems(problems)
+        config[_STATE] = PortalBuild(root, portal, {}, {}, problems)
+    else:
+        config[_STATE] = PortalBuild(root, portal, _measures(portal, root), download_files(portal, root))
+    _prepare_release(config, root, portal)
+    config.nav = navigation(portal, root / config.docs_dir, changes_page=True, board_report=True)
     return config
+
+
+def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> None:
+    try:
+        releases = release.prepare(root, portal, config.site_url)
+    except release.ReleaseBuildError as error:
+        raise PluginError(str(error)) from None
+    current(config).releases = releases
+    config.site_url = release.release_site_url(releases) or config.site_url
+    config.extra["crimeportal_release"] = release.template_data(releases)  # for the outdated-release banner
 
 
 def _measures(portal: Portal, root: Path) -> dict[str, render.Measure]:
@@ -77,14 +95,17 @@ def _measures(portal: Portal, root: Path) -> dict[str, render.Measure]:
     return measures
 
 
-def navigation(portal: Portal, docs: Path) -> list:
+def navigation(portal: Portal, docs: Path, changes_page: bool = False, board_report: bool = False) -> list:
     strands = [
         {(s.title + " (planned)" if s.status == "planned" else s.title): f"strands/{s.id}.md"}
         for s in portal.strands
     ]
     about = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
     about.sort(key=lambda path: path != "about/index.md")
-    return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": "metrics/index.md"}, {"Data": "data.md"}, {"About": about}]
+    changes = [{"What changed": release.CHANGES_PAGE}] if changes_page else []
+    board = [{report.TITLE: report.PAGE}] if board_report else []
+    return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": "metrics/index.md"}, {"Data": "data.md"}, *board, *changes,
+            {"About": about}]
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -92,9 +113,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     pages = {"metrics/index.md": "# All measures\n\n"
              "Every published measure, with its latest figure and whether it has changed significantly.\n\n"
              "<!-- crimeportal:block metrics-index: -->\n",
-             "data.md": _data_page()}
+             "data.md": _data_page(),
+             release.CHANGES_PAGE: release.changes_markdown(state.releases),
+             report.PAGE: report.markdown(state.portal)}
     for metric in state.portal.metrics:
         pages[f"metrics/{metric.id}.md"] = _metric_page(metric.id, metric.title)
+    for metric_id in preview.metric_page_ids(state.root) if state.problems else ():
+        pages.setdefault(f"metrics/{metric_id}.md", _metric_page(metric_id, metric_id))
     for path, content in pages.items():
         if files.get_file_from_path(path) is None:
             files.append(File.generated(config, path, content=content))
@@ -108,7 +133,8 @@ def _metric_page(metric_id: str, title: str) -> str:
     front_matter = yaml.safe_dump({"title": render.esc(title)}, allow_unicode=True)
     sections = "".join(f"## {heading}\n\n<!-- crimeportal:block {kind}:{metric_id} -->\n\n" for heading, kind in (
         ("Chart and table", "figures"), ("About this measure", "about"), ("Download the data", "downloads"), ("Cite this", "cite")))
-    return f"---\n{front_matter}---\n\n<!-- crimeportal:block title:{metric_id} -->\n\n<!-- crimeportal:block headline:{metric_id} -->\n\n{sections}"
+    # a markdown title, not raw HTML, so that it heads the table of contents, where Material's skip link points
+    return f"---\n{front_matter}---\n\n# {render.esc(title)}\n\n<!-- crimeportal:block headline:{metric_id} -->\n\n{sections}"
 
 
 def _data_page() -> str:
@@ -122,6 +148,9 @@ def _data_page() -> str:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
     state = current(config)
+    if state.problems:
+        page.meta.pop("status", None)
+        return preview.PROBLEMS_BLOCK
     markdown = MARKER.sub(lambda match: f"<!-- crimeportal:block measure:{match['id']} -->", markdown)
     markdown = markdown.replace(CARDS_MARKER, "<!-- crimeportal:block cards: -->")
     strand = state.portal.strand(Path(page.file.src_uri).stem) if page.file.src_uri.startswith("strands/") else None
@@ -129,7 +158,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
         return markdown
     # Material reads a page's `status` as its own page-status badge; ours means something else
     page.meta.pop("status", None)
-    return render.strand_intro(strand) + markdown + _measures_section(state, strand.id)
+    # the title heads the table of contents, where Material's skip link points, so the skip keeps the summary
+    return f"# {render.esc(strand.title)}\n\n" + render.strand_intro(strand) + markdown + _measures_section(state, strand.id)
 
 
 def _measures_section(state: PortalBuild, strand_id: str) -> str:
@@ -151,6 +181,8 @@ def _relative(target: str, page_url: str) -> str:
 
 def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDocsConfig) -> str:
     portal = state.portal
+    if kind == "problems":
+        return preview.problems_html(state.problems)
     if kind == "cards":
         return render.strand_cards(portal.strands, list(state.measures.values()), page_url, _relative)
     if kind == "metrics-index":
@@ -158,12 +190,12 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
     if kind == "data-files":
         listing = [(path, what, len(content)) for path, (content, what) in state.downloads.items()]
         return render.data_files(listing, page_url, _relative)
+    if kind in release.BLOCK_KINDS:
+        return release.block(kind, arg, state.releases, page_url, _relative)
     measure = state.measures[arg]
     metric = measure.metric
     if kind == "measure":
         return render.measure_section(measure, page_url, _relative)
-    if kind == "title":
-        return f"<h1>{render.esc(metric.title)}</h1>"
     if kind == "headline":
         return render.headline_paragraph(measure)
     if kind == "figures":
@@ -175,3 +207,7 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
         sizes = {path: len(content) for path, (content, _) in state.downloads.items()}
         return render.downloads(metric, _relative("data/metrics/", page_url), sizes)
     return render.citation(metric, config.site_name, config.site_url and config.site_url + measure.url or measure.url)
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return release.canonical(output, page.url, current(config).releases)

@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import editing, release
 from .problems import format_problems
 from .render import Measure, describe
 from .stats import assess, assessment_to_dict
@@ -37,6 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     assess.add_argument("file", type=Path, help="a metric file, e.g. data/metrics/knife-enabled-crime.yml")
     assess.add_argument("--json", action="store_true", help="print one JSON object instead of sentences")
 
+    editing.add_commands(commands)  # new metric, new strand, add-period
+    release.add_command(commands)  # publish
+
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if not (root / "schemas").is_dir():
@@ -46,12 +50,17 @@ def main(argv: list[str] | None = None) -> int:
         return run_validate(root, args.paths, args.format)
     if args.command == "assess":
         return run_assess(root, args.file, args.json)
+    if args.command in editing.COMMANDS:
+        return editing.run(root, args)
+    if args.command == "publish":
+        return release.run(root, args)
     return run_build(root, args.site_dir)
 
 
 def run_validate(root: Path, paths: list[Path], style: str) -> int:
     try:
         _, problems = load_portal(root)
+        problems = sorted(problems + release.read_register(root).problems)
     except OSError as error:
         print(f"crimeportal: could not read the files: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN

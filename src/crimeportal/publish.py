@@ -9,7 +9,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from .model import Metric, Portal
+from .model import Metric, Portal, Strand
 
 CSV_COLUMNS = ("metric", "end", "value", "status", "note", "numerator", "denominator", "suppressed")
 
@@ -19,6 +19,11 @@ def metric_record(metric: Metric) -> dict[str, Any]:
     record = asdict(metric)
     record.pop("path")
     return record
+
+
+def strand_record(strand: Strand) -> dict[str, Any]:
+    """What a later release's "What changed" page needs to know about a strand."""
+    return {"id": strand.id, "title": strand.title, "status": strand.status, "order": strand.order}
 
 
 def to_json(data: Any) -> bytes:
@@ -45,6 +50,7 @@ def download_files(portal: Portal, root: Path) -> dict[str, tuple[bytes, str]]:
     files: dict[str, tuple[bytes, str]] = {
         "data/all-metrics.csv": (metrics_csv(portal.metrics), "Every figure of every measure, one row per figure"),
         "data/all-metrics.json": (to_json([metric_record(m) for m in portal.metrics]), "Every measure with its details and figures"),
+        "data/strands.json": (to_json([strand_record(s) for s in portal.strands]), "Every strand with its status and place in the strategy"),
     }
     for schema in sorted((root / "schemas").glob("*.json")):
         files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")

@@ -1,0 +1,60 @@
+"""What `mkdocs serve` shows while the portal's files have problems.
+
+A published build stops at the first sign of a problem. The live preview keeps
+going instead, so an editor sees what is wrong where they are looking: every
+page's content is replaced by the list of problems, and the terminal prints the
+same list as errors. Fixing the file brings the pages back on the next rebuild.
+"""
+
+from __future__ import annotations
+
+import logging
+from html import escape as esc
+from pathlib import Path
+
+from mkdocs.utils import CountHandler
+
+from .problems import Problem
+from .validate import METRICS_DIR
+
+PROBLEMS_BLOCK = "<!-- crimeportal:block problems: -->\n"
+
+log = logging.getLogger("mkdocs.plugins.crimeportal")
+
+
+def _count(problems: list[Problem]) -> str:
+    return f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+
+
+def problems_html(problems: list[Problem]) -> str:
+    items = "".join(f"<li><code>{esc(p.file)}:{p.line}:{p.column}:</code> "
+                    f"{esc(p.field) + ': ' if p.field else ''}{esc(p.message)}</li>" for p in problems)
+    return (f'<div class="admonition failure" role="alert"><p class="admonition-title">'
+            f"The portal's files have {_count(problems)}: this preview shows them instead of the page</p>"
+            f"<p>Each line says the file, the line and column in it, the field, and what is wrong. "
+            f"Fix them and save: this page comes back on the next rebuild.</p><ul>{items}</ul></div>")
+
+
+def log_problems(problems: list[Problem]) -> None:
+    """Print the problems as MkDocs errors without stopping the preview.
+
+    In strict mode MkDocs counts every warning and error logged under its own
+    logger and aborts the build at the end, which would stop `mkdocs serve`
+    at its first build. So the records go straight to MkDocs' console
+    handlers, past that counter.
+    """
+    console = [h for h in logging.getLogger("mkdocs").handlers if not isinstance(h, CountHandler)]
+    if not console and logging.lastResort is not None:
+        console = [logging.lastResort]
+    lines = [f"The portal's files have {_count(problems)}; every page of the preview shows them until they are fixed:"]
+    for text in lines + [p.as_text() for p in problems]:
+        record = log.makeRecord(log.name, logging.ERROR, __file__, 0, text, None, None)
+        for handler in console:
+            if record.levelno >= handler.level:
+                handler.handle(record)
+
+
+def metric_page_ids(root: Path) -> list[str]:
+    """Every metric file's name, whether or not it loaded, so a broken metric's page shows its problem too."""
+    folder = root / METRICS_DIR
+    return sorted(path.stem for path in folder.glob("*.yml")) if folder.is_dir() else []

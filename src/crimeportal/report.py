@@ -1,0 +1,95 @@
+"""The board report: every strand, its latest update and its measures, as one page to print.
+
+The page is markdown like any other, so MkDocs builds its contents list and
+checks its links, and each measure is filled in by the same block as on the
+strand pages. Strand pages live one folder down, in strands/, so their headings
+move down a level and their relative links are rewritten to work from the top.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+import yaml
+
+from . import render
+from .format import long_date
+from .load import split_front_matter
+from .model import Portal, Strand
+from .validate import MARKER
+
+PAGE = "board-report.md"
+TITLE = "Board report"
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_HEADING = re.compile(r"^(#{1,5})(\s)")
+_INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
+_LINK_DEFINITION = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*<?)(\S+?)(>?)(\s|$)", re.MULTILINE)
+_URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
+
+
+def markdown(portal: Portal) -> str:
+    """The report page's markdown, with measure blocks for build.on_page_content to fill in."""
+    # search would find every strand twice: once on its page, once here
+    front_matter = yaml.safe_dump({"title": TITLE, "search": {"exclude": True}})
+    latest = max((s.updated for s in portal.strands), default=None)
+    as_of = f" The latest strand update is dated {long_date(latest)}." if latest else ""
+    contents = "\n".join(f"- [{render.esc(_heading(s))}](#{s.id})" for s in portal.strands)
+    parts = [
+        f"---\n{front_matter}---\n\n# {TITLE}\n\n",
+        "Every strand of the strategy, its latest update and its measures, in one document for the board. "
+        f"To print it, or save it as a PDF, use your browser's Print command.{as_of}\n\n",
+        f'<nav class="portal-report-contents" aria-label="Strands in this report" markdown>\n\n{contents}\n\n</nav>\n\n',
+    ]
+    parts += [_strand_section(portal, strand) for strand in portal.strands]
+    return "".join(parts)
+
+
+def _heading(strand: Strand) -> str:
+    return strand.title + (" (planned)" if strand.status == "planned" else "")
+
+
+def _strand_section(portal: Portal, strand: Strand) -> str:
+    metrics = portal.metrics_of(strand.id)
+    if metrics:
+        measures = "".join(f"#### {render.esc(m.title)} {{#{m.id}}}\n\n<!-- crimeportal:block measure:{m.id} -->\n\n"
+                           for m in metrics)
+    else:
+        measures = "This strand has no published measures yet.\n\n"
+    return (f"## {render.esc(_heading(strand))} {{#{strand.id} .portal-report-strand}}\n\n"
+            f"{render.strand_intro(strand)}{strand_body(strand)}\n\n### Measures\n\n{measures}")
+
+
+def strand_body(strand: Strand) -> str:
+    """The strand page's own text, ready to sit inside the report."""
+    if strand.path is None:
+        return ""
+    split = split_front_matter(strand.path.read_text(encoding="utf-8"), strand.path.name)
+    if not isinstance(split, tuple):  # validation has already reported it
+        return ""
+    # the report lists every measure after the text, so markers in the text would show them twice
+    body = MARKER.sub("", split[2])
+    return rebase_links(demote_headings(body), strand.id)
+
+
+def demote_headings(text: str) -> str:
+    """One level down, so a strand's ## sections sit under its ## title as ###."""
+    lines, fenced = [], False
+    for line in text.splitlines(keepends=True):
+        if _FENCE.match(line):
+            fenced = not fenced
+        lines.append(line if fenced else _HEADING.sub(r"#\1\2", line))
+    return "".join(lines)
+
+
+def rebase_links(text: str, strand_id: str) -> str:
+    """Links written from strands/<id>.md, rewritten to work from the site's top folder."""
+    def rebase(target: str) -> str:
+        if _URL_SCHEME.match(target) or target.startswith("/"):
+            return target
+        if target.startswith("#"):  # a section of the strand's own page
+            return f"strands/{strand_id}.md{target}"
+        return posixpath.normpath(posixpath.join("strands", target))
+
+    text = _INLINE_LINK.sub(lambda m: m[1] + rebase(m[2]), text)
+    return _LINK_DEFINITION.sub(lambda m: m[1] + rebase(m[2]) + m[3] + m[4], text)

@@ -1,0 +1,675 @@
+"""The built site in a real Chromium: WCAG 2.2 AA with axe-core, keyboard, privacy, no JavaScript, print, weight.
+
+The site is built once, served from 127.0.0.1, and opened in one browser for
+the whole run. Run only these tests with
+`.venv/bin/python -m pytest tests/test_browser.py`; the README says how to read
+their report. Without a Chromium they are skipped, loudly, except in CI
+(CI=true), where they fail.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import subprocess
+import sys
+import threading
+from html import escape
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from chromium import LAUNCH_ARGS, find_chromium
+
+REPO = Path(__file__).resolve().parents[1]
+CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+SCHEMES = ("light", "dark")
+WIDTHS = (1280, 320)
+KB = 1024  # as the site's own download sizes count them (render.human_size)
+PAGE_LIMIT = 150 * KB
+FIRST_VISIT_LIMIT = 450 * KB
+# Stops every name lookup, so a request to another host fails fast instead of reaching the internet;
+# the recorded requests still show it.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+NO_CHROMIUM = ("No Chromium was found, so the browser tests cannot run. Install Debian's package "
+               "(apt-get install chromium), run `make browser`, or set CHROMIUM to a Chrome or Chromium program.")
+
+
+# ------------------------------------------------------------------------------------------- fixtures
+
+
+@dataclass(frozen=True)
+class Site:
+    folder: Path
+    base: str  # http://127.0.0.1:PORT/
+    pages: list[str]  # every built page, as a path from the base: "", "strands/hate-crime/", "404.html"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def html(self, path: str) -> str:
+        return self.file(path).read_text(encoding="utf-8")
+
+    def file(self, path: str) -> Path:
+        return self.folder / path / "index.html" if not path.endswith(".html") else self.folder / path
+
+    @property
+    def strand_pages(self) -> list[str]:
+        return [p for p in self.pages if p.startswith("strands/")]
+
+    @property
+    def metric_pages(self) -> list[str]:
+        return [p for p in self.pages if p.startswith("metrics/") and p != "metrics/"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The real portal, built once into a temporary folder and served on 127.0.0.1."""
+    folder = tmp_path_factory.mktemp("browser") / "site"
+    result = subprocess.run([str(CRIMEPORTAL), "--root", str(REPO), "build", "--site-dir", str(folder)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"the site did not build:\n{result.stderr}"
+    pages = sorted(("" if p.parent == folder else p.parent.relative_to(folder).as_posix() + "/")
+                   for p in folder.rglob("index.html"))
+    pages += sorted(p.name for p in folder.glob("*.html") if p.name != "index.html")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(folder, f"http://127.0.0.1:{server.server_address[1]}/", pages)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(NO_CHROMIUM, pytrace=False)
+        warnings.warn(pytest.PytestWarning("BROWSER TESTS SKIPPED. " + NO_CHROMIUM))
+        pytest.skip("BROWSER TESTS SKIPPED. " + NO_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=[*LAUNCH_ARGS, OFFLINE])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _context(browser, scheme: str = "light", width: int = 1280, **options):
+    # Reduced motion: Material then skips its slide-in transitions, so what is on screen has settled.
+    return browser.new_context(viewport={"width": width, "height": 800}, color_scheme=scheme,
+                               reduced_motion="reduce", **options)
+
+
+def _open(page, site: Site, path: str, scheme: str | None = None) -> None:
+    response = page.goto(site.url(path), wait_until="load")
+    assert response is not None and response.ok, f"{path or '/'} did not load"
+    if scheme:
+        shown = page.evaluate("() => document.body.dataset.mdColorScheme")
+        assert shown == {"light": "default", "dark": "slate"}[scheme], f"{path or '/'} is not in the {scheme} scheme"
+
+
+# ------------------------------------------------------------------------------------------ contrast
+
+
+def _rgb(css: str) -> tuple[float, float, float, float] | None:
+    match = re.search(r"rgba?\(([^)]*)\)", css)
+    if not match:
+        return None
+    parts = [float(x) for x in re.split(r"[,\s/]+", match[1].strip()) if x]
+    return (parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else 1.0)
+
+
+def _hex(colour: str) -> tuple[float, float, float]:
+    colour = colour.lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    return tuple(int(colour[i:i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
+
+
+def _luminance(rgb: tuple[float, ...]) -> float:
+    def channel(value: float) -> float:
+        value /= 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def _over(colour: tuple[float, float, float, float], background: tuple[float, ...]) -> tuple[float, float, float]:
+    alpha = colour[3]
+    return tuple(alpha * c + (1 - alpha) * b for c, b in zip(colour[:3], background[:3]))  # type: ignore[return-value]
+
+
+def test_contrast_arithmetic_matches_wcag():
+    assert round(contrast((0, 0, 0), (255, 255, 255)), 1) == 21.0
+    assert round(contrast(_hex("#767676"), (255, 255, 255)), 2) == 4.54
+    assert _rgb("rgba(255, 221, 0, 0.5) 0px 0px 0px 6px") == (255, 221, 0, 0.5)
+
+
+# ------------------------------------------------------------------------------------------------ axe
+
+AXE_RUN = """async (tags) => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' '))}));
+}"""
+
+
+def _axe(page, tags: list[str] = AXE_TAGS) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    return page.evaluate(AXE_RUN, tags)
+
+
+def _report(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for where, violations in found.items():
+        for v in violations:
+            lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']}")
+            lines += [f"    {node[:300]}" for node in v["nodes"][:5]]
+            if len(v["nodes"]) > 5:
+                lines.append(f"    ... and {len(v['nodes']) - 5} more")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_wcag_a_or_aa_violation_on_any_page(browser, site: Site, scheme: str, width: int):
+    context = _context(browser, scheme, width)
+    page = context.new_page()
+    found, overflowing = {}, []
+    try:
+        for path in site.pages:
+            _open(page, site, path, scheme)
+            violations = _axe(page)
+            if violations:
+                found[path or "/"] = violations
+            # 320 px is a 1280 px screen zoomed to 400%: the page must not scroll sideways (WCAG 1.4.10)
+            if page.evaluate("() => document.documentElement.scrollWidth > document.documentElement.clientWidth"):
+                overflowing.append(path or "/")
+    finally:
+        context.close()
+    assert not found, f"axe-core found WCAG A/AA violations ({scheme} scheme, {width} px):\n{_report(found)}"
+    assert not overflowing, f"these pages scroll sideways at {width} px: {overflowing}"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_violation_in_the_open_menu_and_search(browser, site: Site, scheme: str):
+    """The narrow screen's menu drawer and the search results only appear when asked for, so axe checks them open."""
+    found = {}
+    context = _context(browser, scheme, 320)
+    try:
+        page = context.new_page()
+        _open(page, site, "strands/domestic-abuse/", scheme)
+        page.click('label.md-header__button[for="__drawer"]')
+        page.wait_for_function("() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().left >= 0")
+        found["menu drawer at 320 px"] = _axe(page)
+        page = context.new_page()
+        page.set_viewport_size({"width": 1280, "height": 800})
+        _open(page, site, "", scheme)
+        page.fill(".md-search__input", "burglary")
+        page.wait_for_selector(".md-search-result__item")
+        found["search results at 1280 px"] = _axe(page)
+    finally:
+        context.close()
+    found = {where: v for where, v in found.items() if v}
+    assert not found, f"axe-core found WCAG A/AA violations ({scheme} scheme):\n{_report(found)}"
+
+
+def test_the_statement_names_the_axe_core_version_the_tests_use(site: Site):
+    version = re.match(r"/\*! axe v(\S+)", AXE.read_text(encoding="utf-8")).group(1)
+    text = _text(site.html("about/accessibility/"))
+    assert f"axe-core {version}" in text, "the accessibility statement must name the axe-core version tests/vendor holds"
+    for required in ("WCAG 2.0, 2.1 and 2.2 A and AA", "Chromium", "Equality and Human Rights Commission",
+                     "Equality Advisory and Support Service", "Equality Commission for Northern Ireland",
+                     "every time it changes", "different format", "Enforcement procedure", "Compliance status"):
+        assert required in text, f"the accessibility statement does not say {required!r}"
+
+
+def test_every_page_links_to_the_accessibility_statement(site: Site):
+    missing = [p for p in site.pages if 'about/accessibility/">Accessibility statement</a>' not in site.html(p)]
+    assert not missing, f"pages without a link to the accessibility statement in their footer: {missing}"
+
+
+# ------------------------------------------------------------------------------------------- keyboard
+
+# What a focused element looks like: its focus ring, what lies behind it, whether it can be seen.
+FOCUS_STATE = """() => {
+  const element = document.activeElement;
+  if (!element || element === document.body) return null;
+  if (!element.dataset.walk) element.dataset.walk = 'extra-' + Math.random();
+  // the palette switch is a zero-sized radio button: Material draws its focus on the label after it
+  const shown = element.getBoundingClientRect().width === 0 && element.nextElementSibling?.tagName === 'LABEL'
+    ? element.nextElementSibling : element;
+  const style = getComputedStyle(shown);
+  const box = shown.getClientRects()[0] || shown.getBoundingClientRect();
+  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  const hit = document.elementFromPoint(x, y);
+  let background = [];
+  for (let node = shown; node; node = node.parentElement) {
+    const colour = getComputedStyle(node).backgroundColor;
+    if (colour && colour !== 'rgba(0, 0, 0, 0)' && colour !== 'transparent') background.push(colour);
+    if (colour && /^rgb\\(/.test(colour)) break;
+  }
+  const previous = window.__walkPrevious;
+  window.__walkPrevious = element;
+  return {
+    id: element.dataset.walk,
+    what: `${element.tagName.toLowerCase()}${element.className ? '.' + String(element.className).trim().split(/\\s+/).join('.') : ''}`
+          + ` "${(element.innerText || element.getAttribute('aria-label') || element.title || '').trim().slice(0, 40)}"`
+          + (element.getAttribute('href') ? ` -> ${element.getAttribute('href')}` : ''),
+    outlineStyle: style.outlineStyle, outlineWidth: parseFloat(style.outlineWidth), outlineColor: style.outlineColor,
+    boxShadow: style.boxShadow, background,
+    onScreen: box.width > 0 && box.height > 0 && box.right > 0 && box.bottom > 0
+              && box.left < innerWidth && box.top < innerHeight && style.visibility === 'visible',
+    uncovered: !!hit && (hit === shown || shown.contains(hit) || hit.closest('label')?.htmlFor === element.id),
+    inOrder: !previous || !!(previous.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING),
+    inContent: !!element.closest('article'),
+  };
+}"""
+
+# Every link and control a keyboard user should be able to reach, marked so the walk can tick them off.
+TAB_STOPS = """() => {
+  const candidates = document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]');
+  const stops = [...candidates].filter(e => e.tabIndex >= 0 && !e.disabled && !e.closest('[inert]')
+    && e.checkVisibility({visibilityProperty: true})
+    && !(e.type === 'radio' && !e.checked && document.querySelector(`input[name="${e.name}"]:checked`)));
+  stops.forEach((e, i) => { e.dataset.walk = 'stop-' + i; });
+  return stops.map(e => e.dataset.walk);
+}"""
+
+
+@dataclass
+class FocusStop:
+    id: str
+    what: str
+    outlineStyle: str
+    outlineWidth: float
+    outlineColor: str
+    boxShadow: str
+    background: list[str]
+    onScreen: bool
+    uncovered: bool
+    inOrder: bool
+    inContent: bool
+
+    def background_rgb(self, page_background: tuple[float, ...]) -> tuple[float, ...]:
+        colour = page_background
+        for layer in reversed(self.background):
+            colour = _over(_rgb(layer), colour)
+        return colour
+
+    def ring_contrast(self, page_background: tuple[float, ...]) -> float:
+        """The better of the outline's and the focus shadow's contrast with what lies behind the element."""
+        behind = self.background_rgb(page_background)
+        rings = []
+        if self.outlineStyle not in ("none", "hidden") and self.outlineWidth >= 2 and _rgb(self.outlineColor):
+            rings.append(_rgb(self.outlineColor))
+        if self.boxShadow != "none" and _rgb(self.boxShadow):
+            rings.append(_rgb(self.boxShadow))
+        return max((contrast(_over(ring, behind), behind) for ring in rings), default=1.0)
+
+
+def _walk(page, limit: int = 600) -> tuple[list[str], list[FocusStop]]:
+    expected = page.evaluate(TAB_STOPS)
+    page.evaluate("() => { window.__walkPrevious = null; }")
+    stops = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STATE)
+        if state is None or (stops and state["id"] == stops[0].id):
+            break
+        stops.append(FocusStop(**state))
+    return expected, stops
+
+
+def _keyboard_problems(page, path: str) -> list[str]:
+    expected, stops = _walk(page)
+    white_or_slate = _rgb(page.evaluate("() => getComputedStyle(document.body).backgroundColor")) or (255, 255, 255, 1)
+    problems = []
+    if not stops:
+        problems.append("Tab reaches nothing")
+    elif not stops[0].what.startswith("a.md-skip") and path != "404.html":  # the error page has no skip link
+        problems.append(f"the first Tab stop is {stops[0].what if stops else 'nothing'}, not the skip link")
+    for number, stop in enumerate(stops, 1):
+        where = f"Tab {number}, {stop.what}"
+        if not stop.onScreen:
+            problems.append(f"{where}: the focused element is off screen or invisible")
+        elif not stop.uncovered:
+            problems.append(f"{where}: the focused element is covered by something else")
+        if stop.ring_contrast(white_or_slate) < 3:
+            problems.append(f"{where}: no focus ring with 3:1 contrast (outline {stop.outlineStyle} {stop.outlineWidth}px "
+                            f"{stop.outlineColor}, shadow {stop.boxShadow}, behind {stop.background or 'the page'})")
+        if not stop.inOrder:
+            problems.append(f"{where}: comes before the previous stop in the page, so focus jumps backwards")
+    missed = sorted(set(expected) - {s.id for s in stops})
+    if missed:
+        names = page.evaluate("(ids) => ids.map(id => document.querySelector(`[data-walk='${id}']`).outerHTML.slice(0, 120))", missed)
+        problems.append(f"{len(missed)} link(s) or control(s) never reached with Tab: {names}")
+    return [f"{path or '/'}: {p}" for p in problems]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_tab_reaches_every_link_and_control_in_order_with_a_visible_focus(browser, site: Site, scheme: str, width: int):
+    context = _context(browser, scheme, width)
+    page = context.new_page()
+    problems = []
+    try:
+        for path in site.pages:
+            _open(page, site, path, scheme)
+            problems += _keyboard_problems(page, path)
+    finally:
+        context.close()
+    assert not problems, f"keyboard problems ({scheme} scheme, {width} px):\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_skip_link_moves_focus_to_the_page_title(browser, site: Site, width: int):
+    context = _context(browser, "light", width)
+    page = context.new_page()
+    problems = []
+    try:
+        for path in [p for p in site.pages if p != "404.html"]:  # the error page is a heading and a sentence
+            _open(page, site, path)
+            page.keyboard.press("Tab")
+            skip = page.evaluate("() => document.activeElement.matches('a.md-skip') && getComputedStyle(document.activeElement).opacity")
+            title = page.evaluate("() => document.querySelector('article h1')?.id")
+            if skip != "1" or not title:
+                problems.append(f"{path or '/'}: the first Tab does not show a skip link, or the page has no title with an id")
+                continue
+            page.keyboard.press("Enter")
+            page.wait_for_function("(id) => location.hash === '#' + id", arg=title)
+            page.keyboard.press("Tab")
+            if not page.evaluate("() => !!document.activeElement.closest('article')"):
+                problems.append(f"{path or '/'}: after the skip link, Tab goes to something outside the content")
+            top = page.evaluate("(id) => document.getElementById(id).getBoundingClientRect().top", title)
+            header = page.evaluate("() => document.querySelector('.md-header').getBoundingClientRect().bottom")
+            if not header <= top < 800:
+                problems.append(f"{path or '/'}: the title is not in view below the header after the skip link ({top=}, {header=})")
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+# -------------------------------------------------------------------------------------------- privacy
+
+
+def test_no_request_leaves_the_local_server(browser, site: Site):
+    context = _context(browser, "dark")
+    requests: list[tuple[str, str]] = []
+    context.on("request", lambda request: requests.append((request.url, page.url if page else "?")))
+    page = None
+    try:
+        page = context.new_page()
+        for path in site.pages:
+            page.goto(site.url(path), wait_until="networkidle")
+        # search loads its index and worker only when used
+        page.fill(".md-search__input", "knife")
+        page.wait_for_selector(".md-search-result__item")
+        page.wait_for_load_state("networkidle")
+        cookies = context.cookies()
+    finally:
+        context.close()
+    assert len(requests) > len(site.pages), "the test recorded too few requests to be watching them"
+    outside = sorted({f"{url} (while {page_url} was open)" for url, page_url in requests if not url.startswith(site.base)})
+    assert not outside, "requests that left the local server:\n" + "\n".join(outside)
+    assert cookies == [], f"the site set cookies: {cookies}"
+
+
+def test_no_built_file_loads_anything_from_another_host(site: Site):
+    """Requests are the real check; this one also covers files that no test page happened to load."""
+    loads = {
+        ".html": re.compile(r"""<(?:script|img|iframe|source|video|audio|embed|object|track)\b[^>]*\ssrc\s*=\s*["']?(?:https?:)?//"""
+                            r"""|<link\b(?![^>]*\brel\s*=\s*["']?(?:canonical|alternate)\b)[^>]*\shref\s*=\s*["']?(?:https?:)?//"""),
+        ".css": re.compile(r"""(?:url\(|@import)\s*["']?(?:https?:)?//"""),
+    }
+    found = []
+    for path in sorted(site.folder.rglob("*")):
+        pattern = loads.get(path.suffix)
+        if pattern and path.is_file():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found += [f"{path.relative_to(site.folder)}: {text[m.start():m.end() + 60]!r}" for m in pattern.finditer(text)]
+    assert not found, "files that would load something from another host:\n" + "\n".join(found[:20])
+
+
+# ------------------------------------------------------------------------------------- no JavaScript
+
+
+def _text(html: str) -> str:
+    html = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).replace("&amp;", "&").replace("&para;", "¶").strip()
+
+
+def test_without_javascript_every_page_shows_its_text_charts_and_tables(browser, site: Site):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1280, "height": 800})
+    problems = []
+    try:
+        page = context.new_page()
+        for path in site.pages:
+            _open(page, site, path)
+            html = site.html(path)
+            shown = page.evaluate("""() => {
+              const article = document.querySelector('article');
+              const visible = e => e.checkVisibility({visibilityProperty: true, opacityProperty: true})
+                                   && e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().height > 0;
+              return {
+                text: article ? article.innerText : '',
+                articleVisible: !!article && visible(article),
+                charts: [...document.querySelectorAll('svg.portal-chart')].filter(visible).length,
+                tables: [...document.querySelectorAll('article table')].filter(visible).length,
+                navigation: [...document.querySelectorAll('.md-sidebar--primary a.md-nav__link')].filter(visible).length,
+              };
+            }""")
+            where = path or "/"
+            charts, tables = html.count('class="portal-chart'), len(re.findall(r"<table\b", _article(html)))
+            if not shown["articleVisible"]:
+                problems.append(f"{where}: the content is not shown")
+            if shown["charts"] != charts:
+                problems.append(f"{where}: {shown['charts']} of {charts} charts are shown")
+            if shown["tables"] != tables:
+                problems.append(f"{where}: {shown['tables']} of {tables} tables are shown")
+            if path != "404.html" and shown["navigation"] < 5:
+                problems.append(f"{where}: the navigation is not shown")
+            shown_words = set(re.findall(r"\w+", shown["text"]))
+            missing = [w for w in re.findall(r"\w+", _text(_article(html))) if w not in shown_words]
+            if missing:
+                problems.append(f"{where}: words in the page that are not shown: {sorted(set(missing))[:10]}")
+    finally:
+        context.close()
+    assert not problems, "with JavaScript turned off:\n" + "\n".join(problems)
+
+
+def _article(html: str) -> str:
+    start = html.find("<article")
+    return html[start:html.index("</article>", start)] if start >= 0 else ""
+
+
+# ------------------------------------------------------------------------------------------ charts
+
+
+def test_chart_marks_and_text_keep_their_contrast_on_white(browser, site: Site):
+    """Charts are drawn on white in both schemes: marks need 3:1 against it, text 4.5:1."""
+    context = _context(browser, "dark")
+    problems, checked = [], 0
+    try:
+        page = context.new_page()
+        for path in site.metric_pages:
+            _open(page, site, path, "dark")
+            colours = page.evaluate("""() => [...document.querySelectorAll('svg.portal-chart')].flatMap(svg => {
+              const background = getComputedStyle(svg.querySelector('rect')).fill;
+              const marks = svg.querySelectorAll('.role-mark path, .role-mark line, .role-mark rect, .role-mark circle,'
+                                                  + '.role-mark text, .role-axis-label text');
+              const painted = c => c && c !== 'none' && c !== 'rgba(0, 0, 0, 0)';
+              return [...marks].flatMap(m => {
+                const s = getComputedStyle(m), text = m.tagName === 'text', found = [];
+                if (painted(s.fill)) found.push(s.fill);
+                if (painted(s.stroke) && parseFloat(s.strokeWidth) > 0) found.push(s.stroke);
+                return found.map(colour => ({background, colour, text, opacity: parseFloat(s.opacity)}));
+              });
+            })""")
+            for mark in colours:
+                checked += 1
+                background = _rgb(mark["background"])
+                ratio = contrast(_over(_rgb(mark["colour"]), background), background)
+                needed = 4.5 if mark["text"] else 3
+                if background[:3] != (255, 255, 255):
+                    problems.append(f"{path}: a chart is drawn on {mark['background']}, not white")
+                elif ratio < needed and mark["opacity"] > 0:
+                    problems.append(f"{path}: {'text' if mark['text'] else 'a mark'} in {mark['colour']} has {ratio:.2f}:1, needs {needed}:1")
+    finally:
+        context.close()
+    assert checked, "no chart marks were found to check"
+    assert not problems, "\n".join(sorted(set(problems)))
+
+
+def test_chart_colour_constants_keep_3_to_1_on_white():
+    from crimeportal import charts
+
+    for name, colour in [("DARK_BLUE", charts.DARK_BLUE), ("ORANGE", charts.ORANGE), ("GREY", charts.GREY),
+                         *charts.VARIATION_COLOURS.items()]:
+        assert contrast(_hex(colour), (255, 255, 255)) >= 3, f"{name} {colour} has under 3:1 contrast on white"
+    assert contrast(_hex(charts.TEXT), (255, 255, 255)) >= 4.5
+
+
+# -------------------------------------------------------------------------------------------- print
+
+
+def test_printing_leaves_out_the_chrome_keeps_figures_whole_and_shows_link_targets(browser, site: Site):
+    context = _context(browser, "dark")
+    try:
+        page = context.new_page()
+        _open(page, site, "about/accessibility/", "dark")
+        page.emulate_media(media="print")
+        hidden = page.evaluate("""() => ['.md-header', '.md-sidebar--primary', '.md-sidebar--secondary', '.md-footer', '.md-skip']
+            .filter(s => document.querySelector(s)?.checkVisibility())""")
+        assert hidden == [], f"printed pages still show {hidden}"
+        external = page.evaluate("""() => [...document.querySelectorAll('article a[href^="http"]')]
+            .map(a => [a.getAttribute('href'), getComputedStyle(a, '::after').content])""")
+        assert external, "the statement should link to the enforcement bodies"
+        for href, after in external:
+            assert href in after, f"the printed link to {href} does not show its address ({after})"
+        colours = page.evaluate("""() => [getComputedStyle(document.querySelector('article p')).color,
+                                          getComputedStyle(document.body).backgroundColor]""")
+        assert contrast(_rgb(colours[0])[:3], (255, 255, 255)) >= 7, f"printed text is {colours[0]}: too light for paper"
+
+        _open(page, site, "board-report/")
+        page.emulate_media(media="print")
+        breaks = page.evaluate("""() => ({
+            whole: [...document.querySelectorAll('.portal-figure, .portal-table-wrap, article tr')]
+                     .map(e => getComputedStyle(e).breakInside),
+            strands: [...document.querySelectorAll('article h2.portal-report-strand')].map(e => getComputedStyle(e).breakBefore),
+        })""")
+        assert breaks["whole"] and set(breaks["whole"]) == {"avoid"}, "charts, tables and rows must not split across sheets"
+        assert breaks["strands"] and set(breaks["strands"]) == {"page"}, "each strand should start a new sheet"
+        pdf = page.pdf(format="A4")
+    finally:
+        context.close()
+    sheets = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert sheets >= len(site.strand_pages), f"the board report printed on {sheets} sheets for {len(site.strand_pages)} strands"
+
+
+# --------------------------------------------------------------------------------- the board report
+
+
+def test_the_board_report_brings_every_strand_update_and_measure_together(site: Site):
+    from crimeportal.validate import load_portal
+
+    portal, problems = load_portal(REPO)
+    assert not problems
+    html = _article(site.html("board-report/"))
+    text = _text(html)
+    positions = []
+    for strand in portal.strands:
+        heading = re.search(rf'<h2 class="portal-report-strand" id="{strand.id}">(.*?)<a class="headerlink"', html)
+        assert heading, f"the board report has no section for {strand.id}"
+        positions.append(heading.start())
+        # the strand page's text, from its summary to its measures, word for word
+        strand_page = _text(_article(site.html(f"strands/{strand.id}/")))
+        own = strand_page[strand_page.index(f"{strand.title} ¶") + len(f"{strand.title} ¶"):strand_page.index(" Measures ¶")]
+        assert own.strip() and own in text, f"the board report lacks {strand.id}'s summary, date or update"
+    assert positions == sorted(positions), "the board report's strands are not in strategy order"
+    for metric in portal.metrics:
+        assert f'id="{metric.id}"' in html and f"<caption>{escape(metric.title)}: figures by period</caption>" in html, \
+            f"the board report lacks the measure {metric.id}"
+    assert html.count('class="portal-chart') == sum(1 for m in portal.metrics if any(o.value is not None for o in m.observations))
+    assert 'href="../board-report/"' in site.html("strands/domestic-abuse/"), "the board report is not in the navigation"
+    search_index = (site.folder / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '"location":"board-report/' not in search_index.replace(" ", ""), "search would find every strand twice"
+
+
+# ------------------------------------------------------------------------------------- last updated
+
+
+def test_every_strand_and_metric_page_says_when_it_was_last_updated(site: Site):
+    from crimeportal.format import long_date, month_name
+    from crimeportal.validate import load_portal
+
+    portal, _ = load_portal(REPO)
+    for strand in portal.strands:
+        text = _text(_article(site.html(f"strands/{strand.id}/")))
+        assert f"Last updated {long_date(strand.updated)}." in text, f"strands/{strand.id}/ does not say when it was updated"
+    for metric in portal.metrics:
+        text = _text(_article(site.html(f"metrics/{metric.id}/")))
+        assert f"Last updated Figures to {month_name(metric.observations[-1].end)}" in text, \
+            f"metrics/{metric.id}/ does not say which month its figures run to"
+
+
+# ---------------------------------------------------------------------------------------- page weight
+
+
+def test_pages_stay_light(browser, site: Site, capsys: pytest.CaptureFixture[str]):
+    sizes = {path or "/": site.file(path).stat().st_size for path in site.pages}
+    visits = {}
+    for path in site.strand_pages:
+        context = browser.new_context()  # a new context has an empty cache: a first visit
+        finished = []
+        context.on("requestfinished", finished.append)
+        try:
+            page = context.new_page()
+            page.goto(site.url(path), wait_until="networkidle")
+            page.wait_for_timeout(200)  # the search worker asks for its index after the page has settled
+            page.wait_for_load_state("networkidle")
+            visits[path] = [(r.url, len(r.response().body()) if r.response() else 0) for r in finished]
+        finally:
+            context.close()
+    totals = {path: sum(size for _, size in got) for path, got in visits.items()}
+    heaviest = max(totals, key=totals.get)
+    with capsys.disabled():
+        print("\n\nPage weight: the heaviest pages' own HTML (limit "
+              f"{PAGE_LIMIT // KB} KB)")
+        for path, size in sorted(sizes.items(), key=lambda item: -item[1])[:5]:
+            print(f"  {size / KB:7.1f} KB  {path}")
+        print(f"Everything a first visit downloads, heaviest strand pages (limit {FIRST_VISIT_LIMIT // KB} KB)")
+        for path, total in sorted(totals.items(), key=lambda item: -item[1])[:3]:
+            print(f"  {total / KB:7.1f} KB  {path}")
+        print(f"  of which, for {heaviest}:")
+        for url, size in sorted(visits[heaviest], key=lambda item: -item[1]):
+            print(f"    {size / KB:7.1f} KB  {url.removeprefix(site.base)}")
+    assert all(got for got in visits.values()), "a first visit recorded no downloads"
+    too_big = {p: s for p, s in sizes.items() if s > PAGE_LIMIT}
+    assert not too_big, f"pages over {PAGE_LIMIT // KB} KB of HTML: {too_big}"
+    too_heavy = {p: t for p, t in totals.items() if t > FIRST_VISIT_LIMIT}
+    assert not too_heavy, f"first visits over {FIRST_VISIT_LIMIT // KB} KB: {too_heavy}"
