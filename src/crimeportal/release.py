@@ -652,16 +652,16 @@ def check(root: Path, request: Request, today: date) -> Plan:
     try:
         _git(root, "rev-parse", "--is-inside-work-tree")
     except GitFailed:
-        raise Refused(f"{root} is not a git repository: a release is published from a commit, so the portal must be in git.")
+        raise Refused(f"  - {root} is not a git repository: a release is published from a commit, so the portal must be in git.")
     reasons = _request_problems(request)
     reasons += _tool_problems()
     register = read_register(root)
     if register.problems:
-        reasons.append("the release register has problems:\n" + format_problems(register.problems, "text"))
+        reasons.append("the release register has problems:\n" + _indented(format_problems(register.problems, "text")))
     _, problems = load_portal(root)
     if problems:
         reasons.append(f"the portal's files have {len(problems)} problem{'s' if len(problems) != 1 else ''}:\n"
-                       + format_problems(problems, "text"))
+                       + _indented(format_problems(problems, "text")))
     branch, head = _branch_problems(root, reasons)
     reasons += _clean_problems(root) + _identity_problems(root)
     site, site_dir = _site_config(root, reasons)
@@ -679,6 +679,10 @@ def check(root: Path, request: Request, today: date) -> Plan:
     text = register_text(register, entry, replacing)
     _check_register_text(root, text, register, entry, replacing)
     return Plan(root, request, branch, head, _ref(root, f"refs/heads/{PAGES_BRANCH}"), entry, text, replacing, site, site_dir)
+
+
+def _indented(text: str) -> str:
+    return "\n".join(f"      {line}" for line in text.splitlines())
 
 
 def _request_problems(request: Request) -> list[str]:
@@ -718,11 +722,10 @@ def _branch_problems(root: Path, reasons: list[str]) -> tuple[str, str]:
 
 
 def _clean_problems(root: Path) -> list[str]:
-    status = _git_text(root, "status", "--porcelain", "--untracked-files=all")
-    if not status:
+    lines = _git(root, "status", "--porcelain", "--untracked-files=all").decode().splitlines()
+    if not lines:
         return []
-    lines = status.splitlines()
-    shown = "\n".join(f"      {line}" for line in lines[:10]) + ("\n      ..." if len(lines) > 10 else "")
+    shown = _indented("\n".join(lines[:10] + (["..."] if len(lines) > 10 else [])))
     return [f"there are uncommitted changes; a release must be exactly a commit, so commit or remove them first:\n{shown}"]
 
 
