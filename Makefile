@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check bench clean add-period publish preview
+.PHONY: site serve test check bench clean add-period publish preview browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,8 +35,18 @@ publish: $(STAMP)
 preview: $(STAMP)
 	$(BIN)/mike serve --dev-addr 127.0.0.1:8001
 
+# The browser tests (tests/test_browser.py) need a Chromium. `make test` installs Debian's package when it
+# can (as root with apt-get, as in CI); elsewhere `make browser` downloads Playwright's build of Chromium.
+FIND_CHROMIUM := $(BIN)/python tests/chromium.py >/dev/null
+APT_CHROMIUM := { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
 test: $(STAMP)
+	@$(FIND_CHROMIUM) || $(APT_CHROMIUM) || echo "make test: no Chromium was found, so the browser tests will be skipped. Run 'make browser' to get one." >&2
 	$(BIN)/python -m pytest
+
+browser: $(STAMP)
+	@$(FIND_CHROMIUM) || $(APT_CHROMIUM) || $(BIN)/python -m playwright install chromium
+	@echo "The browser tests will use $$($(BIN)/python tests/chromium.py)"
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

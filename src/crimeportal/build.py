@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import yaml
@@ -22,7 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import preview, release, render, report
-from .charts import accessible, chart_job, render_all, renderer_version
+from .charts import accessible, cache_version, chart_job, render_all
 from .model import Portal
 from .problems import Problem, format_problems
 from .publish import download_files
@@ -45,6 +46,10 @@ class PortalBuild:
     downloads: dict[str, tuple[bytes, str]]
     problems: list[Problem] = field(default_factory=list)  # only in a live preview, which shows them on every page
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
+
+    @cached_property
+    def download_sizes(self) -> dict[str, int]:
+        return {path: len(content) for path, (content, _) in self.downloads.items()}
 
 
 def current(config: MkDocsConfig) -> PortalBuild:
@@ -82,7 +87,7 @@ def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> None:
 
 
 def _measures(portal: Portal, root: Path) -> dict[str, render.Measure]:
-    version = renderer_version()
+    version = cache_version()
     assessments = {m.id: assess(m) for m in portal.metrics}
     jobs = {m.id: chart_job(m, assessments[m.id], version) for m in portal.metrics}
     svgs, rendered = render_all([job for job in jobs.values() if job], root / ".cache" / "charts")
@@ -204,10 +209,14 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
         strand = portal.strand(metric.strand)
         return render.about_measure(measure, strand, _relative(f"strands/{metric.strand}/", page_url))
     if kind == "downloads":
-        sizes = {path: len(content) for path, (content, _) in state.downloads.items()}
-        return render.downloads(metric, _relative("data/metrics/", page_url), sizes)
+        return render.downloads(metric, _relative("data/metrics/", page_url), state.download_sizes)
     return render.citation(metric, config.site_name, config.site_url and config.site_url + measure.url or measure.url)
 
 
+CHART = re.compile(r"<!-- crimeportal:chart (?P<id>[^ ]+) -->")
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return release.canonical(output, page.url, current(config).releases)
+    state = current(config)
+    output = CHART.sub(lambda match: state.measures[match["id"]].svg or "", output)
+    return release.canonical(output, page.url, state.releases)

@@ -1,8 +1,11 @@
 """Altair charts rendered to accessible SVG at build time, cached on disk.
 
-Rendering is the slow part of a build, so each SVG is stored under a hash of
-its Vega-Lite spec and the renderer's version: a rebuild renders only the
-charts whose data changed, and a cold build spreads the work over all cores.
+Building a spec with Altair and rendering it are the slow parts of a build,
+so each SVG is stored under a hash of everything its Vega-Lite spec is made
+from (the chart's data, this module's code) and the renderer's version. The
+spec itself is built only when that hash is not in the cache: a rebuild does
+neither for charts whose data did not change, and a cold build spreads both
+over all cores.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
 
-import altair as alt
+from importlib.metadata import version as package_version
 
 from .format import format_value, period_words
 from .model import Metric
@@ -32,31 +35,46 @@ PARALLEL_FROM = 16
 
 
 @dataclass(frozen=True)
+class ChartData:
+    """Everything a chart's spec is made from, in plain data that worker processes can receive."""
+
+    unit: str
+    rows: list[dict]
+    limits: dict[str, float] | None  # mean, upper and lower when control limits apply
+
+
+@dataclass(frozen=True)
 class ChartJob:
     key: str
-    spec: dict
+    data: ChartData
     label: str
     description: str
 
 
-def renderer_version() -> str:
-    import vl_convert
-
-    return f"vl-convert {vl_convert.__version__}"
+def cache_version() -> str:
+    """The renderer's version and this module's code: a change to either must redraw every chart."""
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    return f"vl-convert {package_version('vl-convert-python')}, charts {code}"
 
 
 def chart_job(metric: Metric, assessment: Assessment, version: str) -> ChartJob | None:
     rows = _rows(metric, assessment)
     if not rows:
         return None
-    chart = _comparison(metric, rows) if len(rows) == 2 else _series(metric, rows, assessment)
-    spec = chart.properties(width=WIDTH, height=HEIGHT).configure(
+    spc = assessment.spc
+    limits = {"mean": spc.mean, "upper": spc.upper, "lower": spc.lower} if spc and len(rows) > 2 else None
+    data = ChartData(metric.unit, rows, limits)
+    key = hashlib.sha256(json.dumps([version, data.unit, data.rows, data.limits]).encode()).hexdigest()[:32]
+    return ChartJob(key, data, f"Chart: {metric.title}", _description(metric, rows, assessment))
+
+
+def vega_lite_spec(data: ChartData) -> dict:
+    chart = _comparison(data.unit, data.rows) if len(data.rows) == 2 else _series(data.unit, data.rows, data.limits)
+    return chart.properties(width=WIDTH, height=HEIGHT).configure(
         background="white", font="Arial, Helvetica, sans-serif", aria=False,
         axis={"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 13, "titleFontSize": 13, "gridColor": "#e6e6e6"},
         view={"stroke": None},
     ).to_dict(validate=False)
-    key = hashlib.sha256((version + json.dumps(spec, sort_keys=True)).encode()).hexdigest()[:32]
-    return ChartJob(key, spec, f"Chart: {metric.title}", _description(metric, rows, assessment))
 
 
 def _rows(metric: Metric, assessment: Assessment) -> list[dict]:
@@ -72,25 +90,28 @@ def _axis_format(unit: str) -> str:
     return {"percent": "format(datum.value, ',') + '%'", "rate": "format(datum.value, ',')"}.get(unit, "format(datum.value, ',')")
 
 
-def _comparison(metric: Metric, rows: list[dict]) -> alt.Chart:
+def _comparison(unit: str, rows: list[dict]) -> "alt.LayerChart":
+    import altair as alt  # only when a chart must be drawn: importing it costs more than a warm build's other work
+
     base = alt.Chart(alt.Data(values=rows)).encode(
         x=alt.X("period:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=WIDTH // 2)),
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(labelExpr=_axis_format(metric.unit), tickCount=5)),
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(labelExpr=_axis_format(unit), tickCount=5)),
     )
     bars = base.mark_bar(color=DARK_BLUE, size=72)
     labels = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", color=TEXT).encode(text="label:N")
     return alt.layer(bars, labels)
 
 
-def _series(metric: Metric, rows: list[dict], assessment: Assessment) -> alt.LayerChart:
+def _series(unit: str, rows: list[dict], limits: dict[str, float] | None) -> "alt.LayerChart":
+    import altair as alt
+
     x = alt.X("end:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
-    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelExpr=_axis_format(metric.unit)))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelExpr=_axis_format(unit)))
     base = alt.Chart(alt.Data(values=rows)).encode(x=x, y=y)
     layers = [base.mark_line(color=DARK_BLUE, strokeWidth=2)]
-    if assessment.spc:
-        spc = assessment.spc
-        limits = [{"y": spc.mean, "dash": [1, 0]}, {"y": spc.upper, "dash": [6, 4]}, {"y": spc.lower, "dash": [6, 4]}]
-        for line in limits:
+    if limits:
+        lines = [{"y": limits["mean"], "dash": [1, 0]}, {"y": limits["upper"], "dash": [6, 4]}, {"y": limits["lower"], "dash": [6, 4]}]
+        for line in lines:
             layers.append(alt.Chart(alt.Data(values=[line])).mark_rule(color=TEXT, strokeDash=line["dash"]).encode(y="y:Q"))
         points = base.mark_point(filled=True, size=60).encode(
             color=alt.Color("variation:N", scale=alt.Scale(domain=list(VARIATION_COLOURS), range=list(VARIATION_COLOURS.values())), legend=None),
@@ -127,10 +148,10 @@ def accessible(svg: str, label: str, description: str) -> str:
     return f"{head}<title>{html.escape(label)}</title><desc>{html.escape(description)}</desc>{body}"
 
 
-def _render(spec: dict) -> str:
+def _render(data: ChartData) -> str:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(spec)
+    return vl_convert.vegalite_to_svg(vega_lite_spec(data))
 
 
 def render_all(jobs: list[ChartJob], cache_dir: Path) -> tuple[dict[str, str], int]:
@@ -145,7 +166,7 @@ def render_all(jobs: list[ChartJob], cache_dir: Path) -> tuple[dict[str, str], i
             svgs[key] = cached.read_text(encoding="utf-8")
         else:
             missing.append(job)
-    specs = [job.spec for job in missing]
+    specs = [job.data for job in missing]
     if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
         with ProcessPoolExecutor(os.cpu_count(), mp_context=get_context("spawn")) as pool:

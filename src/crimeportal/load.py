@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
 
 try:  # libyaml parses many times faster; fall back where PyYAML was built without it
     from yaml import CSafeLoader as _Loader
@@ -226,3 +227,72 @@ class _Builder:
             self.problem(node, path, f"{node.value} is not a number that can be published: write a figure, or null with suppressed: true")
             return None
         return self.constructor.construct_yaml_float(node)
+
+
+class _NeedsCloserLook(Exception):
+    """Raised by the quick loader at the first sign of a trap; the careful parser then explains it."""
+
+
+def _quick_bool(loader: "_QuickLoader", node: yaml.ScalarNode) -> bool:
+    if node.value.lower() not in _TRUE_FALSE:
+        raise _NeedsCloserLook
+    return node.value.lower() == "true"
+
+
+def _quick_int(loader: "_QuickLoader", node: yaml.ScalarNode) -> int:
+    value = node.value
+    if value.isdigit() and (value[0] != "0" or value == "0"):
+        return int(value)  # the usual case, without PyYAML's handling of bases and underscores
+    if ":" in value or re.fullmatch(r"[-+]?0[0-9_]+", value):
+        raise _NeedsCloserLook
+    return SafeConstructor.construct_yaml_int(loader, node)
+
+
+def _quick_float(loader: "_QuickLoader", node: yaml.ScalarNode) -> float:
+    if ":" in node.value or node.value.lower() in _NOT_A_NUMBER:
+        raise _NeedsCloserLook
+    return SafeConstructor.construct_yaml_float(loader, node)
+
+
+def _quick_timestamp(loader: "_QuickLoader", node: yaml.ScalarNode) -> str:
+    return node.value
+
+
+class _QuickLoader(_Loader):  # type: ignore[misc, valid-type]
+    """libyaml with PyYAML's safe constructors, refusing anything `parse_yaml` would report."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        mapping = super().construct_mapping(node, deep)
+        if len(mapping) != len(node.value):  # PyYAML keeps the last of two equal keys without a word
+            raise _NeedsCloserLook
+        return mapping
+
+
+for _tag, _constructor in (("bool", _quick_bool), ("int", _quick_int), ("float", _quick_float), ("timestamp", _quick_timestamp)):
+    _QuickLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _constructor)
+
+
+def quick_load(text: str) -> Any | None:
+    """The file's data when it has none of the traps `parse_yaml` reports, else None.
+
+    Most files are clean, and this is several times faster than building the
+    located node tree; a None sends the file to the careful parser.
+    """
+    if "\t" in text or "&" in text or "*" in text:
+        return None
+    try:
+        return yaml.load(text, Loader=_QuickLoader)
+    except (yaml.YAMLError, _NeedsCloserLook):
+        return None
+
+
+_TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_]+):[ \t]*", re.MULTILINE)
+
+
+def top_level_locations(text: str, first_line: int = 1) -> dict[str, Location]:
+    """Where each top-level field's value starts, found from the text alone."""
+    found: dict[str, Location] = {}
+    for match in _TOP_LEVEL_KEY.finditer(text):
+        line = text.count("\n", 0, match.start()) + first_line
+        found.setdefault(match[1], (line, match.end() - match.start() + 1))
+    return found

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,10 @@ CSV_COLUMNS = ("metric", "end", "value", "status", "note", "numerator", "denomin
 
 def metric_record(metric: Metric) -> dict[str, Any]:
     """The metric as its YAML file holds it, defaults filled in, without build-only fields."""
-    record = asdict(metric)
-    record.pop("path")
+    # shallow copies rather than dataclasses.asdict, whose deep copying dominates a large build's downloads
+    record = {f.name: getattr(metric, f.name) for f in fields(Metric) if f.name not in ("path", "observations")}
+    record["caveats"] = list(metric.caveats)
+    record["observations"] = [dict(vars(o)) for o in metric.observations]
     return record
 
 

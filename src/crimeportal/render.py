@@ -6,6 +6,7 @@ containing markup shows as text.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as esc
 
@@ -163,7 +164,12 @@ def chart_figure(measure: Measure) -> str:
     if measure.assessment.spc:
         legend = ('<figcaption>Solid line: the mean. Dashed lines: the process limits. Points are marked by variation: '
                   '▲ special cause, improvement; ◆ special cause, concern; ■ special cause, neither; ● common cause.</figcaption>')
-    return f'<figure class="portal-figure">{measure.svg}{legend}</figure>'
+    return f'<figure class="portal-figure">{chart_placeholder(measure.metric.id)}{legend}</figure>'
+
+
+def chart_placeholder(metric_id: str) -> str:
+    """Where a chart's SVG goes once the page is finished: search need not index, nor parse, the drawing."""
+    return f"<!-- crimeportal:chart {metric_id} -->"
 
 
 def measure_section(measure: Measure, page_url: str, relative) -> str:
@@ -204,7 +210,7 @@ def last_updated(metric: Metric) -> str:
     return f"Figures to {month_name(metric.observations[-1].end)}"
 
 
-def downloads(metric: Metric, relative_data: str, sizes: dict[str, int]) -> str:
+def downloads(metric: Metric, relative_data: str, sizes: Mapping[str, int]) -> str:
     items = []
     for kind in ("csv", "json"):
         path = f"data/metrics/{metric.id}.{kind}"

@@ -7,17 +7,22 @@ editor sees the whole list in one run, sorted by file and line.
 from __future__ import annotations
 
 import difflib
-from datetime import date
 import json
+import os
 import re
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
+from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
+import fastjsonschema
 import jsonschema
 
-from .load import SCHEMA_LINE_METRIC, Document, parse_yaml, read_text, split_front_matter
+from .load import (SCHEMA_LINE_METRIC, Document, Location, parse_yaml, quick_load, read_text, split_front_matter,
+                   top_level_locations)
 from .model import Metric, Observation, Portal, Strand
 from .problems import Problem, field_name
 
@@ -55,21 +60,41 @@ class Schemas:
     def strand(self) -> jsonschema.Draft7Validator:
         return self._validator("strand.schema.json")
 
+    @cached_property
+    def metric_is_valid(self) -> Callable[[Any], bool]:
+        """A compiled check, many times faster than jsonschema; used to wave clean files through."""
+        check = fastjsonschema.compile(self._schema("metric.schema.json"))
+
+        def is_valid(data: Any) -> bool:
+            try:
+                check(data)
+                return True
+            except fastjsonschema.JsonSchemaException:
+                return False
+
+        return is_valid
+
+    def _schema(self, name: str) -> dict:
+        return json.loads((self.root / SCHEMAS_DIR / name).read_text(encoding="utf-8"))
+
     def _validator(self, name: str) -> jsonschema.Draft7Validator:
-        schema = json.loads((self.root / SCHEMAS_DIR / name).read_text(encoding="utf-8"))
-        return jsonschema.Draft7Validator(schema)
+        return jsonschema.Draft7Validator(self._schema(name))
+
+
+# Below this many metric files, starting worker processes costs more than it saves.
+PARALLEL_FROM = 400
 
 
 @dataclass
 class Loaded:
-    """A strand or metric that passed its own file's checks, with where it was written."""
+    """A strand or metric that passed its own file's checks, and where its top-level fields were written."""
 
     item: Strand | Metric
-    document: Document
     shown_as: str
+    where: dict[str, Location]  # only top-level fields: the cross-file checks point at nothing deeper
 
     def problem(self, field: str, message: str) -> Problem:
-        return Problem(self.shown_as, *self.document.locate((field,)), field, message)
+        return Problem(self.shown_as, *self.where.get(field, (1, 1)), field, message)
 
 
 def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
@@ -77,7 +102,7 @@ def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
     schemas = Schemas(root)
     problems: list[Problem] = []
     loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in _files(root / STRANDS_DIR, "*.md")) if s]
-    loaded_metrics = [m for m in (_check_metric(p, root, schemas, problems) for p in _files(root / METRICS_DIR, "*.yml")) if m]
+    loaded_metrics = _check_metrics(_files(root / METRICS_DIR, "*.yml"), root, schemas, problems)
     strand_pages = {p.stem for p in _files(root / STRANDS_DIR, "*.md")}
     problems += _cross_check(loaded_strands, loaded_metrics, strand_pages)
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
@@ -115,24 +140,70 @@ def _shown(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _check_metric(path: Path, root: Path, schemas: Schemas, problems: list[Problem]) -> Loaded | None:
+@dataclass
+class MetricFile:
+    """One metric file's outcome, in plain data so that worker processes can send it back cheaply."""
+
+    path: Path
+    shown_as: str
+    data: dict | None  # the parsed file when it passed every check of its own
+    where: dict[str, Location]
+    problems: list[Problem]
+
+
+def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, problems: list[Problem]) -> list[Loaded]:
+    workers = os.cpu_count() or 1
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        results = [check_metric(path, root, schemas) for path in paths]
+    else:
+        # spawn, not fork: the build may already run threads (the chart renderer's) that a fork would copy mid-flight
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(root,)) as pool:
+            results = list(pool.map(_check_metric_in_worker, paths, chunksize=max(1, len(paths) // (workers * 8))))
+    loaded = []
+    for result in results:
+        problems += result.problems
+        if result.data is not None:
+            loaded.append(Loaded(_metric(result.data, result.path), result.shown_as, result.where))
+    return loaded
+
+
+_worker_schemas: Schemas | None = None  # set only inside a worker process, which ends with the validation
+
+
+def _start_worker(root: Path) -> None:
+    global _worker_schemas
+    _worker_schemas = Schemas(root)
+
+
+def _check_metric_in_worker(path: Path) -> MetricFile:
+    assert _worker_schemas is not None
+    return check_metric(path, _worker_schemas.root, _worker_schemas)
+
+
+def check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
+    """One metric file, checked on its own: its data when it passed, else its problems."""
     source = read_text(path, _shown(path, root))
-    problems += source.problems
     if source.text is None:
-        return None
+        return MetricFile(path, source.path, None, {}, source.problems)
+    if source.text.startswith(SCHEMA_LINE_METRIC):
+        data = quick_load(source.text)
+        if data is not None and schemas.metric_is_valid(data) and not _metric_rules(Document(data), path, source.path):
+            return MetricFile(path, source.path, data, top_level_locations(source.text), [])
+    # something is wrong: read the file again, carefully, to say exactly where
+    problems: list[Problem] = []
     if not source.text.startswith(SCHEMA_LINE_METRIC):
         problems.append(Problem(source.path, 1, 1, "", f"the first line must be '{SCHEMA_LINE_METRIC}' so editors' tools can check the file"))
     document, found = parse_yaml(source.text, source.path)
     problems += found
-    if document is None or found:
-        return None
-    found = schema_problems(document, schemas.metric, source.path)
-    # the rules across observations need the unit and observations the schema promises
-    rules_can_run = isinstance(document.data, dict) and not any(
-        p.field == "unit" or p.field.startswith("observations") for p in found)
-    found += _metric_rules(document, path, source.path) if rules_can_run else _id_problems(document, path, source.path)
-    problems += found
-    return None if found else Loaded(_metric(document.data, path), document, source.path)
+    if document is not None and not found:
+        found = schema_problems(document, schemas.metric, source.path)
+        # the rules across observations need the unit and observations the schema promises
+        rules_can_run = isinstance(document.data, dict) and not any(
+            p.field == "unit" or p.field.startswith("observations") for p in found)
+        problems += found + (_metric_rules(document, path, source.path) if rules_can_run else _id_problems(document, path, source.path))
+    if problems or document is None:
+        return MetricFile(path, source.path, None, {}, problems)
+    return MetricFile(path, source.path, document.data, top_level_locations(source.text), [])
 
 
 def _check_strand(path: Path, root: Path, schemas: Schemas, problems: list[Problem]) -> Loaded | None:
@@ -152,7 +223,7 @@ def _check_strand(path: Path, root: Path, schemas: Schemas, problems: list[Probl
     found = schema_problems(document, schemas.strand, source.path) + _id_problems(document, path, source.path)
     found += [] if found else _date_problems(document, "updated", source.path)
     problems += found
-    return None if found else Loaded(_strand(document.data, path), document, source.path)
+    return None if found else Loaded(_strand(document.data, path), source.path, top_level_locations(front_matter, first_line))
 
 
 def schema_problems(document: Document, validator: jsonschema.Draft7Validator, shown_as: str) -> list[Problem]:
