@@ -244,7 +244,7 @@ def quick_load(text: str) -> Any | None:
     value differently, or where a trap might hide, None sends the file to the
     careful parser, which has the last word.
     """
-    if "\t" in text or "&" in text or "*" in text or _UNUSUAL_NUMBER.search(text):
+    if "\t" in text or "&" in text or "*" in text or "!" in text or _UNUSUAL_NUMBER.search(text):
         return None
     try:
         data = ryaml.loads(text)  # refuses duplicate keys itself
