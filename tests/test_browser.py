@@ -16,12 +16,12 @@ import re
 import subprocess
 import sys
 import threading
-from html import escape, unescape
-from urllib.parse import urljoin
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape, unescape
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -289,7 +289,6 @@ FOCUS_STATE = """() => {
               && box.left < innerWidth && box.top < innerHeight && style.visibility === 'visible',
     uncovered: !!hit && (hit === shown || shown.contains(hit)),
     inOrder: !previous || !!(previous.compareDocumentPosition(element) & Node.DOCUMENT_POSITION_FOLLOWING),
-    inContent: !!element.closest('article'),
   };
 }"""
 
@@ -319,7 +318,6 @@ class FocusStop:
     onScreen: bool
     uncovered: bool
     inOrder: bool
-    inContent: bool
 
     def background_rgb(self, page_background: tuple[float, ...]) -> tuple[float, ...]:
         colour = page_background
@@ -358,7 +356,7 @@ def _keyboard_problems(page, path: str) -> list[str]:
     if not stops:
         problems.append("Tab reaches nothing")
     elif not stops[0].what.startswith("a.md-skip") and path != "404.html":  # the error page has no skip link
-        problems.append(f"the first Tab stop is {stops[0].what if stops else 'nothing'}, not the skip link")
+        problems.append(f"the first Tab stop is {stops[0].what}, not the skip link")
     for number, stop in enumerate(stops, 1):
         where = f"Tab {number}, {stop.what}"
         if not stop.onScreen:
