@@ -31,3 +31,7 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     return build.on_post_page(output, page, config)
+
+
+def on_post_build(config):
+    build.on_post_build(config)

@@ -18,7 +18,7 @@ def metric(values: list[tuple[str, float | None]], *, unit="count", polarity="lo
 
 
 def measure(m: Metric) -> Measure:
-    return Measure(m, assess(m), None, "metrics/m/")
+    return Measure(m, assess(m), True, "metrics/m/")
 
 
 def test_uk_formats_and_periods_in_words():

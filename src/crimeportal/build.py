@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import preview, release, render, report
-from .charts import accessible, cache_version, chart_job, render_all
+from .charts import Charts, cache_version, chart_job
 from .model import Portal
 from .problems import Problem, format_problems
 from .publish import download_files
@@ -46,6 +46,7 @@ class PortalBuild:
     downloads: dict[str, tuple[bytes, str]]
     problems: list[Problem] = field(default_factory=list)  # only in a live preview, which shows them on every page
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
+    charts: Charts | None = None  # None in a live preview of files with problems
 
     @cached_property
     def download_sizes(self) -> dict[str, int]:
@@ -70,7 +71,8 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
         preview.log_problems(problems)
         config[_STATE] = PortalBuild(root, portal, {}, {}, problems)
     else:
-        config[_STATE] = PortalBuild(root, portal, _measures(portal, root), download_files(portal, root))
+        measures, charts = _measures(portal, root)
+        config[_STATE] = PortalBuild(root, portal, measures, download_files(portal, root), charts=charts)
     _prepare_release(config, root, portal)
     config.nav = navigation(portal, root / config.docs_dir, changes_page=True, board_report=True)
     return config
@@ -86,18 +88,13 @@ def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> None:
     config.extra["crimeportal_release"] = release.template_data(releases)  # for the outdated-release banner
 
 
-def _measures(portal: Portal, root: Path) -> dict[str, render.Measure]:
+def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], Charts]:
     version = cache_version()
     assessments = {m.id: assess(m) for m in portal.metrics}
     jobs = {m.id: chart_job(m, assessments[m.id], version) for m in portal.metrics}
-    svgs, rendered = render_all([job for job in jobs.values() if job], root / ".cache" / "charts")
-    log.info(f"crimeportal: rendered {rendered} chart(s); {len(svgs) - rendered} came from the cache")
-    measures = {}
-    for metric in portal.metrics:
-        job = jobs[metric.id]
-        svg = accessible(svgs[job.key], job.label, job.description) if job else None
-        measures[metric.id] = render.Measure(metric, assessments[metric.id], svg, f"metrics/{metric.id}/")
-    return measures
+    charts = Charts({metric_id: job for metric_id, job in jobs.items() if job}, root / ".cache" / "charts")
+    measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
+    return measures, charts
 
 
 def navigation(portal: Portal, docs: Path, changes_page: bool = False, board_report: bool = False) -> list:
@@ -216,7 +213,15 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
 CHART = re.compile(r"<!-- crimeportal:chart (?P<id>[^ ]+) -->")
 
 
+def on_post_build(config: MkDocsConfig) -> None:
+    charts = current(config).charts
+    if charts:
+        charts.close()
+        log.info(f"crimeportal: rendered {charts.rendered} chart(s); {charts.from_cache} came from the cache")
+
+
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     state = current(config)
-    output = CHART.sub(lambda match: state.measures[match["id"]].svg or "", output)
+    if state.charts:
+        output = CHART.sub(lambda match: state.charts.svg(match["id"]) or "", output)
     return release.canonical(output, page.url, state.releases)

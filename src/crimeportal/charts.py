@@ -15,7 +15,7 @@ import html
 import json
 import os
 import re
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
@@ -30,8 +30,6 @@ from .stats import Assessment
 DARK_BLUE, ORANGE, GREY, TEXT = "#12436D", "#F46A25", "#707070", "#3D3D3D"
 VARIATION_COLOURS = {"improvement": DARK_BLUE, "concern": ORANGE, "neutral": "#801650", "common-cause": GREY}
 WIDTH, HEIGHT = 480, 220
-# Below this many charts to render, starting worker processes costs more than it saves.
-PARALLEL_FROM = 16
 
 
 @dataclass(frozen=True)
@@ -148,35 +146,71 @@ def accessible(svg: str, label: str, description: str) -> str:
     return f"{head}<title>{html.escape(label)}</title><desc>{html.escape(description)}</desc>{body}"
 
 
-def _render(data: ChartData) -> str:
+def _render_batch(batch: list[ChartData]) -> list[str]:
     import vl_convert
 
-    return vl_convert.vegalite_to_svg(vega_lite_spec(data))
+    return [vl_convert.vegalite_to_svg(vega_lite_spec(data)) for data in batch]
 
 
-def render_all(jobs: list[ChartJob], cache_dir: Path) -> tuple[dict[str, str], int]:
-    """SVG for every job's key, and how many had to be rendered rather than read from the cache."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    unique = {job.key: job for job in jobs}
-    svgs: dict[str, str] = {}
-    missing = []
-    for key, job in unique.items():
-        cached = cache_dir / f"{key}.svg"
-        if cached.exists():
-            svgs[key] = cached.read_text(encoding="utf-8")
-        else:
-            missing.append(job)
-    specs = [job.data for job in missing]
-    if len(missing) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+class Charts:
+    """One build's charts: cached ones are read at once; missing ones are drawn in worker processes
+    while MkDocs builds the pages, and collected when a page needs them.
+
+    The renderer holds Python's lock while it works and takes half a second to start, so it runs in
+    other processes even for a handful of charts: the build goes on meanwhile.
+    """
+
+    BATCH = 8
+
+    def __init__(self, jobs: dict[str, ChartJob], cache_dir: Path) -> None:
+        self.jobs = jobs  # metric id -> its chart, for metrics with figures to draw
+        self.cache_dir = cache_dir
+        self._svgs: dict[str, str] = {}
+        self._pending: dict[str, tuple[Future, int]] = {}
+        missing: dict[str, ChartJob] = {}
+        for job in jobs.values():
+            cached = cache_dir / f"{job.key}.svg"
+            if job.key in self._svgs or job.key in missing:
+                continue
+            if cached.exists():
+                self._svgs[job.key] = cached.read_text(encoding="utf-8")
+            else:
+                missing[job.key] = job
+        self.rendered, self.from_cache = len(missing), len(self._svgs)
+        self._pool = self._start(list(missing.values())) if missing else None
+
+    def _start(self, missing: list[ChartJob]) -> ProcessPoolExecutor:
+        self.cache_dir.mkdir(parents=True, exist_ok=True)
+        workers = max(1, min(os.cpu_count() or 1, len(missing) // self.BATCH))
         # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
-        with ProcessPoolExecutor(os.cpu_count(), mp_context=get_context("spawn")) as pool:
-            rendered = list(pool.map(_render, specs, chunksize=8))
-    else:
-        rendered = [_render(spec) for spec in specs]
-    for job, svg in zip(missing, rendered):
-        _write_atomically(cache_dir / f"{job.key}.svg", svg)
-        svgs[job.key] = svg
-    return svgs, len(missing)
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+        for start in range(0, len(missing), self.BATCH):
+            batch = missing[start:start + self.BATCH]
+            future = pool.submit(_render_batch, [job.data for job in batch])
+            for index, job in enumerate(batch):
+                self._pending[job.key] = (future, index)
+        return pool
+
+    def svg(self, metric_id: str) -> str | None:
+        """The metric's accessible chart, waiting for it to be drawn if need be."""
+        job = self.jobs.get(metric_id)
+        if job is None:
+            return None
+        return accessible(self._collect(job.key), job.label, job.description)
+
+    def _collect(self, key: str) -> str:
+        if key not in self._svgs:
+            future, index = self._pending.pop(key)
+            self._svgs[key] = future.result()[index]
+            _write_atomically(self.cache_dir / f"{key}.svg", self._svgs[key])
+        return self._svgs[key]
+
+    def close(self) -> None:
+        """Wait for every chart (pages may not have asked for all) so the cache is complete."""
+        for key in list(self._pending):
+            self._collect(key)
+        if self._pool:
+            self._pool.shutdown()
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -97,7 +97,7 @@ def run_assess(root: Path, file: Path, as_json: bool) -> int:
     if as_json:
         print(json.dumps(assessment_to_dict(assessment)))
     else:
-        print(describe(Measure(metric, assessment, None, "")))
+        print(describe(Measure(metric, assessment, False, "")))
     return EXIT_OK
 
 

@@ -25,7 +25,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-import jsonschema
 import yaml
 
 from .format import format_value, in_period, long_date, period_words
@@ -34,7 +33,7 @@ from .model import Portal
 from .problems import Problem, format_problems
 from .publish import metric_record, strand_record
 from .render import esc
-from .validate import SCHEMAS_DIR, load_portal, schema_problems
+from .validate import SCHEMAS_DIR, Schemas, load_portal, schema_problems
 
 REGISTER = Path("data/releases.yml")
 SCHEMA_NAME = "releases.schema.json"
@@ -115,8 +114,7 @@ def read_register(root: Path) -> Register:
     document, problems = parse_yaml(source.text, shown)
     if document is None or problems:
         return Register([], problems, source.text, document)
-    schema = json.loads((root / SCHEMAS_DIR / SCHEMA_NAME).read_text(encoding="utf-8"))
-    problems = [_worded(p) for p in schema_problems(document, jsonschema.Draft7Validator(schema), shown)]
+    problems = [_worded(p) for p in schema_problems(document, Schemas(root), SCHEMA_NAME, shown)]
     if problems:
         return Register([], problems, source.text, document)
     releases = [Release(**entry) for entry in document.data["releases"]]

@@ -35,7 +35,7 @@ class Measure:
 
     metric: Metric
     assessment: Assessment
-    svg: str | None  # accessible SVG, or None when there is nothing to draw
+    has_chart: bool  # False when there are no figures to draw
     url: str  # the metric page's URL relative to the site root, e.g. "metrics/knife-enabled-crime/"
 
     @property
@@ -158,7 +158,7 @@ def _variation_words(point) -> str:
 
 
 def chart_figure(measure: Measure) -> str:
-    if measure.svg is None:
+    if not measure.has_chart:
         return '<p class="portal-no-chart">There are no figures to draw.</p>'
     legend = ""
     if measure.assessment.spc:

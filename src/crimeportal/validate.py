@@ -11,15 +11,16 @@ import json
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    import jsonschema
 
 import fastjsonschema
-import jsonschema
 
 from .load import (SCHEMA_LINE_METRIC, Document, Location, parse_yaml, quick_load, read_text, split_front_matter,
                    top_level_locations)
@@ -50,35 +51,35 @@ _PATTERN_WORDS = {
 
 @dataclass
 class Schemas:
+    """The JSON Schemas in schemas/, each compiled once per build when first needed."""
+
     root: Path
+    _compiled: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    _validators: dict[str, "jsonschema.Draft7Validator"] = field(default_factory=dict)
 
-    @cached_property
-    def metric(self) -> jsonschema.Draft7Validator:
-        return self._validator("metric.schema.json")
+    def is_valid(self, name: str, data: Any) -> bool:
+        """A compiled check, many times faster than jsonschema; it waves clean files through."""
+        if name not in self._compiled:
+            self._compiled[name] = fastjsonschema.compile(self._schema(name))
+        try:
+            self._compiled[name](data)
+            return True
+        except fastjsonschema.JsonSchemaException:
+            return False
 
-    @cached_property
-    def strand(self) -> jsonschema.Draft7Validator:
-        return self._validator("strand.schema.json")
+    def validator(self, name: str) -> "jsonschema.Draft7Validator":
+        """jsonschema, which says what is wrong and where; imported only when something is."""
+        import jsonschema
 
-    @cached_property
-    def metric_is_valid(self) -> Callable[[Any], bool]:
-        """A compiled check, many times faster than jsonschema; used to wave clean files through."""
-        check = fastjsonschema.compile(self._schema("metric.schema.json"))
-
-        def is_valid(data: Any) -> bool:
-            try:
-                check(data)
-                return True
-            except fastjsonschema.JsonSchemaException:
-                return False
-
-        return is_valid
+        if name not in self._validators:
+            self._validators[name] = jsonschema.Draft7Validator(self._schema(name))
+        return self._validators[name]
 
     def _schema(self, name: str) -> dict:
         return json.loads((self.root / SCHEMAS_DIR / name).read_text(encoding="utf-8"))
 
-    def _validator(self, name: str) -> jsonschema.Draft7Validator:
-        return jsonschema.Draft7Validator(self._schema(name))
+
+METRIC_SCHEMA, STRAND_SCHEMA = "metric.schema.json", "strand.schema.json"
 
 
 # Below this many metric files, starting worker processes costs more than it saves.
@@ -187,7 +188,7 @@ def check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
         return MetricFile(path, source.path, None, {}, source.problems)
     if source.text.startswith(SCHEMA_LINE_METRIC):
         data = quick_load(source.text)
-        if data is not None and schemas.metric_is_valid(data) and not _metric_rules(Document(data), path, source.path):
+        if data is not None and schemas.is_valid(METRIC_SCHEMA, data) and not _metric_rules(Document(data), path, source.path):
             return MetricFile(path, source.path, data, top_level_locations(source.text), [])
     # something is wrong: read the file again, carefully, to say exactly where
     problems: list[Problem] = []
@@ -196,7 +197,7 @@ def check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
     document, found = parse_yaml(source.text, source.path)
     problems += found
     if document is not None and not found:
-        found = schema_problems(document, schemas.metric, source.path)
+        found = schema_problems(document, schemas, METRIC_SCHEMA, source.path)
         # the rules across observations need the unit and observations the schema promises
         rules_can_run = isinstance(document.data, dict) and not any(
             p.field == "unit" or p.field.startswith("observations") for p in found)
@@ -220,16 +221,18 @@ def _check_strand(path: Path, root: Path, schemas: Schemas, problems: list[Probl
     problems += found
     if document is None or found:
         return None
-    found = schema_problems(document, schemas.strand, source.path) + _id_problems(document, path, source.path)
+    found = schema_problems(document, schemas, STRAND_SCHEMA, source.path) + _id_problems(document, path, source.path)
     found += [] if found else _date_problems(document, "updated", source.path)
     problems += found
     return None if found else Loaded(_strand(document.data, path), source.path, top_level_locations(front_matter, first_line))
 
 
-def schema_problems(document: Document, validator: jsonschema.Draft7Validator, shown_as: str) -> list[Problem]:
+def schema_problems(document: Document, schemas: Schemas, name: str, shown_as: str) -> list[Problem]:
     if not isinstance(document.data, dict):
         return [Problem(shown_as, *document.locate(()), "", "the file must be a set of 'field: value' lines")]
-    return [_explain(error, document, shown_as) for error in validator.iter_errors(document.data)]
+    if schemas.is_valid(name, document.data):
+        return []
+    return [_explain(error, document, shown_as) for error in schemas.validator(name).iter_errors(document.data)]
 
 
 def _explain(error: jsonschema.ValidationError, document: Document, shown_as: str) -> Problem:
