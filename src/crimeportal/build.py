@@ -48,6 +48,15 @@ class PortalBuild:
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
     charts: Charts | None = None  # None in a live preview of files with problems
 
+    tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
+
+    def late(self, kind: str, metric_id: str) -> str:
+        if kind == "chart":
+            return (self.charts.svg(metric_id) if self.charts else None) or ""
+        if metric_id not in self.tables:
+            self.tables[metric_id] = render.data_table(self.measures[metric_id])
+        return self.tables[metric_id]
+
     @cached_property
     def download_sizes(self) -> dict[str, int]:
         return {path: len(content) for path, (content, _) in self.downloads.items()}
@@ -201,7 +210,7 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
     if kind == "headline":
         return render.headline_paragraph(measure)
     if kind == "figures":
-        return render.chart_figure(measure) + render.data_table(measure)
+        return render.chart_figure(measure) + state.late("table", arg)
     if kind == "about":
         strand = portal.strand(metric.strand)
         return render.about_measure(measure, strand, _relative(f"strands/{metric.strand}/", page_url))
@@ -210,7 +219,7 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
     return render.citation(metric, config.site_name, config.site_url and config.site_url + measure.url or measure.url)
 
 
-CHART = re.compile(r"<!-- crimeportal:chart (?P<id>[^ ]+) -->")
+LATE = re.compile(r"<!-- crimeportal:late (?P<kind>chart|table):(?P<id>[^ ]+) -->")
 
 
 def on_post_build(config: MkDocsConfig) -> None:
@@ -222,6 +231,5 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     state = current(config)
-    if state.charts:
-        output = CHART.sub(lambda match: state.charts.svg(match["id"]) or "", output)
-    return release.canonical(output, page.url, state.releases)
+    output = release.canonical(output, page.url, state.releases)  # before the page grows by its charts and tables
+    return LATE.sub(lambda match: state.late(match["kind"], match["id"]), output)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from functools import lru_cache
 
 PERIOD_WORDS = {
     "month": "Each figure covers one calendar month.",
@@ -29,6 +30,7 @@ def long_date(iso: str) -> str:
     return f"{int(day)} {calendar.month_name[int(month)]} {year}"
 
 
+@lru_cache(maxsize=8192)  # a pure function called for every row of every table; the cache cannot go stale
 def period_words(end: str, period: str) -> str:
     """The period an observation covers, in words: '3 months to July 2019'."""
     year, month = (int(part) for part in end.split("-"))

@@ -29,7 +29,8 @@ def strand_record(strand: Strand) -> dict[str, Any]:
 
 
 def to_json(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode()
+    # compact, not indented: Python's fast JSON encoder is used only without indentation
+    return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def metrics_csv(metrics: list[Metric]) -> bytes:

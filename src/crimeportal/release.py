@@ -377,10 +377,13 @@ def template_data(build: ReleaseBuild) -> dict[str, str] | None:
 
 def canonical(html: str, page_url: str, build: ReleaseBuild) -> str:
     """Point a release page's canonical link at the same page in `latest`; a preview is not the published site, so it has none."""
+    end = html.find("</head>")  # the link is in the head: leave the (long) body unsearched
+    end = len(html) if end < 0 else end
+    head, body = html[:end], html[end:]
     if build.version is None or build.site_root is None:
-        return _CANONICAL.sub("", html)
+        return _CANONICAL.sub("", head) + body
     link = f'<link rel="canonical" href="{esc(build.site_root + LATEST + "/" + page_url)}">\n'
-    return _CANONICAL.sub(lambda _: link, html, count=1)
+    return _CANONICAL.sub(lambda _: link, head, count=1) + body
 
 
 def changes_markdown(build: ReleaseBuild) -> str:

@@ -164,12 +164,15 @@ def chart_figure(measure: Measure) -> str:
     if measure.assessment.spc:
         legend = ('<figcaption>Solid line: the mean. Dashed lines: the process limits. Points are marked by variation: '
                   '▲ special cause, improvement; ◆ special cause, concern; ■ special cause, neither; ● common cause.</figcaption>')
-    return f'<figure class="portal-figure">{chart_placeholder(measure.metric.id)}{legend}</figure>'
+    return f'<figure class="portal-figure">{late("chart", measure.metric.id)}{legend}</figure>'
 
 
-def chart_placeholder(metric_id: str) -> str:
-    """Where a chart's SVG goes once the page is finished: search need not index, nor parse, the drawing."""
-    return f"<!-- crimeportal:chart {metric_id} -->"
+def late(kind: str, metric_id: str) -> str:
+    """Where a chart or table goes once the page is finished: the search index need not parse it.
+
+    Charts are drawings, and a metric's own page already gives its figures to search.
+    """
+    return f"<!-- crimeportal:late {kind}:{metric_id} -->"
 
 
 def measure_section(measure: Measure, page_url: str, relative) -> str:
@@ -177,7 +180,7 @@ def measure_section(measure: Measure, page_url: str, relative) -> str:
     link = relative(measure.url, page_url)
     return (f'<div class="portal-measure">'
             f"{headline_paragraph(measure)}"
-            f"{chart_figure(measure)}{data_table(measure)}"
+            f"{chart_figure(measure)}{late('table', measure.metric.id)}"
             f'<p><a href="{link}">About this measure, downloads and how to cite it</a></p></div>')
 
 
