@@ -146,10 +146,17 @@ def accessible(svg: str, label: str, description: str) -> str:
     return f"{head}<title>{html.escape(label)}</title><desc>{html.escape(description)}</desc>{body}"
 
 
-def _render_batch(batch: list[ChartData]) -> list[str]:
+def _start_renderer() -> None:
+    """Start the renderer's JavaScript engine (about half a second) as soon as the worker exists."""
     import vl_convert
 
-    return [vl_convert.vegalite_to_svg(vega_lite_spec(data)) for data in batch]
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}})
+
+
+def _render_batch(batch: list[ChartData | dict]) -> list[str]:
+    import vl_convert
+
+    return [vl_convert.vegalite_to_svg(item if isinstance(item, dict) else vega_lite_spec(item)) for item in batch]
 
 
 class Charts:
@@ -161,6 +168,9 @@ class Charts:
     """
 
     BATCH = 8
+    # Up to this many charts, the specs are built here while the workers start their renderers;
+    # beyond it, building them is worth sharing out too.
+    SPECS_HERE_UP_TO = 64
 
     def __init__(self, jobs: dict[str, ChartJob], cache_dir: Path) -> None:
         self.jobs = jobs  # metric id -> its chart, for metrics with figures to draw
@@ -183,10 +193,12 @@ class Charts:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         workers = max(1, min(os.cpu_count() or 1, len(missing) // self.BATCH))
         # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"))
+        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_renderer)
+        pool.submit(int)  # workers start only when there is work: start them now
+        specs_here = len(missing) <= self.SPECS_HERE_UP_TO
         for start in range(0, len(missing), self.BATCH):
             batch = missing[start:start + self.BATCH]
-            future = pool.submit(_render_batch, [job.data for job in batch])
+            future = pool.submit(_render_batch, [vega_lite_spec(job.data) if specs_here else job.data for job in batch])
             for index, job in enumerate(batch):
                 self._pending[job.key] = (future, index)
         return pool
