@@ -146,6 +146,11 @@ def test_index_and_home_list_measures(built):
     assert home.count("<strong>Planned</strong>") == 2
 
 
+def test_no_script_names_another_host_to_load_from(built):
+    for script in (built / "site" / "assets" / "javascripts").rglob("*.js"):
+        assert "unpkg.com" not in script.read_text(encoding="utf-8"), script
+
+
 def test_no_page_loads_anything_from_another_host(built):
     for html_file in (built / "site").rglob("*.html"):
         text = html_file.read_text(encoding="utf-8")

@@ -222,11 +222,25 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
 LATE = re.compile(r"<!-- crimeportal:late (?P<kind>chart|table):(?P<id>[^ ]+) -->")
 
 
+THIRD_PARTY_FALLBACK = "https://unpkg.com/"
+
+
 def on_post_build(config: MkDocsConfig) -> None:
+    _drop_third_party_fallbacks(Path(config.site_dir))
     charts = current(config).charts
     if charts:
         charts.close()
         log.info(f"crimeportal: rendered {charts.rendered} chart(s); {charts.from_cache} came from the cache")
+
+
+def _drop_third_party_fallbacks(site_dir: Path) -> None:
+    """Material's script would fetch a polyfill (for browsers without ResizeObserver) and Mermaid from
+    unpkg.com; this site uses neither, and serves nothing from another host, so they become local
+    addresses that simply are not there."""
+    for script in (site_dir / "assets" / "javascripts").glob("bundle.*.js*"):
+        text = script.read_text(encoding="utf-8")
+        if THIRD_PARTY_FALLBACK in text:
+            script.write_text(text.replace(THIRD_PARTY_FALLBACK, "../../"), encoding="utf-8")
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
