@@ -47,7 +47,6 @@ class PortalBuild:
     problems: list[Problem] = field(default_factory=list)  # only in a live preview, which shows them on every page
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
     charts: Charts | None = None  # None in a live preview of files with problems
-
     tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
 
     def late(self, kind: str, metric_id: str) -> str:

@@ -85,7 +85,7 @@ def _rows(metric: Metric, assessment: Assessment) -> list[dict]:
 
 
 def _axis_format(unit: str) -> str:
-    return {"percent": "format(datum.value, ',') + '%'", "rate": "format(datum.value, ',')"}.get(unit, "format(datum.value, ',')")
+    return "format(datum.value, ',')" + (" + '%'" if unit == "percent" else "")
 
 
 def _comparison(unit: str, rows: list[dict]) -> "alt.LayerChart":
@@ -123,9 +123,8 @@ def _series(unit: str, rows: list[dict], limits: dict[str, float] | None) -> "al
 
 def _description(metric: Metric, rows: list[dict], assessment: Assessment) -> str:
     first, last = rows[0], rows[-1]
-    kind = "Bar chart comparing" if len(rows) == 2 else f"Line chart of {len(rows)} figures from"
-    text = f"{kind} {first['period']} ({first['label']}) and {last['period']} ({last['label']})." if len(rows) == 2 else \
-        f"{kind} {first['period']} ({first['label']}) to {last['period']} ({last['label']})."
+    kind, joined_by = ("Bar chart comparing", "and") if len(rows) == 2 else (f"Line chart of {len(rows)} figures from", "to")
+    text = f"{kind} {first['period']} ({first['label']}) {joined_by} {last['period']} ({last['label']})."
     if assessment.spc:
         spc = assessment.spc
         flagged = sum(1 for p in spc.points if p.variation != "common-cause")
@@ -175,7 +174,8 @@ class Charts:
     def __init__(self, jobs: dict[str, ChartJob], cache_dir: Path) -> None:
         self.jobs = jobs  # metric id -> its chart, for metrics with figures to draw
         self.cache_dir = cache_dir
-        self._svgs: dict[str, str] = {}
+        self._svgs: dict[str, str] = {}  # cache key -> SVG as rendered
+        self._accessible: dict[str, str] = {}  # metric id -> SVG as pages show it
         self._pending: dict[str, tuple[Future, int]] = {}
         missing: dict[str, ChartJob] = {}
         for job in jobs.values():
@@ -208,7 +208,9 @@ class Charts:
         job = self.jobs.get(metric_id)
         if job is None:
             return None
-        return accessible(self._collect(job.key), job.label, job.description)
+        if metric_id not in self._accessible:
+            self._accessible[metric_id] = accessible(self._collect(job.key), job.label, job.description)
+        return self._accessible[metric_id]
 
     def _collect(self, key: str) -> str:
         if key not in self._svgs:

@@ -12,7 +12,6 @@ then commit the register, `mike deploy`, `mike set-default`, add the root
 
 from __future__ import annotations
 
-import calendar
 import json
 import os
 import re
@@ -27,7 +26,7 @@ from typing import Any, Callable, Iterator, Mapping
 
 import yaml
 
-from .format import format_value, in_period, long_date, period_words
+from .format import format_value, in_period, long_date, month_name, period_words
 from .load import Document, parse_yaml, read_text
 from .model import Portal
 from .problems import Problem, format_problems
@@ -99,8 +98,7 @@ def release_name(version: str) -> str:
     """'2019-09' -> 'September 2019'; '2019-09-27' -> '27 September 2019'."""
     if version.count("-") == 2:
         return long_date(version)
-    year, month = version.split("-")
-    return f"{calendar.month_name[int(month)]} {year}"
+    return month_name(version)
 
 
 def read_register(root: Path) -> Register:

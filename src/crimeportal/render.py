@@ -12,7 +12,7 @@ from html import escape as esc
 
 from .format import PERIOD_WORDS, UNIT_WORDS, format_change, format_percent, format_value, in_period, long_date, month_name, period_words
 from .model import Metric, Strand
-from .stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison
+from .stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison, month_index
 
 VERDICT_ICONS = {
     "improvement": "✓",
@@ -70,7 +70,7 @@ def headline(measure: Measure) -> str:
 
 def _movement(comparison: Comparison, metric: Metric, latest_end: str) -> str:
     earlier = format_value(comparison.value, metric.unit)
-    when = "a year earlier" if _months_between(comparison.end, latest_end) == 12 else in_period(comparison.end, metric.period)
+    when = "a year earlier" if month_index(latest_end) - month_index(comparison.end) == 12 else in_period(comparison.end, metric.period)
     if comparison.change == 0:
         return f"unchanged from {earlier} {when}"
     direction = "up" if comparison.change > 0 else "down"
@@ -79,11 +79,6 @@ def _movement(comparison: Comparison, metric: Metric, latest_end: str) -> str:
     else:
         size = format_percent(comparison.change_percent)
     return f"{direction} {size} from {earlier} {when}"
-
-
-def _months_between(start: str, end: str) -> int:
-    (y1, m1), (y2, m2) = (map(int, start.split("-")), map(int, end.split("-")))
-    return (y2 - y1) * 12 + (m2 - m1)
 
 
 def _verdict_phrase(comparison: Comparison) -> str:
