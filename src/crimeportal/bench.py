@@ -41,7 +41,7 @@ from pathlib import Path
 import yaml
 
 from .load import SCHEMA_LINE_METRIC
-from .model import Metric, Portal
+from .model import PLAN_STAGES, Metric, Portal
 from .problems import format_problems
 from .validate import load_portal
 
@@ -198,7 +198,7 @@ def _strand_page(index: int, rng: random.Random) -> tuple[str, str]:
         "status": "planned" if planned else "active",
         "lead": rng.choice(LEADS),
         "updated": f"2019-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
-        "plan": {stage: rng.sample(PLAN_ACTIONS, 2) for stage in ("prepare", "prevent", "protect", "pursue")},
+        "plan": {stage: rng.sample(PLAN_ACTIONS, 2) for stage in PLAN_STAGES},
     }
     body = [f"## Update\n\nThe {name.lower()} strand met {rng.randint(2, 9)} times this year. "
             "Its board agreed a delivery plan with clear owners and dates, and reviewed progress against it. "

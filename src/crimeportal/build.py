@@ -25,7 +25,7 @@ from mkdocs.utils import get_relative_url
 from . import preview, release, render, report
 from .charts import Charts, cache_version, chart_job
 from .model import Portal
-from .problems import Problem, format_problems
+from .problems import Problem, count_words, format_problems
 from .publish import download_files
 from .stats import assess
 from .validate import MARKER, load_portal
@@ -66,8 +66,7 @@ def current(config: MkDocsConfig) -> PortalBuild:
 
 
 def problems_message(problems: list[Problem]) -> str:
-    count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-    return f"The portal's files have {count}; nothing was built.\n{format_problems(problems, 'text')}"
+    return f"The portal's files have {count_words(problems)}; nothing was built.\n{format_problems(problems, 'text')}"
 
 
 def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
@@ -107,7 +106,7 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], Ch
 
 def navigation(portal: Portal, docs: Path, changes_page: bool = False, board_report: bool = False) -> list:
     strands = [
-        {(s.title + " (planned)" if s.status == "planned" else s.title): f"strands/{s.id}.md"}
+        {report.heading(s): f"strands/{s.id}.md"}
         for s in portal.strands
     ]
     about = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from . import editing, release
-from .problems import format_problems
+from .problems import count_words, format_problems
 from .render import Measure, describe
 from .stats import assess, assessment_to_dict
 from .validate import METRICS_DIR, load_portal
@@ -77,7 +77,7 @@ def run_validate(root: Path, paths: list[Path], style: str) -> int:
     if problems or style == "json":
         print(format_problems(problems, style))
     if style == "text":
-        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found." if problems else "No problems found.",
+        print(f"{count_words(problems)} found." if problems else "No problems found.",
               file=sys.stderr)
     return EXIT_PROBLEMS if problems else EXIT_OK
 

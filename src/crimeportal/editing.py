@@ -32,7 +32,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from .load import SCHEMA_LINE_METRIC
 from .model import OBSERVATION_STATUSES, PERIODS, POLARITIES, STRAND_STATUSES, UNITS, Metric
-from .problems import Problem, format_problems
+from .problems import count_words, Problem, format_problems
 from .validate import METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR, _range_problem, load_portal
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # the same codes as the rest of the crimeportal command
@@ -706,8 +706,7 @@ def _run_add_period(root: Path, csv_path: Path, revise: bool) -> int:
     update = add_period(root, csv_path, revise=revise)
     if update.problems:
         print(format_problems(update.problems, "text"))
-        count = len(update.problems)
-        print(f"crimeportal: nothing was written: {count} problem{'s' if count != 1 else ''} to fix first.", file=sys.stderr)
+        print(f"crimeportal: nothing was written: {count_words(update.problems)} to fix first.", file=sys.stderr)
         return EXIT_PROBLEMS
     for change in update.changes:
         parts = [f"added {', '.join(change.added)}" if change.added else "",
@@ -723,6 +722,6 @@ def _report_after(problems: list[Problem]) -> int:
         print("The portal's files check out: no problems found.")
         return EXIT_OK
     print(format_problems(problems, "text"))
-    print(f"crimeportal: the files were written, but the portal has {len(problems)} problem"
-          f"{'s' if len(problems) != 1 else ''}; fix them before publishing.", file=sys.stderr)
+    print(f"crimeportal: the files were written, but the portal has {count_words(problems)}; fix them before publishing.",
+          file=sys.stderr)
     return EXIT_PROBLEMS

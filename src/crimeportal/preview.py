@@ -9,28 +9,24 @@ same list as errors. Fixing the file brings the pages back on the next rebuild.
 from __future__ import annotations
 
 import logging
-from html import escape as esc
 from pathlib import Path
 
 from mkdocs.utils import CountHandler
 
-from .problems import Problem
-from .validate import METRICS_DIR
+from .problems import Problem, count_words
+from .render import esc
+from .validate import METRICS_DIR, metric_files
 
 PROBLEMS_BLOCK = "<!-- crimeportal:block problems: -->\n"
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
 
-def _count(problems: list[Problem]) -> str:
-    return f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-
-
 def problems_html(problems: list[Problem]) -> str:
     items = "".join(f"<li><code>{esc(p.file)}:{p.line}:{p.column}:</code> "
                     f"{esc(p.field) + ': ' if p.field else ''}{esc(p.message)}</li>" for p in problems)
     return (f'<div class="admonition failure" role="alert"><p class="admonition-title">'
-            f"The portal's files have {_count(problems)}: this preview shows them instead of the page</p>"
+            f"The portal's files have {count_words(problems)}: this preview shows them instead of the page</p>"
             f"<p>Each line says the file, the line and column in it, the field, and what is wrong. "
             f"Fix them and save: this page comes back on the next rebuild.</p><ul>{items}</ul></div>")
 
@@ -46,7 +42,7 @@ def log_problems(problems: list[Problem]) -> None:
     console = [h for h in logging.getLogger("mkdocs").handlers if not isinstance(h, CountHandler)]
     if not console and logging.lastResort is not None:
         console = [logging.lastResort]
-    lines = [f"The portal's files have {_count(problems)}; every page of the preview shows them until they are fixed:"]
+    lines = [f"The portal's files have {count_words(problems)}; every page of the preview shows them until they are fixed:"]
     for text in lines + [p.as_text() for p in problems]:
         record = log.makeRecord(log.name, logging.ERROR, __file__, 0, text, None, None)
         for handler in console:
@@ -56,5 +52,4 @@ def log_problems(problems: list[Problem]) -> None:
 
 def metric_page_ids(root: Path) -> list[str]:
     """Every metric file's name, whether or not it loaded, so a broken metric's page shows its problem too."""
-    folder = root / METRICS_DIR
-    return sorted(path.stem for path in folder.glob("*.yml")) if folder.is_dir() else []
+    return [path.stem for path in metric_files(root)]

@@ -19,6 +19,12 @@ class Problem:
         return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
 
 
+def count_words(problems: list[Problem] | int) -> str:
+    """'1 problem', '3 problems'."""
+    count = problems if isinstance(problems, int) else len(problems)
+    return f"{count} problem" + ("" if count == 1 else "s")
+
+
 def field_name(path: tuple[str | int, ...]) -> str:
     """`("observations", 1, "value")` -> `observations[1].value`, as editors see it."""
     text = ""

@@ -29,10 +29,10 @@ import yaml
 from .format import format_value, in_period, long_date, month_name, period_words
 from .load import Document, parse_yaml, read_text
 from .model import Portal
-from .problems import Problem, format_problems
+from .problems import Problem, count_words, format_problems
 from .publish import metric_record, strand_record
 from .render import esc
-from .validate import SCHEMAS_DIR, Schemas, load_portal, schema_problems
+from .validate import Schemas, load_portal, schema_problems
 
 REGISTER = Path("data/releases.yml")
 SCHEMA_NAME = "releases.schema.json"
@@ -659,7 +659,7 @@ def check(root: Path, request: Request, today: date) -> Plan:
         reasons.append("the release register has problems:\n" + _indented(format_problems(register.problems, "text")))
     _, problems = load_portal(root)
     if problems:
-        reasons.append(f"the portal's files have {len(problems)} problem{'s' if len(problems) != 1 else ''}:\n"
+        reasons.append(f"the portal's files have {count_words(problems)}:\n"
                        + _indented(format_problems(problems, "text")))
     branch, head = _branch_problems(root, reasons)
     reasons += _clean_problems(root) + _identity_problems(root)
@@ -676,7 +676,7 @@ def check(root: Path, request: Request, today: date) -> Plan:
     entry = Release(request.version, request.title, existing.published if replacing and existing else today.isoformat(),
                     request.board_meeting, today.isoformat() if replacing else None)
     text = register_text(register, entry, replacing)
-    _check_register_text(root, text, register, entry, replacing)
+    _check_register_text(text, register, entry, replacing)
     return Plan(root, request, branch, head, _ref(root, f"refs/heads/{PAGES_BRANCH}"), entry, text, replacing, site, site_dir)
 
 
@@ -799,7 +799,7 @@ def _version_problems(root: Path, request: Request, register: Register, pages: l
     return request.replace and version in published
 
 
-def _check_register_text(root: Path, text: str, register: Register, entry: Release, replacing: bool) -> None:
+def _check_register_text(text: str, register: Register, entry: Release, replacing: bool) -> None:
     document, problems = parse_yaml(text, REGISTER.as_posix())
     expected = register.releases[:-1] + [entry] if replacing else register.releases + [entry]
     found = [Release(**e) for e in document.data.get("releases", [])] if document and not problems else None

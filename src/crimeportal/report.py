@@ -34,7 +34,7 @@ def markdown(portal: Portal) -> str:
     front_matter = yaml.safe_dump({"title": TITLE, "search": {"exclude": True}})
     latest = max((s.updated for s in portal.strands), default=None)
     as_of = f" The latest strand update is dated {long_date(latest)}." if latest else ""
-    contents = "\n".join(f"- [{render.esc(_heading(s))}](#{s.id})" for s in portal.strands)
+    contents = "\n".join(f"- [{render.esc(heading(s))}](#{s.id})" for s in portal.strands)
     parts = [
         f"---\n{front_matter}---\n\n# {TITLE}\n\n",
         "Every strand of the strategy, its latest update and its measures, in one document for the board. "
@@ -45,7 +45,7 @@ def markdown(portal: Portal) -> str:
     return "".join(parts)
 
 
-def _heading(strand: Strand) -> str:
+def heading(strand: Strand) -> str:
     return strand.title + (" (planned)" if strand.status == "planned" else "")
 
 
@@ -56,7 +56,7 @@ def _strand_section(portal: Portal, strand: Strand) -> str:
                            for m in metrics)
     else:
         measures = "This strand has no published measures yet.\n\n"
-    return (f"## {render.esc(_heading(strand))} {{#{strand.id} .portal-report-strand}}\n\n"
+    return (f"## {render.esc(heading(strand))} {{#{strand.id} .portal-report-strand}}\n\n"
             f"{render.strand_intro(strand)}{strand_body(strand)}\n\n### Measures\n\n{measures}")
 
 

@@ -103,7 +103,7 @@ def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
     schemas = Schemas(root)
     problems: list[Problem] = []
     loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in _files(root / STRANDS_DIR, "*.md")) if s]
-    loaded_metrics = _check_metrics(_files(root / METRICS_DIR, "*.yml"), root, schemas, problems)
+    loaded_metrics = _check_metrics(metric_files(root), root, schemas, problems)
     strand_pages = {p.stem for p in _files(root / STRANDS_DIR, "*.md")}
     problems += _cross_check(loaded_strands, loaded_metrics, strand_pages)
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
@@ -128,6 +128,10 @@ def marker_problems(root: Path, metric_ids: set[str]) -> list[Problem]:
                     problems.append(Problem(_shown(page, root), number, match.start() + 1, "metric marker",
                                             f"there is no metric with id '{match['id']}' in {METRICS_DIR}/"))
     return problems
+
+
+def metric_files(root: Path) -> list[Path]:
+    return _files(root / METRICS_DIR, "*.yml")
 
 
 def _files(folder: Path, pattern: str) -> list[Path]:
