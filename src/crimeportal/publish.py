@@ -50,14 +50,15 @@ def _cell(value: Any) -> str:
 
 def download_files(portal: Portal, root: Path) -> dict[str, tuple[bytes, str]]:
     """Site path -> (content, what it holds), for every file the Data page lists."""
+    records = [metric_record(m) for m in portal.metrics]
     files: dict[str, tuple[bytes, str]] = {
         "data/all-metrics.csv": (metrics_csv(portal.metrics), "Every figure of every measure, one row per figure"),
-        "data/all-metrics.json": (to_json([metric_record(m) for m in portal.metrics]), "Every measure with its details and figures"),
+        "data/all-metrics.json": (to_json(records), "Every measure with its details and figures"),
         "data/strands.json": (to_json([strand_record(s) for s in portal.strands]), "Every strand with its status and place in the strategy"),
     }
     for schema in sorted((root / "schemas").glob("*.json")):
         files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
-    for metric in portal.metrics:
+    for metric, record in zip(portal.metrics, records):
         files[f"data/metrics/{metric.id}.csv"] = (metrics_csv([metric]), f"{metric.title}: figures")
-        files[f"data/metrics/{metric.id}.json"] = (to_json(metric_record(metric)), f"{metric.title}: details and figures")
+        files[f"data/metrics/{metric.id}.json"] = (to_json(record), f"{metric.title}: details and figures")
     return files
