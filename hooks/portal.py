@@ -1,6 +1,6 @@
-"""MkDocs hooks: each event hands over to crimeportal.build, where the work lives."""
+"""MkDocs hooks: each event hands over to crimeportal.site.build, where the work lives."""
 
-from crimeportal import build
+from crimeportal.site import build
 
 # The one value kept between builds: the mkdocs command this process runs. MkDocs calls on_startup once, before
 # the first build, and keeps this module for every rebuild of `mkdocs serve`. A live preview shows data problems

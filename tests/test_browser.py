@@ -559,7 +559,7 @@ def test_chart_marks_and_text_keep_their_contrast_on_white(browser, site: Site):
 
 
 def test_chart_colour_constants_keep_3_to_1_on_white():
-    from crimeportal import charts
+    from crimeportal.site import charts
 
     for name, colour in [("DARK_BLUE", charts.DARK_BLUE), ("ORANGE", charts.ORANGE), ("GREY", charts.GREY),
                          *charts.VARIATION_COLOURS.items()]:
@@ -608,7 +608,7 @@ def test_printing_leaves_out_the_chrome_keeps_figures_whole_and_shows_link_targe
 
 
 def test_the_board_report_brings_every_strand_update_and_measure_together(site: Site):
-    from crimeportal.validate import load_portal
+    from crimeportal.source.validate import load_portal
 
     portal, problems = load_portal(REPO)
     assert not problems
@@ -637,8 +637,8 @@ def test_the_board_report_brings_every_strand_update_and_measure_together(site: 
 
 
 def test_every_strand_and_metric_page_says_when_it_was_last_updated(site: Site):
-    from crimeportal.format import long_date, month_name
-    from crimeportal.validate import load_portal
+    from crimeportal.core.formats import long_date, month_name
+    from crimeportal.source.validate import load_portal
 
     portal, _ = load_portal(REPO)
     for strand in portal.strands:

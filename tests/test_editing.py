@@ -25,7 +25,7 @@ import pytest
 import yaml
 
 from crimeportal.cli import main
-from crimeportal.validate import load_portal
+from crimeportal.source.validate import load_portal
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from crimeportal.load import parse_yaml, quick_load
+from crimeportal.source.load import parse_yaml, quick_load
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from crimeportal.format import format_value, period_words
-from crimeportal.model import Metric, Observation
-from crimeportal.render import Measure, data_table, describe, headline, verdict_badge
-from crimeportal.stats import assess
+from crimeportal.core.formats import format_value, period_words
+from crimeportal.core.model import Metric, Observation
+from crimeportal.site.render import Measure, data_table, describe, headline, verdict_badge
+from crimeportal.core.stats import assess
 
 
 def metric(values: list[tuple[str, float | None]], *, unit="count", polarity="lower-is-better",

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from crimeportal.report import demote_headings, rebase_links
+from crimeportal.site.board_report import demote_headings, rebase_links
 
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 

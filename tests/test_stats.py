@@ -8,8 +8,8 @@ from statistics import NormalDist
 
 import pytest
 
-from crimeportal import stats
-from crimeportal.model import Metric, Observation
+from crimeportal.core import stats
+from crimeportal.core.model import Metric, Observation
 
 # --------------------------------------------------------------------------- helpers
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from crimeportal.problems import Problem
-from crimeportal.validate import load_portal
+from crimeportal.core.problems import Problem
+from crimeportal.source.validate import load_portal
 
 KNIFE = "data/metrics/knife-enabled-crime.yml"  # unit: count, two observations
 REPEAT = "data/metrics/repeat-domestic-abuse-incidents.yml"  # unit: percent

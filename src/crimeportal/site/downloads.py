@@ -9,7 +9,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
-from .model import Metric, Portal, Strand
+from ..core.model import Metric, Portal, Strand
 
 CSV_COLUMNS = ("metric", "end", "value", "status", "note", "numerator", "denominator", "suppressed")
 

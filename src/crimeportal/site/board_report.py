@@ -14,10 +14,10 @@ import re
 import yaml
 
 from . import render
-from .format import long_date
-from .load import split_front_matter
-from .model import Portal, Strand
-from .validate import MARKER
+from ..core.formats import long_date
+from ..source.load import split_front_matter
+from ..core.model import Portal, Strand
+from ..core.conventions import METRIC_MARKER
 
 PAGE = "board-report.md"
 TITLE = "Board report"
@@ -68,7 +68,7 @@ def strand_body(strand: Strand) -> str:
     if not isinstance(split, tuple):  # validation has already reported it
         return ""
     # the report lists every measure after the text, so markers in the text would show them twice
-    body = MARKER.sub("", split[2])
+    body = METRIC_MARKER.sub("", split[2])
     return rebase_links(demote_headings(body), strand.id)
 
 

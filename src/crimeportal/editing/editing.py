@@ -30,16 +30,13 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from .load import SCHEMA_LINE_METRIC
-from .model import OBSERVATION_STATUSES, PERIODS, POLARITIES, STRAND_STATUSES, UNITS, Metric
-from .problems import count_words, Problem, format_problems
-from .validate import METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR, _range_problem, load_portal
+from ..core.conventions import ID_PATTERN, METRICS_DIR, MONTH_PATTERN, SCHEMA_LINE_METRIC, SCHEMA_LINE_STRAND, SCHEMAS_DIR, STRANDS_DIR
+from ..core.model import OBSERVATION_STATUSES, PERIODS, POLARITIES, STRAND_STATUSES, UNITS, Metric
+from ..core.problems import count_words, Problem, format_problems
+from ..source.validate import _range_problem, load_portal
 
 EXIT_OK, EXIT_PROBLEMS = 0, 1  # the same codes as the rest of the crimeportal command
 COMMANDS = ("new", "add-period")
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MONTH_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
-SCHEMA_LINE_STRAND = "# yaml-language-server: $schema=../../schemas/strand.schema.json"
 REQUIRED_COLUMNS = ("metric", "end", "value")
 OPTIONAL_COLUMNS = ("status", "note", "numerator", "denominator", "suppressed")
 OBSERVATION_KEYS = ("end", "value", "status", "note", "numerator", "denominator", "suppressed")

@@ -11,11 +11,13 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import editing, release
-from .problems import count_words, format_problems
-from .render import Measure, describe
-from .stats import assess, assessment_to_dict
-from .validate import METRICS_DIR, load_portal
+from ..editing import editing
+from ..releases import release
+from ..core.problems import count_words, format_problems
+from ..site.render import Measure, describe
+from ..core.stats import assess, assessment_to_dict
+from ..core.conventions import METRICS_DIR
+from ..source.validate import load_portal
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
 

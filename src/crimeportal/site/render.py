@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html import escape as esc
 
-from .format import PERIOD_WORDS, UNIT_WORDS, format_change, format_percent, format_value, in_period, long_date, month_name, period_words
-from .model import Metric, Strand
-from .stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison, month_index
+from ..core.formats import PERIOD_WORDS, UNIT_WORDS, format_change, format_percent, format_value, in_period, long_date, month_name, period_words
+from ..core.model import Metric, Strand
+from ..core.stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison, month_index
 
 VERDICT_ICONS = {
     "improvement": "✓",

@@ -40,10 +40,10 @@ from pathlib import Path
 
 import yaml
 
-from .load import SCHEMA_LINE_METRIC
-from .model import PLAN_STAGES, Metric, Portal
-from .problems import format_problems
-from .validate import load_portal
+from crimeportal.source.load import SCHEMA_LINE_METRIC
+from crimeportal.core.model import PLAN_STAGES, Metric, Portal
+from crimeportal.core.problems import format_problems
+from crimeportal.source.validate import load_portal
 
 MIB = 1024 * 1024
 FIRST_YEAR = 2015
@@ -113,7 +113,7 @@ cli()
 _VALIDATE = _REPORT_PEAK + """
 import json, sys, time
 from pathlib import Path
-from crimeportal.validate import load_portal
+from crimeportal.source.validate import load_portal
 start = time.perf_counter()
 portal, problems = load_portal(Path(sys.argv[1]))
 seconds = time.perf_counter() - start
@@ -276,7 +276,7 @@ def make_baseline(portal_folder: Path, folder: Path) -> None:
     (pages added to the hooks later) a heading. Links to files only the hooks make (downloads) are reported
     as information rather than failing the strict build; the benchmark compares the two sites' page counts.
     """
-    from . import build as hooks
+    from crimeportal.site import build as hooks
 
     portal = checked_portal(portal_folder)
     shutil.copytree(portal_folder / "content", folder / "content")

@@ -21,12 +21,12 @@ try:  # libyaml parses many times faster; fall back where PyYAML was built witho
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from .problems import Problem, field_name
+from ..core.conventions import SCHEMA_LINE_METRIC
+from ..core.problems import Problem, field_name
 
 Path_ = tuple[str | int, ...]
 Location = tuple[int, int]
 
-SCHEMA_LINE_METRIC = "# yaml-language-server: $schema=../../schemas/metric.schema.json"
 _TRUE_FALSE = {"true", "false"}
 _NOT_A_NUMBER = {".nan", ".inf", "+.inf", "-.inf"}
 _CORE_TAGS = {

@@ -22,13 +22,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
-from . import preview, release, render, report
+from . import problems_page as preview
+from ..releases import release
+from . import render
+from . import board_report as report
 from .charts import Charts, cache_version, chart_job
-from .model import Portal
-from .problems import Problem, count_words, format_problems
-from .publish import download_files
-from .stats import assess
-from .validate import MARKER, load_portal
+from ..core.model import Portal
+from ..core.problems import Problem, count_words, format_problems
+from .downloads import download_files
+from ..core.stats import assess
+from ..core.conventions import METRIC_MARKER
+from ..source.validate import load_portal
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
@@ -160,7 +164,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
     if state.problems:
         page.meta.pop("status", None)
         return preview.PROBLEMS_BLOCK
-    markdown = MARKER.sub(lambda match: f"<!-- crimeportal:block measure:{match['id']} -->", markdown)
+    markdown = METRIC_MARKER.sub(lambda match: f"<!-- crimeportal:block measure:{match['id']} -->", markdown)
     markdown = markdown.replace(CARDS_MARKER, "<!-- crimeportal:block cards: -->")
     strand = state.portal.strand(Path(page.file.src_uri).stem) if page.file.src_uri.startswith("strands/") else None
     if strand is None:

@@ -13,9 +13,10 @@ from pathlib import Path
 
 from mkdocs.utils import CountHandler
 
-from .problems import Problem, count_words
+from ..core.problems import Problem, count_words
 from .render import esc
-from .validate import METRICS_DIR, metric_files
+from ..core.conventions import METRICS_DIR
+from ..source.validate import metric_files
 
 PROBLEMS_BLOCK = "<!-- crimeportal:block problems: -->\n"
 

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crimeportal.model import Metric, Observation
+from crimeportal.core.model import Metric, Observation
 
 SIGNIFICANCE_LEVEL = 0.05
 

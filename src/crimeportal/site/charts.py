@@ -22,9 +22,9 @@ from pathlib import Path
 
 from importlib.metadata import version as package_version
 
-from .format import format_value, period_words
-from .model import Metric
-from .stats import Assessment
+from ..core.formats import format_value, period_words
+from ..core.model import Metric
+from ..core.stats import Assessment
 
 # Government Analysis Function colours (dark blue, orange, mid grey)
 DARK_BLUE, ORANGE, GREY, TEXT = "#12436D", "#F46A25", "#707070", "#3D3D3D"

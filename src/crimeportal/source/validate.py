@@ -22,15 +22,12 @@ if TYPE_CHECKING:
 
 import fastjsonschema
 
-from .load import (SCHEMA_LINE_METRIC, Document, Location, parse_yaml, quick_load, read_text, split_front_matter,
+from ..core.conventions import METRIC_MARKER, METRICS_DIR, SCHEMA_LINE_METRIC, SCHEMAS_DIR, STRANDS_DIR
+from .load import (Document, Location, parse_yaml, quick_load, read_text, split_front_matter,
                    top_level_locations)
-from .model import Metric, Observation, Portal, Strand
-from .problems import Problem, field_name
+from ..core.model import Metric, Observation, Portal, Strand
+from ..core.problems import Problem, field_name
 
-MARKER = re.compile(r"<!--\s*metric:\s*(?P<id>[^\s>]*)\s*-->")
-STRANDS_DIR = Path("content/strands")
-METRICS_DIR = Path("data/metrics")
-SCHEMAS_DIR = Path("schemas")
 
 _TYPE_WORDS = {
     "string": "text",
@@ -123,7 +120,7 @@ def marker_problems(root: Path, metric_ids: set[str]) -> list[Problem]:
         if "metric:" not in text:
             continue
         for number, line in enumerate(text.splitlines(), start=1):
-            for match in MARKER.finditer(line):
+            for match in METRIC_MARKER.finditer(line):
                 if match["id"] not in metric_ids:
                     problems.append(Problem(_shown(page, root), number, match.start() + 1, "metric marker",
                                             f"there is no metric with id '{match['id']}' in {METRICS_DIR}/"))

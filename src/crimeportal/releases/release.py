@@ -26,17 +26,15 @@ from typing import Any, Callable, Iterator, Mapping
 
 import yaml
 
-from .format import format_value, in_period, long_date, month_name, period_words
-from .load import Document, parse_yaml, read_text
-from .model import Portal
-from .problems import Problem, count_words, format_problems
-from .publish import metric_record, strand_record
-from .render import esc
-from .validate import Schemas, load_portal, schema_problems
+from ..core.conventions import DATE_PATTERN as DATE_FORM, REGISTER, RELEASES_SCHEMA as SCHEMA_NAME, SCHEMA_LINE_RELEASES as SCHEMA_LINE, VERSION_PATTERN as VERSION_FORM
+from ..core.formats import format_value, in_period, long_date, month_name, period_words
+from ..source.load import Document, parse_yaml, read_text
+from ..core.model import Portal
+from ..core.problems import Problem, count_words, format_problems
+from ..site.downloads import metric_record, strand_record
+from ..site.render import esc
+from ..source.validate import Schemas, load_portal, schema_problems
 
-REGISTER = Path("data/releases.yml")
-SCHEMA_NAME = "releases.schema.json"
-SCHEMA_LINE = "# yaml-language-server: $schema=../schemas/releases.schema.json"
 VERSION_ENV = "CRIMEPORTAL_VERSION"  # set by `crimeportal publish` for the build mike runs
 MIKE_VERSION_ENV = "MIKE_DOCS_VERSION"  # set by mike itself for that build
 PAGES_BRANCH = "gh-pages"
@@ -44,8 +42,6 @@ REMOTE = "origin"
 LATEST = "latest"
 CHANGES_PAGE = "what-changed.md"
 BLOCK_KINDS = ("what-changed", "releases")
-VERSION_FORM = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")
-DATE_FORM = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 _FORM_WORDS = {
     "version": "a release id written YYYY-MM, such as 2019-09 (YYYY-MM-DD for a second release in one month)",
     "published": "a date written YYYY-MM-DD, such as 2019-09-20",
