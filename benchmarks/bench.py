@@ -24,7 +24,6 @@ unless something failed to run, and a missed target is marked MISSED.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import os
 import random
@@ -304,9 +303,8 @@ def make_baseline(portal_folder: Path, folder: Path) -> None:
 
 
 def _hooks_nav(hooks, portal: Portal, docs: Path) -> list:
-    """The nav the hooks set: `build.navigation` with every optional section the hooks turn on switched on."""
-    parameters = inspect.signature(hooks.navigation).parameters
-    return hooks.navigation(portal, docs, **{name: True for name, p in parameters.items() if p.default is False})
+    """The nav the hooks set."""
+    return hooks.navigation(portal, docs)
 
 
 def _nav_pages(nav: list, title: str = "") -> list[tuple[str, str]]:

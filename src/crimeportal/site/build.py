@@ -85,7 +85,7 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
         measures, charts = _measures(portal, root)
         config[_STATE] = PortalBuild(root, portal, measures, download_files(portal, root), charts=charts)
     _prepare_release(config, root, portal)
-    config.nav = navigation(portal, root / config.docs_dir, changes_page=True, board_report=True)
+    config.nav = navigation(portal, root / config.docs_dir)
     return config
 
 
@@ -108,17 +108,15 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], Ch
     return measures, charts
 
 
-def navigation(portal: Portal, docs: Path, changes_page: bool = False, board_report: bool = False) -> list:
+def navigation(portal: Portal, docs: Path) -> list:
     strands = [
         {report.heading(s): f"strands/{s.id}.md"}
         for s in portal.strands
     ]
     about = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
     about.sort(key=lambda path: path != "about/index.md")
-    changes = [{"What changed": release.CHANGES_PAGE}] if changes_page else []
-    board = [{report.TITLE: report.PAGE}] if board_report else []
-    return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": "metrics/index.md"}, {"Data": "data.md"}, *board, *changes,
-            {"About": about}]
+    return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": "metrics/index.md"}, {"Data": "data.md"},
+            {report.TITLE: report.PAGE}, {"What changed": release.CHANGES_PAGE}, {"About": about}]
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
