@@ -35,3 +35,11 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     build.on_post_build(config)
+
+
+def on_build_error(error):
+    build.on_build_error()
+
+
+def on_shutdown():
+    build.on_shutdown()

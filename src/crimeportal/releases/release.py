@@ -32,7 +32,7 @@ from ..source.load import Document, parse_yaml, read_text
 from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
 from ..site.downloads import metric_record, strand_record
-from ..site.render import esc
+from html import escape as esc
 from ..source.validate import Schemas, load_portal, schema_problems
 
 VERSION_ENV = "CRIMEPORTAL_VERSION"  # set by `crimeportal publish` for the build mike runs

@@ -14,6 +14,7 @@ import re
 import yaml
 
 from . import render
+from .blocks import marker
 from ..core.formats import long_date
 from ..source.load import split_front_matter
 from ..core.model import Portal, Strand
@@ -29,7 +30,7 @@ _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 
 def markdown(portal: Portal) -> str:
-    """The report page's markdown, with measure blocks for build.on_page_content to fill in."""
+    """The report page's markdown, with measure blocks to fill in once Markdown has run."""
     # search would find every strand twice: once on its page, once here
     front_matter = yaml.safe_dump({"title": TITLE, "search": {"exclude": True}})
     latest = max((s.updated for s in portal.strands), default=None)
@@ -52,7 +53,7 @@ def heading(strand: Strand) -> str:
 def _strand_section(portal: Portal, strand: Strand) -> str:
     metrics = portal.metrics_of(strand.id)
     if metrics:
-        measures = "".join(f"#### {render.esc(m.title)} {{#{m.id}}}\n\n<!-- crimeportal:block measure:{m.id} -->\n\n"
+        measures = "".join(f"#### {render.esc(m.title)} {{#{m.id}}}\n\n{marker('measure', m.id)}\n\n"
                            for m in metrics)
     else:
         measures = "This strand has no published measures yet.\n\n"

@@ -158,6 +158,15 @@ def _render_batch(batch: list[ChartData | dict]) -> list[str]:
     return [vl_convert.vegalite_to_svg(item if isinstance(item, dict) else vega_lite_spec(item)) for item in batch]
 
 
+_OPEN: set["Charts"] = set()  # builds with chart workers running; empty between builds
+
+
+def abandon_all() -> None:
+    """Stop the workers of every build still running them: a failed build, or a server shutting down."""
+    for charts in list(_OPEN):
+        charts.abandon()
+
+
 class Charts:
     """One build's charts: cached ones are read at once; missing ones are drawn in worker processes
     while MkDocs builds the pages, and collected when a page needs them.
@@ -195,6 +204,7 @@ class Charts:
         # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
         pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_renderer)
         pool.submit(int)  # workers start only when there is work: start them now
+        _OPEN.add(self)
         specs_here = len(missing) <= self.SPECS_HERE_UP_TO
         for start in range(0, len(missing), self.BATCH):
             batch = missing[start:start + self.BATCH]
@@ -223,8 +233,18 @@ class Charts:
         """Wait for every chart (pages may not have asked for all) so the cache is complete."""
         for key in list(self._pending):
             self._collect(key)
+        self._stop(cancel=False)
+
+    def abandon(self) -> None:
+        """Stop the workers without waiting for charts nobody will show."""
+        self._pending.clear()
+        self._stop(cancel=True)
+
+    def _stop(self, cancel: bool) -> None:
         if self._pool:
-            self._pool.shutdown()
+            self._pool.shutdown(wait=True, cancel_futures=cancel)
+            self._pool = None
+        _OPEN.discard(self)
 
 
 def _write_atomically(path: Path, text: str) -> None:

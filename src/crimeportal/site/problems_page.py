@@ -14,22 +14,15 @@ from pathlib import Path
 from mkdocs.utils import CountHandler
 
 from ..core.problems import Problem, count_words
-from .render import esc
+from .templates import render
 from ..core.conventions import METRICS_DIR
 from ..source.validate import metric_files
-
-PROBLEMS_BLOCK = "<!-- crimeportal:block problems: -->\n"
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
 
 def problems_html(problems: list[Problem]) -> str:
-    items = "".join(f"<li><code>{esc(p.file)}:{p.line}:{p.column}:</code> "
-                    f"{esc(p.field) + ': ' if p.field else ''}{esc(p.message)}</li>" for p in problems)
-    return (f'<div class="admonition failure" role="alert"><p class="admonition-title">'
-            f"The portal's files have {count_words(problems)}: this preview shows them instead of the page</p>"
-            f"<p>Each line says the file, the line and column in it, the field, and what is wrong. "
-            f"Fix them and save: this page comes back on the next rebuild.</p><ul>{items}</ul></div>")
+    return render("problems.html", problems=problems, count=count_words(problems))
 
 
 def log_problems(problems: list[Problem]) -> None:

@@ -1,18 +1,22 @@
 """HTML for measures: headline sentences, verdict badges, tables, metric pages, index and cards.
 
-Every string that comes from an editor's file passes through `esc`, so a title
-containing markup shows as text.
+The HTML comes from the autoescaping templates in `templates/`, so text from an
+editor's file shows as text wherever it appears.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from html import escape as esc
 
 from ..core.formats import PERIOD_WORDS, UNIT_WORDS, format_change, format_percent, format_value, in_period, long_date, month_name, period_words
+from . import blocks
+from ..core.conventions import METRICS_DIR
 from ..core.model import Metric, Strand
 from ..core.stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison, month_index
+from .templates import Markup, render
+
+from html import escape as esc  # for text placed in markdown; HTML comes from the templates
 
 VERDICT_ICONS = {
     "improvement": "✓",
@@ -93,52 +97,46 @@ def _verdict_phrase(comparison: Comparison) -> str:
     return f"whether this is a real change cannot be assessed, because {comparison.reason or 'the figures do not allow a test'}"
 
 
-def headline_paragraph(measure: Measure) -> str:
-    return f'<p class="portal-headline">{verdict_badge(measure.verdict)} {esc(headline(measure))}</p>'
+def headline_paragraph(measure: Measure) -> Markup:
+    return render("headline.html", badge=verdict_badge(measure.verdict), sentence=headline(measure))
 
 
 def strand_intro(strand: Strand) -> str:
-    lead = f" Lead: {esc(strand.lead)}." if strand.lead else ""
-    planned = " This strand is planned: it is not yet part of the strategy." if strand.status == "planned" else ""
-    return (f'<p class="portal-summary">{esc(strand.summary)}</p>\n\n'
-            f'<p class="portal-updated">Last updated {long_date(strand.updated)}.{lead}{planned}</p>\n\n')
+    """The strand's summary and date, as HTML blocks that sit in the page's markdown."""
+    return str(render("strand_intro.html", strand=strand, updated=long_date(strand.updated))) + "\n\n"
 
 
-def verdict_badge(verdict: str | None) -> str:
+def verdict_badge(verdict: str | None) -> Markup:
     if verdict is None:
-        return ""
-    return (f'<span class="portal-verdict portal-verdict--{verdict}">'
-            f'<span class="portal-verdict__icon" aria-hidden="true">{VERDICT_ICONS[verdict]}</span> '
-            f"{VERDICT_LABELS[verdict]}</span>")
+        return Markup("")
+    return render("verdict_badge.html", verdict=verdict, icon=VERDICT_ICONS[verdict], label=VERDICT_LABELS[verdict])
 
 
-def data_table(measure: Measure) -> str:
+def table(caption: str, columns: list[tuple[str, bool]], rows: list[Markup]) -> Markup:
+    """`columns` are (heading, is it numeric); each row is the cells a row template made."""
+    return render("table.html", caption=caption, columns=columns, rows=rows)
+
+
+def data_table(measure: Measure) -> Markup:
     metric, spc = measure.metric, measure.assessment.spc
     counts = any(o.numerator is not None or o.denominator is not None for o in metric.observations)
     variation = {p.end: p for p in spc.points} if spc else {}
-    head = ['<th scope="col">Period</th>', '<th scope="col" class="portal-num">Value</th>']
+    columns = [("Period", False), ("Value", True)]
     if counts:
-        head += ['<th scope="col" class="portal-num">Numerator</th>', '<th scope="col" class="portal-num">Denominator</th>']
+        columns += [("Numerator", True), ("Denominator", True)]
     if spc:
-        head.append('<th scope="col">Variation</th>')
-    head += ['<th scope="col">Status</th>', '<th scope="col">Note</th>']
+        columns.append(("Variation", False))
+    columns += [("Status", False), ("Note", False)]
     rows = []
     for o in metric.observations:
-        cells = [f'<th scope="row">{esc(period_words(o.end, metric.period))}</th>',
-                 f'<td class="portal-num">{format_value(o.value, metric.unit)}</td>']
-        if counts:
-            cells += [f'<td class="portal-num">{_optional_number(o.numerator)}</td>',
-                      f'<td class="portal-num">{_optional_number(o.denominator)}</td>']
-        if spc:
-            point = variation.get(o.end)
-            cells.append(f"<td>{_variation_words(point) if point else ''}</td>")
-        note = "Withheld to protect people" if o.suppressed else ""
-        note = "; ".join(part for part in (note, o.note or "") if part)
-        cells += [f"<td>{STATUS_WORDS[o.status]}</td>", f"<td>{esc(note)}</td>"]
-        rows.append(f"<tr>{''.join(cells)}</tr>")
-    return (f'<div class="portal-table-wrap"><table class="portal-table">'
-            f"<caption>{esc(metric.title)}: figures by period</caption>"
-            f"<thead><tr>{''.join(head)}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+        note = "; ".join(part for part in ("Withheld to protect people" if o.suppressed else "", o.note or "") if part)
+        point = variation.get(o.end)
+        rows.append(render("data_table_row.html", period=period_words(o.end, metric.period),
+                           value=format_value(o.value, metric.unit), counts=counts,
+                           numerator=_optional_number(o.numerator), denominator=_optional_number(o.denominator),
+                           spc=spc, variation=_variation_words(point) if point else "",
+                           status=STATUS_WORDS[o.status], note=note))
+    return table(f"{metric.title}: figures by period", columns, rows)
 
 
 def _optional_number(value: int | None) -> str:
@@ -149,58 +147,40 @@ def _variation_words(point) -> str:
     words = VARIATION_LABELS[point.variation]
     if point.signals:
         words += " (" + ", ".join(signal.replace("-", " ") for signal in point.signals) + ")"
-    return esc(words)
+    return words
 
 
-def chart_figure(measure: Measure) -> str:
-    if not measure.has_chart:
-        return '<p class="portal-no-chart">There are no figures to draw.</p>'
-    legend = ""
-    if measure.assessment.spc:
-        legend = ('<figcaption>Solid line: the mean. Dashed lines: the process limits. Points are marked by variation: '
-                  '▲ special cause, improvement; ◆ special cause, concern; ■ special cause, neither; ● common cause.</figcaption>')
-    return f'<figure class="portal-figure">{late("chart", measure.metric.id)}{legend}</figure>'
+def chart_figure(measure: Measure) -> Markup:
+    return render("chart_figure.html", has_chart=measure.has_chart, spc=measure.assessment.spc,
+                  chart=Markup(blocks.late_marker("chart", measure.metric.id)))
 
 
-def late(kind: str, metric_id: str) -> str:
-    """Where a chart or table goes once the page is finished: the search index need not parse it.
-
-    Charts are drawings, and a metric's own page already gives its figures to search.
-    """
-    return f"<!-- crimeportal:late {kind}:{metric_id} -->"
-
-
-def measure_section(measure: Measure, page_url: str, relative) -> str:
+def measure_section(measure: Measure, link: str) -> Markup:
     """Headline, chart, table and a link onward: what a strand page shows for one metric."""
-    link = relative(measure.url, page_url)
-    return (f'<div class="portal-measure">'
-            f"{headline_paragraph(measure)}"
-            f"{chart_figure(measure)}{late('table', measure.metric.id)}"
-            f'<p><a href="{link}">About this measure, downloads and how to cite it</a></p></div>')
+    return render("measure_section.html", headline=headline_paragraph(measure), figure=chart_figure(measure),
+                  table=Markup(blocks.late_marker("table", measure.metric.id)), link=link)
 
 
-def about_measure(measure: Measure, strand: Strand | None, strand_link: str) -> str:
+def about_measure(measure: Measure, strand: Strand | None, strand_link: str) -> Markup:
     metric = measure.metric
-    caveats = "".join(f"<li>{esc(c)}</li>" for c in metric.caveats) or "<li>None recorded.</li>"
-    statuses = "; ".join(f"{esc(period_words(o.end, metric.period))}: {STATUS_WORDS[o.status].lower()}"
+    statuses = "; ".join(f"{period_words(o.end, metric.period)}: {STATUS_WORDS[o.status].lower()}"
                          for o in metric.observations)
     comparison = measure.assessment.comparison
     test = "Not tested." if comparison is None or comparison.test is None else \
         f"{TEST_LABELS[comparison.test][0].upper()}{TEST_LABELS[comparison.test][1:]}, p = {comparison.p_value:.4f}."
-    strand_name = f'<a href="{strand_link}">{esc(strand.title)}</a>' if strand else esc(metric.strand)
     rows = [
-        ("What it measures", esc(metric.description)),
-        ("Strand", strand_name),
+        ("What it measures", metric.description),
+        ("Strand", render("about_strand_link.html", strand=strand, link=strand_link, strand_id=metric.strand)),
         ("Unit", UNIT_WORDS[metric.unit]),
         ("What a rise means", RISE_MEANS[metric.polarity]),
         ("Period", PERIOD_WORDS[metric.period]),
-        ("Source", esc(metric.source)),
-        ("Caveats", f"<ul>{caveats}</ul>"),
+        ("Source", metric.source),
+        ("Caveats", render("caveats.html", caveats=metric.caveats)),
         ("Status of each figure", statuses),
         ("Test of the latest change", test),
         ("Last updated", last_updated(metric)),
     ]
-    return '<dl class="portal-about">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
+    return render("about_measure.html", rows=rows)
 
 
 def last_updated(metric: Metric) -> str:
@@ -208,67 +188,48 @@ def last_updated(metric: Metric) -> str:
     return f"Figures to {month_name(metric.observations[-1].end)}"
 
 
-def downloads(metric: Metric, relative_data: str, sizes: Mapping[str, int]) -> str:
-    items = []
-    for kind in ("csv", "json"):
-        path = f"data/metrics/{metric.id}.{kind}"
-        items.append(f'<li><a href="{relative_data}{metric.id}.{kind}" download>{esc(metric.title)} ({kind.upper()}, '
-                     f"{human_size(sizes[path])})</a></li>")
-    return f"<ul>{''.join(items)}</ul>"
+def downloads(metric: Metric, relative_data: str, sizes: Mapping[str, int]) -> Markup:
+    items = [(f"{relative_data}{metric.id}.{kind}", metric.title, kind.upper(),
+              human_size(sizes[f"{METRICS_DIR.as_posix()}/{metric.id}.{kind}"])) for kind in ("csv", "json")]
+    return render("downloads.html", items=items)
 
 
-def citation(metric: Metric, site_name: str, url: str) -> str:
-    latest = metric.observations[-1]
-    return (f'<p class="portal-cite">{esc(site_name)}, “{esc(metric.title)}”, figures to {month_name(latest.end)}. '
-            f"Source: {esc(metric.source)}. {esc(url)}</p>")
+def citation(metric: Metric, site_name: str, url: str) -> Markup:
+    return render("citation.html", site_name=site_name, title=metric.title, month=month_name(metric.observations[-1].end),
+                  source=metric.source, url=url)
 
 
 def human_size(size: int) -> str:
     return f"{size:,} bytes" if size < 1024 else f"{size / 1024:,.1f} KB"
 
 
-def metrics_index(measures: list[Measure], strands: dict[str, Strand], page_url: str, relative) -> str:
+def metrics_index(measures: list[Measure], strands: dict[str, Strand], link: Callable[[str], str]) -> Markup:
     rows = []
     for m in measures:
         strand = strands.get(m.metric.strand)
-        rows.append(
-            f'<tr><th scope="row"><a href="{relative(m.url, page_url)}">{esc(m.metric.title)}</a></th>'
-            f'<td><a href="{relative(f"strands/{m.metric.strand}/", page_url)}">{esc(strand.title if strand else m.metric.strand)}</a></td>'
-            f"<td>{esc(m.latest_words)}</td><td>{esc(m.earlier_words)}</td><td>{verdict_badge(m.verdict)}</td></tr>"
-        )
-    return ('<div class="portal-table-wrap"><table class="portal-table"><caption>Every measure, its latest figure and the change</caption>'
-            '<thead><tr><th scope="col">Measure</th><th scope="col">Strand</th><th scope="col">Latest figure</th>'
-            '<th scope="col">Compared with</th><th scope="col">Change</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table></div>")
+        rows.append(render("metrics_index_row.html", link=link(m.url), title=m.metric.title,
+                           strand_link=link(f"strands/{m.metric.strand}/"),
+                           strand_title=strand.title if strand else m.metric.strand,
+                           latest=m.latest_words, earlier=m.earlier_words, badge=verdict_badge(m.verdict)))
+    columns = [("Measure", False), ("Strand", False), ("Latest figure", False), ("Compared with", False), ("Change", False)]
+    return table("Every measure, its latest figure and the change", columns, rows)
 
 
-def strand_cards(strands: list[Strand], measures: list[Measure], page_url: str, relative) -> str:
+def strand_cards(strands: list[Strand], measures: list[Measure], link: Callable[[str], str]) -> Markup:
     cards = []
     for strand in strands:
-        own = [m for m in measures if m.metric.strand == strand.id]
-        planned = '<p class="portal-planned"><strong>Planned</strong>: joins the strategy at a later refresh.</p>' \
-            if strand.status == "planned" else ""
-        items = "".join(
-            f'<li><a href="{relative(m.url, page_url)}">{esc(m.metric.title)}</a>: {esc(m.latest_words)} {verdict_badge(m.verdict)}</li>'
-            for m in own
-        )
-        body = f"<ul>{items}</ul>" if items else ("" if planned else "<p>No published measures yet.</p>")
-        cards.append(
-            f'<li class="portal-card"><h3><a href="{relative(f"strands/{strand.id}/", page_url)}">{esc(strand.title)}</a></h3>'
-            f"{planned}<p>{esc(strand.summary)}</p>{body}</li>"
-        )
-    return f'<ul class="portal-cards">{"".join(cards)}</ul>'
+        items = [{"link": link(m.url), "title": m.metric.title, "latest": m.latest_words, "badge": verdict_badge(m.verdict)}
+                 for m in measures if m.metric.strand == strand.id]
+        cards.append({"link": link(f"strands/{strand.id}/"), "title": strand.title, "summary": strand.summary,
+                      "planned": strand.status == "planned", "measures": items})
+    return render("strand_cards.html", cards=cards)
 
 
-def data_files(listing: list[tuple[str, str, int]], page_url: str, relative) -> str:
-    rows = "".join(
-        f'<tr><th scope="row"><a href="{relative(path, page_url)}">{esc(path)}</a></th><td>{esc(what)}</td>'
-        f'<td class="portal-num">{human_size(size)}</td></tr>'
-        for path, what, size in listing
-    )
-    return ('<div class="portal-table-wrap"><table class="portal-table"><caption>Files you can download</caption>'
-            '<thead><tr><th scope="col">File</th><th scope="col">What it holds</th><th scope="col" class="portal-num">Size</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>")
+def data_files(listing: list[tuple[str, str, int]], link: Callable[[str], str]) -> Markup:
+    rows = [render("data_files_row.html", link=link(path), path=path, what=what, size=human_size(size))
+            for path, what, size in listing]
+    columns = [("File", False), ("What it holds", False), ("Size", True)]
+    return table("Files you can download", columns, rows)
 
 
 def describe(measure: Measure) -> str:
