@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
+
+from chromium import LAUNCH_ARGS, find_chromium
 
 REAL_PORTAL = Path(__file__).resolve().parent.parent
 PORTAL_FOLDERS = ("content", "data", "schemas", "hooks", "overrides")
@@ -92,3 +95,30 @@ def run_console():
         return CliResult(completed.returncode, completed.stdout, completed.stderr)
 
     return run
+
+
+# Stops every name lookup, so a request to another host fails fast instead of reaching the internet;
+# the recorded requests still show it.
+OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
+NO_CHROMIUM = ("No Chromium was found, so the browser tests cannot run. Install Debian's package "
+               "(apt-get install chromium), run `make browser`, or set CHROMIUM to a Chrome or Chromium program.")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(NO_CHROMIUM, pytrace=False)
+        warnings.warn(pytest.PytestWarning("BROWSER TESTS SKIPPED. " + NO_CHROMIUM))
+        pytest.skip("BROWSER TESTS SKIPPED. " + NO_CHROMIUM)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=path, args=[*LAUNCH_ARGS, OFFLINE])
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+

@@ -16,7 +16,6 @@ import re
 import subprocess
 import sys
 import threading
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape, unescape
@@ -25,7 +24,6 @@ from urllib.parse import urljoin
 
 import pytest
 
-from chromium import LAUNCH_ARGS, find_chromium
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
@@ -36,11 +34,6 @@ WIDTHS = (1280, 320)
 KB = 1024  # as the site's own download sizes count them (render.human_size)
 PAGE_LIMIT = 150 * KB
 FIRST_VISIT_LIMIT = 450 * KB
-# Stops every name lookup, so a request to another host fails fast instead of reaching the internet;
-# the recorded requests still show it.
-OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
-NO_CHROMIUM = ("No Chromium was found, so the browser tests cannot run. Install Debian's package "
-               "(apt-get install chromium), run `make browser`, or set CHROMIUM to a Chrome or Chromium program.")
 
 
 # ------------------------------------------------------------------------------------------- fixtures
@@ -93,24 +86,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(NO_CHROMIUM, pytrace=False)
-        warnings.warn(pytest.PytestWarning("BROWSER TESTS SKIPPED. " + NO_CHROMIUM))
-        pytest.skip("BROWSER TESTS SKIPPED. " + NO_CHROMIUM)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=path, args=[*LAUNCH_ARGS, OFFLINE])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _context(browser, scheme: str = "light", width: int = 1280, **options):

@@ -13,8 +13,8 @@ import re
 
 import yaml
 
-from . import render
 from .blocks import marker
+from .escaping import markdown_text
 from ..core.formats import long_date
 from ..source.load import split_front_matter
 from ..core.model import Portal, Strand
@@ -35,7 +35,7 @@ def markdown(portal: Portal) -> str:
     front_matter = yaml.safe_dump({"title": TITLE, "search": {"exclude": True}})
     latest = max((s.updated for s in portal.strands), default=None)
     as_of = f" The latest strand update is dated {long_date(latest)}." if latest else ""
-    contents = "\n".join(f"- [{render.esc(heading(s))}](#{s.id})" for s in portal.strands)
+    contents = "\n".join(f"- [{markdown_text(heading(s))}](#{s.id})" for s in portal.strands)
     parts = [
         f"---\n{front_matter}---\n\n# {TITLE}\n\n",
         "Every strand of the strategy, its latest update and its measures, in one document for the board. "
@@ -53,12 +53,12 @@ def heading(strand: Strand) -> str:
 def _strand_section(portal: Portal, strand: Strand) -> str:
     metrics = portal.metrics_of(strand.id)
     if metrics:
-        measures = "".join(f"#### {render.esc(m.title)} {{#{m.id}}}\n\n{marker('measure', m.id)}\n\n"
+        measures = "".join(f"#### {markdown_text(m.title)} {{#{m.id}}}\n\n{marker('measure', m.id)}\n\n"
                            for m in metrics)
     else:
         measures = "This strand has no published measures yet.\n\n"
-    return (f"## {render.esc(heading(strand))} {{#{strand.id} .portal-report-strand}}\n\n"
-            f"{render.strand_intro(strand)}{strand_body(strand)}\n\n### Measures\n\n{measures}")
+    return (f"## {markdown_text(heading(strand))} {{#{strand.id} .portal-report-strand}}\n\n"
+            f"{marker('strand-intro', strand.id)}\n\n{strand_body(strand)}\n\n### Measures\n\n{measures}")
 
 
 def strand_body(strand: Strand) -> str:

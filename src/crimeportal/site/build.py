@@ -21,7 +21,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import block_content, blocks, board_report, charts, pages, problems_page, render
+from . import block_content, blocks, board_report, charts, escaping, pages, problems_page, render
 from .downloads import download_files
 from ..core.conventions import CHART_CACHE
 from ..core.errors import PortalError
@@ -120,6 +120,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
     state = current(config)
+    if "title" in page.meta:  # the theme prints it into <title> and the navigation as it is
+        page.meta["title"] = escaping.title_text(str(page.meta["title"]))
     if state.problems:
         page.meta.pop("status", None)
         return blocks.marker("problems") + "\n"
@@ -137,7 +139,8 @@ def _page_context(page: Page, config: MkDocsConfig) -> block_content.PageContext
 
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig) -> str:
-    return _filled(html, _page_context(page, config), blocks.BLOCK)
+    # the editor's page first, then the portal's own blocks, which are safe by construction
+    return _filled(escaping.sanitised(html), _page_context(page, config), blocks.BLOCK)
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:

@@ -16,8 +16,6 @@ from ..core.model import Metric, Strand
 from ..core.stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison, month_index
 from .templates import Markup, render
 
-from html import escape as esc  # for text placed in markdown; HTML comes from the templates
-
 VERDICT_ICONS = {
     "improvement": "✓",
     "deterioration": "!",
@@ -101,9 +99,8 @@ def headline_paragraph(measure: Measure) -> Markup:
     return render("headline.html", badge=verdict_badge(measure.verdict), sentence=headline(measure))
 
 
-def strand_intro(strand: Strand) -> str:
-    """The strand's summary and date, as HTML blocks that sit in the page's markdown."""
-    return str(render("strand_intro.html", strand=strand, updated=long_date(strand.updated))) + "\n\n"
+def strand_intro(strand: Strand) -> Markup:
+    return render("strand_intro.html", strand=strand, updated=long_date(strand.updated))
 
 
 def verdict_badge(verdict: str | None) -> Markup:

@@ -1,0 +1,121 @@
+"""What each kind of block declared in `blocks` shows: one small function per kind."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mkdocs.utils import get_relative_url
+
+from . import problems_page, render
+from ..releases import release
+from .blocks import UnknownBlock, fills
+
+if TYPE_CHECKING:
+    from .build import PortalBuild
+
+
+@dataclass(frozen=True)
+class PageContext:
+    """One page being filled in: the build it belongs to, and where the page is."""
+
+    state: "PortalBuild"
+    page_url: str
+    site_name: str
+    site_url: str | None
+
+    def link(self, target: str) -> str:
+        """`target`, a URL from the site's root, as a link from this page."""
+        return get_relative_url(target, self.page_url or ".") if target else "."
+
+    def measure(self, metric_id: str) -> render.Measure:
+        if metric_id not in self.state.measures:
+            raise UnknownBlock(f"A page asks for the measure {metric_id!r}, which this build does not have.")
+        return self.state.measures[metric_id]
+
+
+@fills("problems")
+def _problems(page: PageContext, _: str) -> str:
+    return problems_page.problems_html(page.state.problems)
+
+
+@fills("cards")
+def _cards(page: PageContext, _: str) -> str:
+    return render.strand_cards(page.state.portal.strands, list(page.state.measures.values()), page.link)
+
+
+@fills("metrics-index")
+def _metrics_index(page: PageContext, _: str) -> str:
+    strands = {s.id: s for s in page.state.portal.strands}
+    return render.metrics_index(list(page.state.measures.values()), strands, page.link)
+
+
+@fills("data-files")
+def _data_files(page: PageContext, _: str) -> str:
+    listing = [(path, what, len(content)) for path, (content, what) in page.state.downloads.items()]
+    return render.data_files(listing, page.link)
+
+
+@fills("what-changed")
+def _what_changed(page: PageContext, arg: str) -> str:
+    return release.block("what-changed", arg, page.state.releases, page.page_url, lambda target, _: page.link(target))
+
+
+@fills("releases")
+def _releases(page: PageContext, arg: str) -> str:
+    return release.block("releases", arg, page.state.releases, page.page_url, lambda target, _: page.link(target))
+
+
+@fills("strand-intro")
+def _strand_intro(page: PageContext, strand_id: str) -> str:
+    strand = page.state.portal.strand(strand_id)
+    if strand is None:
+        raise UnknownBlock(f"A page asks for the strand {strand_id!r}, which this build does not have.")
+    return render.strand_intro(strand)
+
+
+@fills("measure")
+def _measure(page: PageContext, metric_id: str) -> str:
+    measure = page.measure(metric_id)
+    return render.measure_section(measure, page.link(measure.url))
+
+
+@fills("headline")
+def _headline(page: PageContext, metric_id: str) -> str:
+    return render.headline_paragraph(page.measure(metric_id))
+
+
+@fills("figures")
+def _figures(page: PageContext, metric_id: str) -> str:
+    measure = page.measure(metric_id)
+    return render.chart_figure(measure) + page.state.table(metric_id)
+
+
+@fills("about")
+def _about(page: PageContext, metric_id: str) -> str:
+    metric = page.measure(metric_id).metric
+    strand = page.state.portal.strand(metric.strand)
+    return render.about_measure(page.measure(metric_id), strand, page.link(f"strands/{metric.strand}/"))
+
+
+@fills("downloads")
+def _downloads(page: PageContext, metric_id: str) -> str:
+    return render.downloads(page.measure(metric_id).metric, page.link("data/metrics/"), page.state.download_sizes)
+
+
+@fills("cite")
+def _cite(page: PageContext, metric_id: str) -> str:
+    measure = page.measure(metric_id)
+    url = page.site_url + measure.url if page.site_url else measure.url
+    return render.citation(measure.metric, page.site_name, url)
+
+
+@fills("chart")
+def _chart(page: PageContext, metric_id: str) -> str:
+    charts = page.state.charts
+    return (charts.svg(metric_id) if charts else None) or ""
+
+
+@fills("table")
+def _table(page: PageContext, metric_id: str) -> str:
+    return page.state.table(metric_id)

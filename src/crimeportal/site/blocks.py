@@ -1,0 +1,85 @@
+"""Every kind of block the hooks put into pages, declared once; one function writes markers, one fills them.
+
+A page's markdown gets a marker, an HTML comment that Markdown passes through
+untouched, wherever a block belongs; `fill` replaces each marker with the
+block's HTML once Markdown has run. Blocks in the `late` phase are filled only
+after the search plugin has indexed the page (charts and tables: search need
+not parse them, and a measure's own page already gives its figures to search).
+
+Editors cannot write these markers: validation reserves the `crimeportal:`
+comment prefix, so every marker in a page was written by `marker`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from ..core.errors import PortalError
+
+BLOCK, LATE = "block", "late"
+
+KINDS: dict[str, tuple[str, str]] = {
+    # kind: (phase, what it puts on the page); the argument after the colon is empty or a metric id
+    "problems": (BLOCK, "In a live preview of files with problems: the list of problems, in place of the page."),
+    "cards": (BLOCK, "The home page's strand cards: each strand with its measures' latest figures and verdicts."),
+    "metrics-index": (BLOCK, "The All measures table: every measure, its latest figure, the comparison and verdict."),
+    "data-files": (BLOCK, "The Data page's table of every download, with what it holds and its size."),
+    "what-changed": (BLOCK, "The What changed page: what this release changed since the one before."),
+    "releases": (BLOCK, "The table of every published release, newest first."),
+    "strand-intro": (BLOCK, "A strand's summary, date of its latest update, lead, and whether it is planned."),
+    "measure": (BLOCK, "One measure as a strand page shows it: headline, chart, table and a link to its page."),
+    "headline": (BLOCK, "A measure's headline sentence with its verdict badge."),
+    "figures": (BLOCK, "A measure page's chart and table of figures."),
+    "about": (BLOCK, "A measure page's facts: what it measures, unit, period, source, caveats, test."),
+    "downloads": (BLOCK, "A measure page's links to its CSV and JSON files."),
+    "cite": (BLOCK, "A measure page's citation."),
+    "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
+    "table": (LATE, "A measure's table of figures."),
+}
+
+_MARKER = re.compile(r"<!-- crimeportal:(?P<phase>block|late) (?P<kind>[a-z-]+):(?P<arg>[^ ]*) -->")
+
+Filler = Callable[[object, str], str]  # (the page's context, the argument) -> HTML
+_FILLERS: dict[str, Filler] = {}
+
+
+class UnknownBlock(PortalError):
+    """A marker names a kind or a measure this build does not have: a bug in the portal, not in a page."""
+
+
+def marker(kind: str, arg: str = "") -> str:
+    phase = KINDS[kind][0]
+    return f"<!-- crimeportal:{phase} {kind}:{arg} -->"
+
+
+def late_marker(kind: str, arg: str) -> str:
+    if KINDS[kind][0] != LATE:
+        raise ValueError(f"{kind} is not a late block")
+    return marker(kind, arg)
+
+
+def fills(kind: str) -> Callable[[Filler], Filler]:
+    """Register the function that makes a declared kind's HTML."""
+    if kind not in KINDS:
+        raise ValueError(f"undeclared block kind {kind!r}: declare it in KINDS first")
+
+    def register(function: Filler) -> Filler:
+        _FILLERS[kind] = function
+        return function
+
+    return register
+
+
+def fill(html: str, context: object, phase: str) -> str:
+    """Every marker of this phase in `html`, replaced by its block."""
+    def replace(match: re.Match[str]) -> str:
+        if match["phase"] != phase:
+            return match[0]
+        filler = _FILLERS.get(match["kind"])
+        if filler is None:
+            raise UnknownBlock(f"The page has a marker for a kind of block the portal does not know: {match[0]}")
+        return str(filler(context, match["arg"]))  # plain text from here on: Markup would escape the page around it
+
+    return _MARKER.sub(replace, html)

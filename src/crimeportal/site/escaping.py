@@ -1,0 +1,47 @@
+"""The one rule for text from a file: it is text, wherever it appears.
+
+Three places take it, and each has one function here:
+- HTML the portal writes: the autoescaping templates (`templates.render`).
+- Markdown the portal writes around an editor's text (a heading, a link's words,
+  a navigation title that the theme prints as it is): `markdown_text` and
+  `title_text`, which escape HTML and every character Markdown or attr_list
+  would read as syntax, so `*provisional*` and `{: onclick=... }` stay words.
+- The HTML Markdown makes from an editor's own page: `sanitised`, an allowlist
+  (Ammonia, through nh3) that keeps headings, lists, tables, links and
+  emphasis and drops scripts, event handlers, styles and `javascript:` links.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import nh3
+
+# Python-Markdown's escapable characters with the extensions in mkdocs.yml (tables adds `|`)
+_MARKDOWN_SYNTAX = "\\`*_{}[]()>#+-.!|"
+_MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in _MARKDOWN_SYNTAX})
+
+_TAGS = nh3.ALLOWED_TAGS | {"section"}
+_EVERY_TAG_MAY_HAVE = {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-labelledby",
+                       "aria-describedby", "aria-hidden"}
+_ATTRIBUTES = {tag: set(nh3.ALLOWED_ATTRIBUTES.get(tag, set())) for tag in _TAGS}
+_ATTRIBUTES["*"] = _EVERY_TAG_MAY_HAVE
+_ATTRIBUTES["a"] |= {"download"}
+_ATTRIBUTES["abbr"] = {"title"}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def title_text(text: str) -> str:
+    """A one-line title as HTML text: for places the theme prints without escaping (page <title>, navigation)."""
+    return escape(" ".join(text.split()), quote=True)
+
+
+def markdown_text(text: str) -> str:
+    """Text that Markdown will read, escaped so that it comes out as exactly these words."""
+    return title_text(text).translate(_MARKDOWN_ESCAPES)
+
+
+def sanitised(html: str) -> str:
+    """An editor's page as Markdown made it, with nothing that could run or fetch from elsewhere."""
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, strip_comments=False,
+                     link_rel=None)
