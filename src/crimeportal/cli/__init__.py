@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..editing import editing
+from . import editing
 from ..releases import release
 from ..core.problems import count_words, format_problems
 from ..site.render import Measure, describe
@@ -19,7 +19,7 @@ from ..core.stats import assess, assessment_to_dict
 from ..core.conventions import METRICS_DIR
 from ..source.validate import load_portal
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_CANNOT_RUN = 0, 1, 2
+from .exit_codes import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,98 @@
+"""The editing commands, `new metric`, `new strand` and `add-period`: their arguments, messages and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, STRAND_SUFFIX, STRANDS_DIR
+from ..core.model import PERIODS, POLARITIES, STRAND_STATUSES, UNITS
+from ..core.problems import Problem, count_words, format_problems
+from ..editing import EditRefused
+from ..editing.add_period import MetricChange, add_period
+from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
+from ..editing.files import shown_path
+from ..editing.scaffold import Written, new_metric, new_strand
+from .exit_codes import EXIT_OK, EXIT_PROBLEMS
+
+COMMANDS = ("new", "add-period")
+
+
+def add_commands(commands: argparse._SubParsersAction) -> None:
+    new = commands.add_parser("new", help="start a new metric file or strand page, ready to fill in")
+    kinds = new.add_subparsers(dest="kind", required=True)
+    metric = kinds.add_parser("metric", help=f"write {METRICS_DIR.as_posix()}/<id>{METRIC_SUFFIX} for a new measure")
+    metric.add_argument("--strand", required=True, help="the id of the strand it belongs to, e.g. hate-crime")
+    metric.add_argument("--title", required=True, help="the measure's name as readers see it")
+    metric.add_argument("--id", help=f"the file name without {METRIC_SUFFIX} (default: made from the title)")
+    metric.add_argument("--unit", default="count", help=f"{' | '.join(UNITS)} (default: count)")
+    metric.add_argument("--polarity", default="neutral", help=f"{' | '.join(POLARITIES)} (default: neutral)")
+    metric.add_argument("--period", default="quarter", help=f"{' | '.join(PERIODS)} (default: quarter)")
+    metric.add_argument("--end", help="the first figure's last month, YYYY-MM (with --value)")
+    metric.add_argument("--value", type=_cli_number, help="the first figure (with --end)")
+    strand = kinds.add_parser("strand", help=f"write {STRANDS_DIR.as_posix()}/<id>{STRAND_SUFFIX} for a new strand")
+    strand.add_argument("--title", required=True, help="the strand's name as readers see it")
+    strand.add_argument("--id", help=f"the file name without {STRAND_SUFFIX} (default: made from the title)")
+    strand.add_argument("--order", type=int, help="its place in the strategy (default: last)")
+    strand.add_argument("--status", default="active", help=f"{' | '.join(STRAND_STATUSES)} (default: active)")
+    strand.add_argument("--summary", help="one sentence on what the strand is for")
+    strand.add_argument("--lead", help="the senior officer providing oversight")
+    period = commands.add_parser("add-period", help="add a period's figures to the metric files from a CSV")
+    period.add_argument("csv", type=Path, help=f"a CSV with columns {','.join(REQUIRED_COLUMNS)} and optionally "
+                                               f"{','.join(OPTIONAL_COLUMNS)}")
+    period.add_argument("--revise", action="store_true", help="allow changing figures already there (marked status: revised)")
+
+
+def _cli_number(text: str) -> float:
+    number = parse_number(text.strip())
+    if number is None:
+        raise argparse.ArgumentTypeError(f"must be a number, such as 176 or 46.43; found '{text}'")
+    return number
+
+
+def run(root: Path, args: argparse.Namespace) -> int:
+    """Make the change, then say what was written and what the portal's checks found; refused, say why."""
+    try:
+        if args.command == "add-period":
+            update = add_period(root, args.csv, revise=args.revise)
+            for change in update.changes:
+                print(f"{shown_path(change.path, root)}: {_what_changed(change)}")
+            return _report_after(update.problems_after)
+        written, fill_in = _scaffold(root, args)
+    except EditRefused as refusal:
+        if refusal.problems:
+            print(format_problems(refusal.problems, "text"))
+        print(f"crimeportal: nothing was written: {refusal}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"Wrote {shown_path(written.path, root)}: {fill_in}.")
+    return _report_after(written.problems)
+
+
+def _scaffold(root: Path, args: argparse.Namespace) -> tuple[Written, str]:
+    """The file written, and what the editor should fill in next."""
+    if args.kind == "metric":
+        written = new_metric(root, args.strand, args.title, metric_id=args.id, unit=args.unit, polarity=args.polarity,
+                             period=args.period, end=args.end, value=args.value)
+        return written, "fill in its description and source, then add figures with crimeportal add-period"
+    written = new_strand(root, args.title, strand_id=args.id, order=args.order, status=args.status,
+                         summary=args.summary, lead=args.lead)
+    return written, "replace the placeholder sentences with the strand's update"
+
+
+def _what_changed(change: MetricChange) -> str:
+    parts = [f"added {', '.join(change.added)}" if change.added else "",
+             f"revised {', '.join(change.revised)}" if change.revised else "",
+             f"{', '.join(change.unchanged)} already as given" if change.unchanged else "",
+             "removed the placeholder" if change.replaced_placeholder else ""]
+    return "; ".join(p for p in parts if p)
+
+
+def _report_after(problems: list[Problem]) -> int:
+    if not problems:
+        print("The portal's files check out: no problems found.")
+        return EXIT_OK
+    print(format_problems(problems, "text"))
+    print(f"crimeportal: the files were written, but the portal has {count_words(problems)}; fix them before publishing.",
+          file=sys.stderr)
+    return EXIT_PROBLEMS
