@@ -23,7 +23,8 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_relative_url
 
 from . import problems_page as preview
-from ..releases import release
+from ..releases import current as release
+from . import what_changed
 from . import render
 from . import board_report as report
 from .charts import Charts, cache_version, chart_job
@@ -116,7 +117,7 @@ def navigation(portal: Portal, docs: Path) -> list:
     about = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
     about.sort(key=lambda path: path != "about/index.md")
     return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": "metrics/index.md"}, {"Data": "data.md"},
-            {report.TITLE: report.PAGE}, {"What changed": release.CHANGES_PAGE}, {"About": about}]
+            {report.TITLE: report.PAGE}, {"What changed": what_changed.CHANGES_PAGE}, {"About": about}]
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
@@ -125,7 +126,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
              "Every published measure, with its latest figure and whether it has changed significantly.\n\n"
              "<!-- crimeportal:block metrics-index: -->\n",
              "data.md": _data_page(),
-             release.CHANGES_PAGE: release.changes_markdown(state.releases),
+             what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases),
              report.PAGE: report.markdown(state.portal)}
     for metric in state.portal.metrics:
         pages[f"metrics/{metric.id}.md"] = _metric_page(metric.id, metric.title)
@@ -201,8 +202,8 @@ def _block(state: PortalBuild, kind: str, arg: str, page_url: str, config: MkDoc
     if kind == "data-files":
         listing = [(path, what, len(content)) for path, (content, what) in state.downloads.items()]
         return render.data_files(listing, page_url, _relative)
-    if kind in release.BLOCK_KINDS:
-        return release.block(kind, arg, state.releases, page_url, _relative)
+    if kind in what_changed.BLOCK_KINDS:
+        return what_changed.block(kind, arg, state.releases, page_url, _relative)
     measure = state.measures[arg]
     metric = measure.metric
     if kind == "measure":
