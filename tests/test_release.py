@@ -24,7 +24,7 @@ import pytest
 import yaml
 from chromium import LAUNCH_ARGS, find_chromium
 
-from crimeportal.releases.release import compare
+from crimeportal.releases.changes import compare
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"

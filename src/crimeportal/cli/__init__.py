@@ -11,8 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import editing
-from ..releases import release
+from . import editing, releases
+from ..releases.register import read_register
 from ..core.problems import count_words, format_problems
 from ..site.render import Measure, describe
 from ..core.stats import assess, assessment_to_dict
@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     assess.add_argument("--json", action="store_true", help="print one JSON object instead of sentences")
 
     editing.add_commands(commands)  # new metric, new strand, add-period
-    release.add_command(commands)  # publish
+    releases.add_command(commands)  # publish
 
     args = parser.parse_args(argv)
     root = args.root.resolve()
@@ -55,14 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in editing.COMMANDS:
         return editing.run(root, args)
     if args.command == "publish":
-        return release.run(root, args)
+        return releases.run(root, args)
     return run_build(root, args.site_dir)
 
 
 def run_validate(root: Path, paths: list[Path], style: str) -> int:
     try:
         _, problems = load_portal(root)
-        problems = sorted(problems + release.read_register(root).problems)
+        problems = sorted(problems + read_register(root).problems)
     except OSError as error:
         print(f"crimeportal: could not read the files: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from mkdocs.utils import get_relative_url
 
 from . import problems_page, render
-from ..releases import release
+from . import what_changed
 from .blocks import UnknownBlock, fills
 
 if TYPE_CHECKING:
@@ -58,12 +58,12 @@ def _data_files(page: PageContext, _: str) -> str:
 
 @fills("what-changed")
 def _what_changed(page: PageContext, arg: str) -> str:
-    return release.block("what-changed", arg, page.state.releases, page.page_url, lambda target, _: page.link(target))
+    return what_changed.block("what-changed", arg, page.state.releases, page.page_url, lambda target, _: page.link(target))
 
 
 @fills("releases")
 def _releases(page: PageContext, arg: str) -> str:
-    return release.block("releases", arg, page.state.releases, page.page_url, lambda target, _: page.link(target))
+    return what_changed.block("releases", arg, page.state.releases, page.page_url, lambda target, _: page.link(target))
 
 
 @fills("strand-intro")

@@ -28,7 +28,8 @@ from ..core.errors import PortalError
 from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
 from ..core.stats import assess
-from ..releases import release
+from ..releases import current as release
+from . import what_changed
 from ..source.validate import load_portal
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
@@ -104,7 +105,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = current(config)
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
                  pages.DATA_PAGE: pages.data_page(),
-                 release.CHANGES_PAGE: release.changes_markdown(state.releases),
+                 what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases),
                  board_report.PAGE: board_report.markdown(state.portal)}
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title)

@@ -11,7 +11,7 @@ from .blocks import marker
 from .escaping import markdown_text, title_text
 from ..core.conventions import METRIC_MARKER, METRIC_PAGES
 from ..core.model import Portal, Strand
-from ..releases import release
+from .what_changed import CHANGES_PAGE
 
 MEASURES_INDEX = f"{METRIC_PAGES}/index.md"
 DATA_PAGE = "data.md"
@@ -26,7 +26,7 @@ def navigation(portal: Portal, docs: Path) -> list:
     about = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
     about.sort(key=lambda path: path != "about/index.md")
     return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": MEASURES_INDEX}, {"Data": DATA_PAGE},
-            {board_report.TITLE: board_report.PAGE}, {"What changed": release.CHANGES_PAGE}, {"About": about}]
+            {board_report.TITLE: board_report.PAGE}, {"What changed": CHANGES_PAGE}, {"About": about}]
 
 
 def metric_page_path(metric_id: str) -> str:

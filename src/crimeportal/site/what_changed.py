@@ -1,0 +1,172 @@
+"""The What changed page and the table of releases: the page's markdown, and the HTML of each of its blocks.
+
+The words about each change are worked out here; the HTML around them comes
+from the `what_changed_*.html` templates, which escape every value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+from ..core.formats import format_value, in_period, long_date, period_words
+from ..releases.changes import Changes, FigureChange
+from ..releases.current import LATEST, ReleaseBuild
+from ..releases.git import PAGES_BRANCH
+from ..releases.register import Release
+from .templates import Markup, render
+
+CHANGES_PAGE = "what-changed.md"
+BLOCK_KINDS = ("what-changed", "releases")
+
+Relative = Callable[[str, str], str]
+Record = dict[str, Any]  # a metric's or strand's record as data/all-metrics.json and data/strands.json publish it
+
+_HEADINGS = (("revised", "Revised figures"), ("withdrawn", "Figures withdrawn"), ("new-figures", "New figures"),
+             ("new-measures", "New measures"), ("removed-measures", "Measures removed"),
+             ("status", "Figures with a new status"), ("details", "Measure details changed"), ("strands", "Strands"))
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of a list of changes: what changed (linked, when it has a page), then words about it."""
+
+    link: Link | None
+    words: str
+
+
+def changes_markdown(build: ReleaseBuild) -> str:
+    """The What changed page: headings for the sections that have something, each filled in by a block."""
+    sections = "".join(f"## {heading}\n\n<!-- crimeportal:block what-changed:{key} -->\n\n"
+                       for key, heading in _sections(build.changes))
+    return f"---\ntitle: What changed\n---\n\n# What changed\n\n<!-- crimeportal:block what-changed:intro -->\n\n{sections}"
+
+
+def _sections(changes: Changes | None) -> list[tuple[str, str]]:
+    if changes is None:
+        return []
+    present = {
+        "revised": changes.revised, "withdrawn": changes.withdrawn, "new-figures": changes.new_figures,
+        "new-measures": changes.added_metrics, "removed-measures": changes.removed_metrics,
+        "status": changes.restatused, "details": changes.details,
+        "strands": changes.strands_added or changes.strands_removed or changes.strands_restatused,
+    }
+    return [(key, heading) for key, heading in _HEADINGS if present[key]]
+
+
+def block(kind: str, arg: str, build: ReleaseBuild, page_url: str, relative: Relative) -> Markup:
+    if kind == "releases":
+        return releases_table(build, page_url)
+    if arg == "intro":
+        return _intro(build)
+    assert build.changes is not None and build.previous is not None  # only sections with content get a block
+    section = _Sections(build.changes, build.previous, page_url, relative)
+    return getattr(section, arg.replace("-", "_"))()
+
+
+def _intro(build: ReleaseBuild) -> Markup:
+    current, changes = build.current, build.changes
+    corrected = len(changes.revised) + len(changes.withdrawn) if changes else 0
+    return render("what_changed_intro.html", current=current, previous=build.previous, changes=changes,
+                  published=long_date(current.published) if current else "", corrected=corrected,
+                  pages_branch=PAGES_BRANCH)
+
+
+@dataclass
+class _Sections:
+    """The HTML of each What changed section, one method per section key."""
+
+    changes: Changes
+    earlier: Release
+    page_url: str
+    relative: Relative
+
+    def link(self, metric: Record) -> Link:
+        return Link(self.relative("metrics/" + metric["id"] + "/", self.page_url), metric["title"])
+
+    def revised(self) -> Markup:
+        rows = [{"link": self.link(c.metric), "period": period_words(c.new["end"], c.metric["period"]),
+                 "before": _figure(c.old, c.metric), "now": _figure(c.new, c.metric), "note": c.new.get("note") or ""}
+                for c in self.changes.revised]
+        return render("what_changed_revised.html", rows=rows, earlier=self.earlier)
+
+    def withdrawn(self) -> Markup:
+        items = self._items(self.changes.withdrawn,
+                            lambda c: f", {period_words(c.old['end'], c.metric['period'])}: {_figure(c.old, c.metric)}")
+        return render("what_changed_withdrawn.html", items=items, earlier=self.earlier)
+
+    def new_figures(self) -> Markup:
+        return _list(self._items(self.changes.new_figures, lambda c: f": {_figure(c.new, c.metric)} "
+                                 f"{in_period(c.new['end'], c.metric['period'])}{_status_words(c.new)}"))
+
+    def new_measures(self) -> Markup:
+        def words(m: Record) -> str:
+            count, last = len(m["observations"]), m["observations"][-1]
+            return f": {count} figure{'s' if count != 1 else ''}, the latest {_figure(last, m)} {in_period(last['end'], m['period'])}"
+        return _list(Item(self.link(m), words(m)) for m in self.changes.added_metrics)
+
+    def removed_measures(self) -> Markup:
+        # the measure has no page in this release, so link to it in the release that last had it
+        where = f"{_to_root(self.page_url)}../{self.earlier.version}/metrics/"
+        return _list(Item(Link(f"{where}{m['id']}/", m["title"]), f": last published in the {self.earlier.title}")
+                     for m in self.changes.removed_metrics)
+
+    def status(self) -> Markup:
+        return _list(self._items(self.changes.restatused, lambda c: (
+            f", {period_words(c.new['end'], c.metric['period'])}: {c.old.get('status', 'final')} → "
+            f"{c.new.get('status', 'final')}; the figure, {_figure(c.new, c.metric)}, is unchanged")))
+
+    def details(self) -> Markup:
+        return _list(Item(self.link(m), f": the {_and([n.replace('_', ' ') for n in names])} changed")
+                     for m, names in self.changes.details)
+
+    def strands(self) -> Markup:
+        changes = self.changes
+        words = [f"{s['title']}: added ({s['status']})" for s in changes.strands_added]
+        words += [f"{s['title']}: removed" for s in changes.strands_removed]
+        words += [f"{new['title']}: {old['status']} → {new['status']}" for old, new in changes.strands_restatused]
+        return _list(Item(None, text) for text in words)
+
+    def _items(self, figures: list[FigureChange], words: Callable[[FigureChange], str]) -> list[Item]:
+        return [Item(self.link(c.metric), words(c)) for c in figures]
+
+
+def _figure(observation: Record, metric: Record) -> str:
+    value = None if observation.get("suppressed") else observation.get("value")
+    text = format_value(value, metric["unit"])
+    numerator, denominator = observation.get("numerator"), observation.get("denominator")
+    if numerator is not None and denominator is not None:
+        text += f" ({numerator:,} of {denominator:,})"
+    return text
+
+
+def _status_words(observation: Record) -> str:
+    status = observation.get("status", "final")
+    return "" if status == "final" else f" ({status})"
+
+
+def _list(items: Iterable[Item]) -> Markup:
+    return render("what_changed_list.html", items=list(items))
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _to_root(page_url: str) -> str:
+    return "../" * page_url.count("/") or "./"
+
+
+def releases_table(build: ReleaseBuild, page_url: str) -> Markup:
+    """Every release this build knows of, newest first, for readers without the JavaScript version selector."""
+    releases = [{"version": r.version, "title": r.title, "published": long_date(r.published),
+                 "replaced": long_date(r.replaced) if r.replaced else "",
+                 "board_meeting": long_date(r.board_meeting) if r.board_meeting else ""}
+                for r in reversed(build.register)]
+    return render("what_changed_releases.html", releases=releases, root=_to_root(page_url), latest=LATEST)
