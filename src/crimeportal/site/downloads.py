@@ -1,9 +1,11 @@
-"""The downloadable data: each metric and all metrics as CSV and JSON, and the schemas."""
+"""The downloadable data: each metric and all metrics as CSV and JSON, and the schemas.
+
+The CSV files are for spreadsheets, so a text cell that a spreadsheet would run as a formula is
+neutralised (`spreadsheet_text`); the JSON files hold the data files' text unchanged.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import fields
 from pathlib import Path
@@ -34,18 +36,53 @@ def to_json(data: Any) -> bytes:
 
 
 def metrics_csv(metrics: list[Metric]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    """One row per figure; every text cell is safe to open in a spreadsheet (see `spreadsheet_text`)."""
+    lines = [_row([_text(column) for column in CSV_COLUMNS])]
     for metric in metrics:
         for o in metric.observations:
-            writer.writerow([metric.id, o.end, _cell(o.value), o.status, _cell(o.note),
-                             _cell(o.numerator), _cell(o.denominator), "true" if o.suppressed else "false"])
-    return buffer.getvalue().encode()
+            lines.append(_row([_text(metric.id), _text(o.end), _number(o.value), _text(o.status), _text(o.note),
+                               _number(o.numerator), _number(o.denominator), "true" if o.suppressed else "false"]))
+    return "".join(lines).encode()
 
 
-def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What a spreadsheet may take to end a cell, whichever separator it guesses: a text cell holding one is
+# quoted, so that nothing after it can begin a cell of its own.
+_CELL_ENDS = (",", ";", "\t", '"', "\r", "\n")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text as a spreadsheet must receive it to show it rather than run it: `=SUM(1)` becomes `'=SUM(1)`.
+
+    OWASP's advice: a text cell beginning with =, +, -, @, a tab or a carriage return gets a single
+    quote in front, which spreadsheets read as "this cell is text" and do not show, and the cell is
+    quoted. Only text is changed (the metric id, period, status and note, and the header): the figures
+    (value, numerator, denominator) are numbers the portal writes itself, so a value of -3 stays -3.
+    The JSON downloads are not changed: they hold every text exactly as the data files do.
+    """
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _text(value: str | None) -> str:
+    if value is None:
+        return ""
+    safe = spreadsheet_text(value)
+    if safe != value or any(end in safe for end in _CELL_ENDS):
+        return '"' + safe.replace('"', '""') + '"'  # RFC 4180's quoting
+    return safe
+
+
+def _number(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return _text(str(value))  # not a number (the schema forbids it): then it is text, and made safe as text
+
+
+def _row(cells: list[str]) -> str:
+    return ",".join(cells) + "\n"
 
 
 def download_files(portal: Portal, root: Path) -> dict[str, tuple[bytes, str]]:

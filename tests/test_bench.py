@@ -1,0 +1,108 @@
+"""`make bench` on a tiny portal: every scenario runs and the table says what each one measured."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = ["--strands", "2", "--metrics", "3", "--observations", "6", "--validation-metrics", "5", "--seed-rounds", "1"]
+SCENARIOS = [
+    "validation of 5 metric files",
+    "generated (3 metrics): baseline (plain MkDocs, no hooks)",
+    "generated (3 metrics): cold build",
+    "generated (3 metrics): warm build",
+    "seed: baseline (plain MkDocs, no hooks)",
+    "seed: cold build",
+    "seed: warm build",
+]
+SEED_CHARTS = len(list((REPO / "data" / "metrics").glob("*.yml")))
+
+
+def table_rows(output: str) -> list[dict[str, str]]:
+    """The printed table's rows, cut at the columns the dashed line under the header marks."""
+    lines = output.splitlines()
+    rule = next(index for index, line in enumerate(lines) if line.startswith("---"))
+    spans = [match.span() for match in re.finditer(r"-+", lines[rule])]
+
+    def cells(line: str) -> list[str]:
+        return [line[start:end].strip() for start, end in spans]
+
+    header = cells(lines[rule - 1])
+    return [dict(zip(header, cells(line))) for line in itertools.takewhile(str.strip, lines[rule + 1:])]
+
+
+@pytest.fixture(scope="module")
+def bench_output(tmp_path_factory) -> subprocess.CompletedProcess:
+    # from another folder: the benchmark must find the checkout from its own location and write nothing here
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))}
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), *TINY], cwd=elsewhere, env=env,
+                            capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert not any(elsewhere.iterdir())
+    return result
+
+
+def test_every_scenario_has_a_row_with_a_time_and_a_peak(bench_output):
+    rows = table_rows(bench_output.stdout)
+    assert [row["scenario"] for row in rows] == SCENARIOS
+    for row in rows:
+        assert float(row["seconds"]) > 0
+        assert re.fullmatch(r"\d+( MISSED)?", row["peak MiB (< 1024)"])
+        assert 0 < int(row["peak MiB (< 1024)"].split()[0]) < 1024
+
+
+def test_builds_are_stated_as_ratios_to_their_baseline(bench_output):
+    rows = {row["scenario"]: row for row in table_rows(bench_output.stdout)}
+    assert rows["validation of 5 metric files"]["x baseline"] == ""
+    for portal in ("generated (3 metrics)", "seed"):
+        baseline = rows[f"{portal}: baseline (plain MkDocs, no hooks)"]
+        assert baseline["x baseline"] == "1.00" and baseline["result"] == ""
+        for kind in ("cold build", "warm build"):
+            row = rows[f"{portal}: {kind}"]
+            ratio = float(row["x baseline"])
+            assert ratio == pytest.approx(float(row["seconds"]) / float(baseline["seconds"]), abs=0.02)
+            assert row["result"] in ("ok", "MISSED")
+            limit = float(re.search(r"[\d.]+", row["target"]).group())
+            measured = float(row["seconds"]) if row["target"].endswith(" s") else ratio
+            if abs(measured - limit) > 0.01:  # the table rounds to hundredths; the verdict uses the exact figure
+                assert row["result"] == ("ok" if measured <= limit else "MISSED")
+
+
+def test_validation_target_scales_with_the_number_of_files(bench_output):
+    row = table_rows(bench_output.stdout)[0]
+    assert row["target"] == "<= 0.005 s"  # 10 s per 10,000 files
+    assert row["result"] in ("ok", "MISSED")
+
+
+def test_cold_builds_draw_every_chart_and_warm_builds_take_them_from_the_cache(bench_output):
+    notes = bench_output.stdout[bench_output.stdout.index("\nnotes:"):]
+    assert "generated (3 metrics): cold build: rendered 3 chart(s); 0 came from the cache" in notes
+    assert "generated (3 metrics): warm build: rendered 0 chart(s); 3 came from the cache" in notes
+    assert f"seed: cold build: rendered {SEED_CHARTS} chart(s); 0 came from the cache" in notes
+    assert f"seed: warm build: rendered 0 chart(s); {SEED_CHARTS} came from the cache" in notes
+    # the baseline stands in for every page the hooks make, so the ratios compare like with like
+    assert "HTML pages, but the baseline has" not in notes
+
+
+def test_the_summary_names_the_size_and_the_largest_peak(bench_output):
+    out = bench_output.stdout
+    assert "Crime Prevention Portal benchmark: 2 strands, 3 metrics x 6 months" in out
+    peak = re.search(r"peak memory: (\d+) MiB in '([^']+)'.*target < 1024 MiB: (ok|MISSED)", out)
+    assert peak and peak[2] in SCENARIOS
+    rows = {row["scenario"]: row for row in table_rows(out)}
+    assert int(peak[1]) == max(int(row["peak MiB (< 1024)"].split()[0]) for row in rows.values())
+
+
+def test_a_bad_size_is_refused_in_plain_words():
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "bench.py"), "--repeat", "0"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "must be at least 1" in result.stderr and "Traceback" not in result.stderr
