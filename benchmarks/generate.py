@@ -22,7 +22,7 @@ from crimeportal.core.model import PLAN_STAGES, Metric, Portal
 from crimeportal.core.problems import format_problems
 # The generated ids are made as an editor's scaffold makes them from a title (when `slug` moves to
 # crimeportal.editing.scaffold, only this import changes).
-from crimeportal.editing.editing import slug
+from crimeportal.editing.scaffold import slug
 from crimeportal.source.validate import load_portal
 
 FIRST_YEAR = 2015
@@ -206,7 +206,7 @@ def make_baseline(portal_folder: Path, folder: Path) -> None:
     (pages added to the hooks later) a heading. Links to files only the hooks make (downloads) are reported
     as information rather than failing the strict build; the benchmark compares the two sites' page counts.
     """
-    from crimeportal.site import build as hooks
+    from crimeportal.site import pages as hooks
 
     portal = checked_portal(portal_folder)
     shutil.copytree(portal_folder / "content", folder / "content")
