@@ -5,15 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 from . import editing, releases
 from ..releases.register import read_register
 from ..core.problems import count_words, format_problems
+from ..site.output import BuildFailed, build_into
 from ..site.render import Measure, describe
 from ..core.stats import assess, assessment_to_dict
 from ..core.conventions import METRICS_DIR
@@ -111,32 +109,13 @@ def _relative(path: Path, root: Path) -> str:
 def run_build(root: Path, site_dir: Path) -> int:
     """Build beside the site, then swap, so a failed build leaves the old site exactly as it was."""
     target = (root / site_dir).resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f"{target.name}.building-", dir=target.parent))
     try:
-        result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)],
-            cwd=root,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # Material's banner about MkDocs 2.0 says nothing an editor can act on
-        )
-        if result.returncode != 0:
-            print("crimeportal: the build failed; the site in "
-                  f"{_relative(target, root)}/ was left as it was.", file=sys.stderr)
-            return EXIT_PROBLEMS
-        _swap(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        build_into(root, target)
+    except BuildFailed:
+        print(f"crimeportal: the build failed; the site in {_relative(target, root)}/ was left as it was.", file=sys.stderr)
+        return EXIT_PROBLEMS
     print(f"crimeportal: built the site in {_relative(target, root)}/", file=sys.stderr)
     return EXIT_OK
-
-
-def _swap(new: Path, target: Path) -> None:
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 if __name__ == "__main__":
