@@ -7,6 +7,15 @@ STAMP := $(VENV)/.installed
 
 .PHONY: site serve test check bench clean add-period publish preview browser
 
+# Values given on the command line reach the CLI exactly as typed: make would expand `$5m` or `$(...)` in them,
+# and the shell would expand quotes and backticks, so each is taken unexpanded and passed through the environment.
+export CP_CSV := $(value CSV)
+export CP_VERSION := $(value VERSION)
+export CP_TITLE := $(value TITLE)
+export CP_BOARD_MEETING := $(value BOARD_MEETING)
+# and the raw values themselves are not exported, since exporting would expand them
+unexport CSV VERSION TITLE BOARD_MEETING
+
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
@@ -23,13 +32,13 @@ check: $(STAMP)
 
 # make add-period CSV=figures.csv (add REVISE=1 to change figures already there)
 add-period: $(STAMP)
-	@test -n "$(CSV)" || { echo "Say which file: make add-period CSV=figures.csv" >&2; exit 2; }
-	$(BIN)/crimeportal add-period "$(CSV)" $(if $(REVISE),--revise)
+	@test -n "$$CP_CSV" || { echo "Say which file: make add-period CSV=figures.csv" >&2; exit 2; }
+	$(BIN)/crimeportal add-period "$$CP_CSV" $(if $(value REVISE),--revise)
 
 # make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1]
 publish: $(STAMP)
-	@test -n "$(VERSION)" && test -n "$(TITLE)" || { echo 'Say which release: make publish VERSION=2019-09 TITLE="September 2019 board update"' >&2; exit 2; }
-	$(BIN)/crimeportal publish "$(VERSION)" --title "$(TITLE)" $(if $(BOARD_MEETING),--board-meeting "$(BOARD_MEETING)") $(if $(REPLACE),--replace) $(if $(PUSH),--push)
+	@test -n "$$CP_VERSION" && test -n "$$CP_TITLE" || { echo 'Say which release: make publish VERSION=2019-09 TITLE="September 2019 board update"' >&2; exit 2; }
+	$(BIN)/crimeportal publish "$$CP_VERSION" --title "$$CP_TITLE" $(if $(value BOARD_MEETING),--board-meeting "$$CP_BOARD_MEETING") $(if $(value REPLACE),--replace) $(if $(value PUSH),--push)
 
 # every published release, as the gh-pages branch holds them, at http://127.0.0.1:8001
 preview: $(STAMP)
