@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from . import editing, releases
+from ..editing.files import finish_interrupted_writes
 from ..releases.register import read_register
 from ..core.problems import count_words, format_problems
 from ..site.output import BuildFailed, build_into
@@ -46,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / "schemas").is_dir():
         print(f"crimeportal: {root} is not a portal folder (it has no schemas/ folder)", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    try:
+        finished = finish_interrupted_writes(root)
+    except OSError as error:
+        print(f"crimeportal: an earlier add-period was interrupted, and finishing it failed: {error}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    if finished:
+        print(f"crimeportal: an earlier add-period was interrupted; finished writing {', '.join(finished)}", file=sys.stderr)
     if args.command == "validate":
         return run_validate(root, args.paths, args.format)
     if args.command == "assess":

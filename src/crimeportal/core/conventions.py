@@ -10,6 +10,7 @@ METRICS_DIR = Path("data/metrics")
 SCHEMAS_DIR = Path("schemas")
 REGISTER = Path("data/releases.yml")
 CHART_CACHE = Path(".cache/charts")
+WRITE_JOURNAL = Path("data/.crimeportal-writing.json")  # present only while add-period replaces files
 
 METRIC_SUFFIX = ".yml"
 STRAND_SUFFIX = ".md"

@@ -21,7 +21,7 @@ from .files import problems_if_written, shown_path, write_all
 from .scaffold import PLACEHOLDER_NOTE
 from .yaml_edit import MetricDocument, open_metric
 
-Action = Literal["add", "revise", "same"]  # "same": a revision that changes nothing
+Action = Literal["add", "revise", "same"]  # "same": the figure is already there as given
 Plan = list[tuple[Action, Figure]]
 
 
@@ -62,7 +62,7 @@ def add_period(root: Path, csv_path: Path, *, revise: bool = False) -> PeriodUpd
     found += problems_if_written(root, {document.shown_as: after for document, after in edits})
     if found:
         raise EditRefused.because(sorted(found))
-    write_all({document.path: after for document, after in edits})
+    write_all(root, {document.path: after for document, after in edits})
     return PeriodUpdate(changes, load_portal(root)[1])
 
 
@@ -99,7 +99,9 @@ def _plan(metric_id: str, figures: list[Figure], metric: Metric, revise: bool) -
             continue
         seen[figure.end] = figure.line
         old = existing.get(figure.end)
-        if old is not None and not revise:
+        if old is not None and not revise and _same(figure, old):
+            plan.append(("same", figure))  # already there, as when the same file is added twice
+        elif old is not None and not revise:
             problems.append(figure.row.problem("end", f"{metric_id} already has a figure for {figure.end} ({_shown(old.value)}): "
                                                       "to change it, run add-period again with --revise"))
         elif old is not None:
@@ -130,10 +132,14 @@ def _revision(figure: Figure, old: Observation) -> tuple[Action, Problem | None]
     problem = None
     if status not in (None, "revised"):
         problem = figure.row.problem("status", f"a changed figure is marked revised; leave status empty or write revised, not '{status}'")
-    same = (figure.values["value"] == old.value and bool(figure.values.get("suppressed")) == old.suppressed
-            and all(figure.values[k] == getattr(old, k) for k in ("note", "numerator", "denominator") if k in figure.values))
+    same = _same(figure, old)
     figure.values["status"] = "revised"
     return ("same" if same else "revise"), problem
+
+
+def _same(figure: Figure, old: Observation) -> bool:
+    return (figure.values["value"] == old.value and bool(figure.values.get("suppressed")) == old.suppressed
+            and all(figure.values[k] == getattr(old, k) for k in ("note", "numerator", "denominator") if k in figure.values))
 
 
 def _edited(root: Path, plans: dict[str, Plan]) -> tuple[list[MetricChange], list[tuple[MetricDocument, str]], list[Problem]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -9,7 +10,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from ..core.conventions import METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR
+from ..core.conventions import METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR, WRITE_JOURNAL
 from ..core.problems import Problem
 from ..source.validate import load_portal
 
@@ -20,17 +21,59 @@ def shown_path(path: Path, root: Path) -> str:
     return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else path.as_posix()
 
 
-def write_all(contents: dict[Path, str]) -> None:
-    """Write every file beside its target first, then rename each over its target, so no file is ever half written."""
+JOURNAL = WRITE_JOURNAL
+
+
+def write_all(root: Path, contents: dict[Path, str]) -> None:
+    """Write every file, or (however the process ends) none until the next command finishes the rest.
+
+    Each new text is written in full beside its target first; then a journal lists them; then each is
+    renamed over its target; then the journal goes. A process killed after the journal was written is
+    finished by `finish_interrupted_writes`, which every command runs first; one killed before it leaves
+    every target as it was.
+    """
     temporary: dict[Path, Path] = {}
+    journal = root / JOURNAL
     try:
         for target, text in contents.items():
             temporary[target] = _write_beside(target, text)
+        _write_journal(journal, root, temporary)
         for target, temp in temporary.items():
             os.replace(temp, target)
+        journal.unlink()
     finally:
         for temp in temporary.values():
             temp.unlink(missing_ok=True)
+
+
+def _write_journal(journal: Path, root: Path, temporary: dict[Path, Path]) -> None:
+    entries = [[temp.relative_to(root).as_posix(), target.relative_to(root).as_posix()] for target, temp in temporary.items()]
+    os.replace(_write_beside(journal, json.dumps({"replace": entries})), journal)
+
+
+def finish_interrupted_writes(root: Path) -> list[str]:
+    """Finish the renames an interrupted `write_all` had promised, and remove its leftovers; the files finished."""
+    journal = root / JOURNAL
+    finished: list[str] = []
+    if journal.is_file():
+        try:
+            entries = json.loads(journal.read_text(encoding="utf-8"))["replace"]
+        except (ValueError, KeyError, TypeError, OSError):
+            entries = []  # torn journal: it is written before any rename, so nothing was replaced yet
+        for temp_name, target_name in entries:
+            temp, target = root / temp_name, root / target_name
+            if _inside(temp, root) and _inside(target, root) and temp.is_file():
+                os.replace(temp, target)
+                finished.append(target_name)
+        journal.unlink()
+    for folder in (root / METRICS_DIR, root / JOURNAL.parent):
+        for leftover in folder.glob(".*.tmp"):
+            leftover.unlink(missing_ok=True)
+    return finished
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return not path.is_symlink() and path.resolve().is_relative_to(root.resolve())
 
 
 def _write_beside(target: Path, text: str) -> Path:

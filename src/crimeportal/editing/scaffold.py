@@ -48,7 +48,7 @@ def new_metric(root: Path, strand: str, title: str, *, metric_id: str | None = N
         raise EditRefused(f"--end must be a month written YYYY-MM, such as 2019-07; found '{end}'")
     if value is not None and (message := _range_problem(unit, value)):
         raise EditRefused(f"--value: {message}")
-    write_all({target: metric_text(new_id, title, strand, unit, polarity, period, _next_order(root, strand), end, value)})
+    write_all(root, {target: metric_text(new_id, title, strand, unit, polarity, period, _next_order(root, strand), end, value)})
     return Written(target, load_portal(root)[1])
 
 
@@ -65,7 +65,7 @@ def new_strand(root: Path, title: str, *, strand_id: str | None = None, order: i
     if order is not None and order < 1:
         raise EditRefused(f"--order must be 1 or more; found {order}")
     order = order if order is not None else max(taken, default=0) + 1
-    write_all({target: strand_text(new_id, title, order, status, summary, lead, date.today())})
+    write_all(root, {target: strand_text(new_id, title, order, status, summary, lead, date.today())})
     return Written(target, load_portal(root)[1])
 
 

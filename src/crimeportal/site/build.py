@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 
 from . import block_content, blocks, board_report, charts, escaping, pages, problems_page, render
 from .downloads import download_files
-from ..core.conventions import CHART_CACHE
+from ..core.conventions import CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
 from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
@@ -68,6 +68,9 @@ def problems_message(problems: list[Problem]) -> str:
 
 def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
+    if (root / WRITE_JOURNAL).exists():
+        raise PluginError("An add-period was interrupted before it finished writing the metric files. "
+                          "Run `crimeportal validate` (or make check), which finishes it, then build again.")
     portal, problems = load_portal(root)
     if problems and not serving:
         raise PluginError(problems_message(problems))

@@ -1,0 +1,90 @@
+"""`add-period` killed at any point leaves all files old or, once the next command has run, all new."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
+METRICS = ("knife-enabled-crime", "hate-crime-solved-outcomes", "personal-robbery-offences")
+CSV = "metric,end,value\n" + "".join(f"{m},2020-07,{100 + i}\n" for i, m in enumerate(METRICS))
+
+# Loaded by Python at start-up from PYTHONPATH: ends the process, as a kill would, at the Nth call of a function
+_KILLER = '''
+import os
+where = os.environ.get("CP_DIE_AT")
+if where:
+    name, at = where.split(":")
+    real = getattr(os, name)
+    calls = [0]
+    def dying(*args, **kwargs):
+        if calls[0] == int(at):
+            os._exit(137)
+        calls[0] += 1
+        return real(*args, **kwargs)
+    setattr(os, name, dying)
+'''
+
+
+def _files(root: Path) -> dict[str, str]:
+    return {m: hashlib.sha256((root / "data" / "metrics" / f"{m}.yml").read_bytes()).hexdigest() for m in METRICS}
+
+
+def _run(root: Path, *args: str, die_at: str | None = None, killer: Path | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "CP_DIE_AT"}
+    if die_at:
+        env.update(CP_DIE_AT=die_at, PYTHONPATH=str(killer))
+    return subprocess.run([str(CRIMEPORTAL), "--root", str(root), *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+@pytest.fixture
+def killer(tmp_path: Path) -> Path:
+    folder = tmp_path / "killer"
+    folder.mkdir()
+    (folder / "sitecustomize.py").write_text(_KILLER, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def after(portal_copy: Path, tmp_path: Path) -> dict[str, str]:
+    """The metric files as a complete add-period writes them."""
+    scratch = tmp_path / "complete"
+    import shutil
+    shutil.copytree(portal_copy, scratch)
+    (scratch / "figures.csv").write_text(CSV, encoding="utf-8")
+    assert _run(scratch, "add-period", str(scratch / "figures.csv")).returncode == 0
+    return _files(scratch)
+
+
+# fsync: while the new texts are written (each file, then the journal); replace: the journal, then each file
+KILL_POINTS = ["fsync:0", "fsync:2", "fsync:3", "replace:0", "replace:1", "replace:2", "replace:3"]
+
+
+@pytest.mark.parametrize("die_at", KILL_POINTS)
+def test_a_killed_add_period_is_all_or_nothing_and_the_same_csv_can_be_run_again(portal_copy, killer, after, die_at):
+    before = _files(portal_copy)
+    csv = portal_copy / "figures.csv"
+    csv.write_text(CSV, encoding="utf-8")
+
+    killed = _run(portal_copy, "add-period", str(csv), die_at=die_at, killer=killer)
+    assert killed.returncode == 137, killed.stderr
+
+    checked = _run(portal_copy, "validate")
+    now = _files(portal_copy)
+    assert now in (before, after), f"killed at {die_at}: some files were updated and others not"
+    if die_at.startswith("replace:") and die_at != "replace:0":
+        assert now == after, "renames promised by the journal must be finished"
+        assert "an earlier add-period was interrupted" in checked.stderr
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    leftovers = [p.name for p in (portal_copy / "data").rglob(".*") if p.is_file()]
+    assert leftovers == [], f"left behind: {leftovers}"
+
+    again = _run(portal_copy, "add-period", str(csv))
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _files(portal_copy) == after
