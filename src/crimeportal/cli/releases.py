@@ -14,7 +14,8 @@ from typing import Any
 
 from ..releases.current import LATEST
 from ..releases.errors import GitError, Refused, RolledBack
-from ..releases.git import PAGES_BRANCH, REMOTE
+from ..releases.git import PAGES_BRANCH, REMOTE, succeeds
+from ..releases.interrupted import undo_interrupted
 from ..releases.publish import Plan, Request, check, publish, push
 
 PUBLISHED, NOT_PUBLISHED = 0, 1  # pushing that fails after a local publish counts as not published: it is not online
@@ -33,6 +34,9 @@ def add_command(commands: Any) -> None:
 def run(root: Path, args: Any) -> int:
     request = Request(args.version, args.title, args.board_meeting, args.replace, args.push)
     try:
+        undone = undo_interrupted(root) if succeeds(root, "rev-parse", "--git-dir") else None
+        if undone:
+            _say(f"crimeportal: {undone}")
         plan = check(root, request, date.today())
     except Refused as refusal:
         _say(f"crimeportal: not published; nothing was changed.\n{refusal}")

@@ -21,11 +21,14 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
+from html import escape
 
 from ..core.conventions import DATE_PATTERN, REGISTER, VERSION_PATTERN
 from ..core.problems import Problem, count_words, format_problems
 from ..source.validate import load_portal
 from .current import LATEST, VERSION_ENV, published_metrics, site_root
+from . import interrupted
+from .interrupted import PublishNote
 from .errors import GitError, PublishStepFailed, Refused, RolledBack
 from .git import (PAGES_BRANCH, REMOTE, commit_of, git, git_text, is_ancestor, pages_commits, published_ref,
                   published_versions, succeeds)
@@ -217,14 +220,21 @@ def _version_problems(root: Path, request: Request, register: Register, publishe
 
 def publish(plan: Plan) -> str:
     """Commit the register and deploy the release; returns the register's commit. Raises RolledBack if a step fails."""
+    note = PublishNote(plan.entry.version, plan.branch, plan.head, plan.pages_before, str(plan.site_dir),
+                       str(_aside(plan.site_dir)))
+    interrupted.begin(plan.root, note)  # so that a kill from here on is undone by the next publish
     try:
         register_commit = _commit_register(plan)
+        interrupted.record_register_commit(plan.root, note, register_commit)
         with _set_aside(plan.site_dir):
-            _mike(plan, "deploy", "--update-aliases", plan.request.version, LATEST, "--title", plan.request.title)
+            # mike's version selector inserts the title as HTML, so it gets the title as HTML text
+            _mike(plan, "deploy", "--update-aliases", plan.request.version, LATEST, "--title", escape(plan.request.title))
         _mike(plan, "set-default", LATEST, quiet=True)  # from the second release on it changes nothing, and mike warns
         _add_root_404(plan)
     except (GitError, PublishStepFailed, OSError, KeyboardInterrupt) as error:
         raise RolledBack(plan.request.version, error, _roll_back(plan)) from error
+    finally:
+        interrupted.end(plan.root)
     return register_commit
 
 
@@ -270,10 +280,14 @@ def _add_root_404(plan: Plan) -> None:
     git(plan.root, "update-ref", f"refs/heads/{PAGES_BRANCH}", commit, parent)
 
 
+def _aside(site: Path) -> Path:
+    return site.with_name(site.name + ".before-publish")
+
+
 @contextmanager
 def _set_aside(site: Path) -> Iterator[None]:
     """mike builds into site_dir after emptying it; keep the editor's own build out of its way, and put it back."""
-    aside = site.with_name(site.name + ".before-publish")
+    aside = _aside(site)
     shutil.rmtree(aside, ignore_errors=True)
     had_site = site.exists()
     if had_site:
