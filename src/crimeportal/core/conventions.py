@@ -33,3 +33,8 @@ VERSION_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01
 METRIC_MARKER = re.compile(r"<!--\s*metric:\s*(?P<id>[^\s>]*)\s*-->")
 
 METRIC_PAGES = "metrics"  # metrics/<id>/ is each measure's generated page
+
+
+def is_editor_leftover(name: str) -> bool:
+    """An editor's lock, backup or swap file (Emacs, Vim, Office, most editors' `name~`): never read, never published."""
+    return name.startswith((".#", "~$")) or name.endswith(("~", ".swp", ".swo", ".tmp"))

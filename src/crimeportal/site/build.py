@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page
 
 from . import block_content, blocks, board_report, charts, escaping, pages, problems_page, render
 from .downloads import download_files
-from ..core.conventions import CHART_CACHE, WRITE_JOURNAL
+from ..core.conventions import CHART_CACHE, WRITE_JOURNAL, is_editor_leftover
 from ..core.errors import PortalError
 from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
@@ -106,6 +106,8 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], ch
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = current(config)
+    for leftover in [f for f in files if is_editor_leftover(PurePosixPath(f.src_uri).name)]:
+        files.remove(leftover)  # an editor's lock, backup or swap file is never published
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
                  pages.DATA_PAGE: pages.data_page(),
                  what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases),

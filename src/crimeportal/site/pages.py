@@ -50,8 +50,11 @@ def data_page() -> str:
     return ("# Data downloads\n\n"
             "Every figure on this site can be downloaded. The CSV files have a header row and one row per figure; "
             "periods are written YYYY-MM, the last month the period covers. The JSON files hold each measure's "
-            "details as well as its figures. Both hold exactly what the portal's data files hold, including each "
+            "details as well as its figures. Both hold what the portal's data files hold, including each "
             "figure's status, notes and whether it was withheld.\n\n"
+            "In the CSV files, any text that begins with =, +, -, @, a tab or a line return has an apostrophe (') "
+            "put in front of it, so that a spreadsheet shows it as text instead of running it as a formula. "
+            "The JSON files hold every text exactly as written.\n\n"
             f"{marker('data-files')}\n")
 
 
