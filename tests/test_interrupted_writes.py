@@ -28,6 +28,15 @@ if where:
         calls[0] += 1
         return real(*args, **kwargs)
     setattr(os, name, dying)
+refuse = os.environ.get("CP_REFUSE_WRITING")  # as a folder the user may not write into would
+if refuse:
+    import builtins
+    real_open = builtins.open
+    def guarded(file, mode="r", *args, **kwargs):
+        if refuse in str(file) and any(m in mode for m in "wxa"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, mode, *args, **kwargs)
+    builtins.open = guarded
 '''
 
 
@@ -88,3 +97,17 @@ def test_a_killed_add_period_is_all_or_nothing_and_the_same_csv_can_be_run_again
     again = _run(portal_copy, "add-period", str(csv))
     assert again.returncode == 0, again.stdout + again.stderr
     assert _files(portal_copy) == after
+
+
+def test_add_period_into_a_folder_it_cannot_write_says_so_and_changes_nothing(portal_copy: Path, killer: Path):
+    before = _files(portal_copy)
+    csv = portal_copy / "figures.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    env = {**os.environ, "CP_REFUSE_WRITING": str(portal_copy / "data" / "metrics"), "PYTHONPATH": str(killer)}
+    done = subprocess.run([str(CRIMEPORTAL), "--root", str(portal_copy), "add-period", str(csv)], capture_output=True,
+                          text=True, env=env, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    assert "could not read or write a file" in done.stderr and "Permission denied" in done.stderr
+    assert _files(portal_copy) == before
+    assert [p.name for p in (portal_copy / "data").rglob(".*") if p.is_file()] == []

@@ -11,6 +11,7 @@ from pathlib import Path
 from . import editing, releases
 from ..editing.files import finish_interrupted_writes
 from ..releases.register import read_register
+from ..core.errors import PortalError
 from ..core.problems import count_words, format_problems
 from ..site.output import BuildFailed, build_into
 from ..site.render import Measure, describe
@@ -22,6 +23,29 @@ from .exit_codes import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; whatever goes wrong ends in a message and an exit code, never a traceback."""
+    try:
+        return _main(argv)
+    except PortalError as error:
+        print(f"crimeportal: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        print(f"crimeportal: could not read or write a file{where}: {error.strerror or error}. Nothing further was done.",
+              file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as error:  # a bug: say so plainly; CRIMEPORTAL_DEBUG=1 shows where
+        if os.environ.get("CRIMEPORTAL_DEBUG"):
+            raise
+        print(f"crimeportal: an unexpected error stopped the command ({type(error).__name__}: {error}). "
+              "This is a fault in the portal's code, not in your files: please report it, with the command you ran. "
+              "Set CRIMEPORTAL_DEBUG=1 to see where it happened.", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+
+
+def _main(argv: list[str] | None) -> int:
     parser = argparse.ArgumentParser(prog="crimeportal", description="Check and build the Crime Prevention Portal.")
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the portal's folder (default: the current folder)")
     commands = parser.add_subparsers(dest="command", required=True)

@@ -34,16 +34,20 @@ def write_all(root: Path, contents: dict[Path, str]) -> None:
     """
     temporary: dict[Path, Path] = {}
     journal = root / JOURNAL
+    promised = False
     try:
         for target, text in contents.items():
             temporary[target] = _write_beside(target, text)
         _write_journal(journal, root, temporary)
+        promised = True
         for target, temp in temporary.items():
             os.replace(temp, target)
         journal.unlink()
+        promised = False
     finally:
-        for temp in temporary.values():
-            temp.unlink(missing_ok=True)
+        if not promised:  # otherwise the journal and the new texts stay, for the next command to finish
+            for temp in temporary.values():
+                temp.unlink(missing_ok=True)
 
 
 def _write_journal(journal: Path, root: Path, temporary: dict[Path, Path]) -> None:
