@@ -11,10 +11,12 @@ when the server shuts down.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from typing import Callable, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -35,6 +37,7 @@ from ..source.validate import load_portal
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
 _STATE = "crimeportal_build"
+T = TypeVar("T")
 
 
 @dataclass
@@ -58,6 +61,21 @@ class PortalBuild:
         return {path: len(content) for path, (content, _) in self.downloads.items()}
 
 
+def _plainly(event: Callable[..., T]) -> Callable[..., T]:
+    """MkDocs prints a traceback for anything but its own errors: ours become its PluginError, with our message."""
+    @functools.wraps(event)
+    def run(*args, **kwargs) -> T:
+        try:
+            return event(*args, **kwargs)
+        except PortalError as error:
+            raise PluginError(str(error)) from None
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            raise PluginError(f"The build could not read or write a file{where}: {error.strerror or error}.") from None
+
+    return run
+
+
 def current(config: MkDocsConfig) -> PortalBuild:
     return config[_STATE]
 
@@ -66,6 +84,7 @@ def problems_message(problems: list[Problem]) -> str:
     return f"The portal's files have {count_words(problems)}; nothing was built.\n{format_problems(problems, 'text')}"
 
 
+@_plainly
 def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     root = Path(config.config_file_path).parent
     if (root / WRITE_JOURNAL).exists():
@@ -104,6 +123,7 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], ch
     return measures, drawn
 
 
+@_plainly
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = current(config)
     for leftover in [f for f in files if is_editor_leftover(PurePosixPath(f.src_uri).name)]:
@@ -124,6 +144,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     return files
 
 
+@_plainly
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
     state = current(config)
     if "title" in page.meta:  # the theme prints it into <title> and the navigation as it is
@@ -144,26 +165,22 @@ def _page_context(page: Page, config: MkDocsConfig) -> block_content.PageContext
     return block_content.PageContext(current(config), page.url, config.site_name, config.site_url)
 
 
+@_plainly
 def on_page_content(html: str, page: Page, config: MkDocsConfig) -> str:
     # the editor's page first, then the portal's own blocks, which are safe by construction
-    return _filled(escaping.sanitised(html), _page_context(page, config), blocks.BLOCK)
+    return blocks.fill(escaping.sanitised(html), _page_context(page, config), blocks.BLOCK)
 
 
+@_plainly
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = release.canonical(output, page.url, current(config).releases)  # before the page grows by its charts and tables
-    return _filled(output, _page_context(page, config), blocks.LATE)
-
-
-def _filled(html: str, context: block_content.PageContext, phase: str) -> str:
-    try:
-        return blocks.fill(html, context, phase)
-    except PortalError as error:
-        raise PluginError(str(error)) from None
+    return blocks.fill(output, _page_context(page, config), blocks.LATE)
 
 
 THIRD_PARTY_FALLBACK = "https://unpkg.com/"
 
 
+@_plainly
 def on_post_build(config: MkDocsConfig) -> None:
     _drop_third_party_fallbacks(Path(config.site_dir))
     drawn = current(config).charts
