@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from pathlib import Path
 
@@ -34,7 +35,37 @@ METRIC_MARKER = re.compile(r"<!--\s*metric:\s*(?P<id>[^\s>]*)\s*-->")
 
 METRIC_PAGES = "metrics"  # metrics/<id>/ is each measure's generated page
 
+# The folders whose files reach the site, one way or another; nothing in them may be a symbolic link.
+SOURCE_FOLDERS = (Path("content"), Path("data"), SCHEMAS_DIR, Path("overrides"))
+CONTENT_DIR = Path("content")
+
+# Names editors' programs leave beside the files they edit (Emacs and vi locks and backups, Office owner
+# files, desktop litter): never read, never a problem, only a note. Matched against the name alone.
+EDITOR_LEFTOVERS = (".#*", "*~", "*.swp", "*.swo", "*.swx", "~$*", ".~lock.*#", ".DS_Store", "Thumbs.db", "desktop.ini",
+                    ".*.tmp")  # the last: a new text add-period had not yet put in place
+
+# Suffixes that show a file was meant as a strand page (MkDocs publishes most of them as pages).
+STRAND_LIKE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", ".mdtxt", ".mdtext", ".txt", ".text")
+
+# What the build writes into the site itself: an editor's file at one of these places, or a metric or strand
+# whose id would land on one, would replace it or be replaced. Page paths are as MkDocs reads them under content/.
+GENERATED_PAGES = ("metrics/index.md", "data.md", "what-changed.md", "board-report.md")
+GENERATED_FOLDERS = ("metrics", "data", "schemas")  # each metric's page, the downloads, the schemas served
+RESERVED_IDS = ("index", "readme")  # MkDocs makes index.md and README.md the page of their folder
+
+# `<!-- crimeportal:... -->` comments are the build's own markers; these are the only ones an editor may write.
+BUILD_MARKER = re.compile(r"<!--\s*crimeportal:", re.IGNORECASE)
+EDITOR_BUILD_MARKERS = ("<!-- crimeportal:strand-cards -->", "<!-- crimeportal:block releases: -->")
+
+# Bounds on what a source file may hold: far beyond any real portal, small enough to check quickly.
+MAX_SOURCE_BYTES = 1_000_000
+MAX_VALUES = 20_000  # scalars in one YAML file: a monthly series of a century holds under 10,000
+MAX_DEPTH = 20  # nesting of lists and fields; a metric file needs 4
+MAX_NUMBER_LENGTH = 30  # characters in one written number
+MAX_COUNT = 10**12  # a count, numerator or denominator
+MAX_RATE = 10**6  # a rate per 1,000 population
+
 
 def is_editor_leftover(name: str) -> bool:
-    """An editor's lock, backup or swap file (Emacs, Vim, Office, most editors' `name~`): never read, never published."""
-    return name.startswith((".#", "~$")) or name.endswith(("~", ".swp", ".swo", ".tmp"))
+    """An editor's lock, backup or swap file: never read, never published."""
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_LEFTOVERS)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from itertools import accumulate, islice
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -21,14 +22,17 @@ try:  # libyaml parses many times faster; fall back where PyYAML was built witho
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from ..core.conventions import SCHEMA_LINE_METRIC
+from ..core.conventions import MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_SOURCE_BYTES, MAX_VALUES, SCHEMA_LINE_METRIC
 from ..core.problems import Problem, field_name
+from .rules import CONTROLS_IN_FILE, character_problem
 
 Path_ = tuple[str | int, ...]
 Location = tuple[int, int]
 
 _TRUE_FALSE = {"true", "false"}
 _NOT_A_NUMBER = {".nan", ".inf", "+.inf", "-.inf"}
+# YAML 1.1 gives a lone `<<` or `=` a tag of its own; to every other reader it is text
+_TEXT_TO_OTHERS = {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
 _CORE_TAGS = {
     "tag:yaml.org,2002:" + name
     for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
@@ -61,7 +65,20 @@ class SourceText:
 
 
 def read_text(path: Path, shown_as: str) -> SourceText:
-    raw = path.read_bytes()
+    def refused(message: str) -> SourceText:
+        return SourceText(shown_as, None, [Problem(shown_as, 1, 1, "", message)])
+
+    if path.is_symlink():  # also found by the folder scan; refused here too so no reader ever follows one
+        return refused("is a symbolic link: put the file itself here instead")
+    try:
+        if not path.is_file():
+            return refused("is not an ordinary file: it cannot be read as text")
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            return refused(f"is {size:,} bytes long; a source file over {MAX_SOURCE_BYTES:,} bytes is not read: check it")
+        raw = path.read_bytes()
+    except OSError as error:
+        return refused(f"could not be read: {error.strerror or error}")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -78,14 +95,15 @@ def read_text(path: Path, shown_as: str) -> SourceText:
 def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document strictly; `first_line` is where `text` starts in the file."""
     offset = first_line - 1
-    problems = _tab_problems(text, shown_as, offset)
+    problems = _control_problems(text, shown_as, offset) + _tab_problems(text, shown_as, offset)
+    problems += _bracket_problems(text, shown_as, offset)
     if problems:
         return None, problems
     try:
-        if "&" in text or "*" in text:
-            problems = _anchor_problems(text, shown_as, offset)
-            if problems:
-                return None, problems
+        # before composing: a tag, an alias or deep nesting would make the composer fail, or build the wrong thing
+        problems = _event_problems(text, shown_as, offset)
+        if problems:
+            return None, problems
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         return None, [_syntax_problem(error, shown_as, offset, text)]
@@ -99,15 +117,68 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Document 
     return document, builder.problems
 
 
+# MkDocs 1.6 finds front matter with exactly this (mkdocs/utils/meta.py, YAML_RE), in the text as Python's
+# universal newlines read it; a page it does not match is published with its front matter shown as text.
+MKDOCS_FRONT_MATTER = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.UNICODE | re.DOTALL)
+_FENCE_LINE = re.compile(r"(\.{3}|-{3})[ \t]*")
+
+
 def split_front_matter(text: str, shown_as: str) -> tuple[str, int, str] | Problem:
-    """Split a markdown page into (front matter YAML, its first line number, body)."""
-    lines = text.splitlines(keepends=True)
-    if not lines or lines[0].rstrip() != "---":
+    """Split a markdown page into (front matter YAML, its first line number, body), exactly where MkDocs would."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    match = MKDOCS_FRONT_MATTER.match(text)
+    if match:
+        return match[1], 2, text[match.end():]
+    lines = text.split("\n")
+    if not re.fullmatch(r"-{3}[ \t]*", lines[0]):
         return Problem(shown_as, 1, 1, "", "the page must start with front matter: a line '---', the fields, then '---'")
-    for index in range(1, len(lines)):
-        if lines[index].rstrip() == "---":
-            return "".join(lines[1:index]), 2, "".join(lines[index + 1 :])
-    return Problem(shown_as, 1, 1, "", "the front matter has no closing '---' line")
+    closing = next((number for number in range(1, len(lines)) if _FENCE_LINE.fullmatch(lines[number])), None)
+    if closing is None:
+        return Problem(shown_as, 1, 1, "", "the front matter has no closing '---' line")
+    if closing == 1:
+        return Problem(shown_as, 2, 1, "", "the front matter is empty: put the page's fields between the two '---' lines")
+    return Problem(shown_as, closing + 1, 1, "", "the closing '---' ends the file without a line break, so MkDocs would "
+                                                 "show the front matter as page text: end the line with a line break")
+
+
+def _control_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
+    problems = []
+    for match in CONTROLS_IN_FILE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        problems.append(Problem(shown_as, line + offset, column, "", f"the file {character_problem(match[0])}"))
+        if len(problems) >= 20:  # a binary file pasted in holds thousands; these show where to look
+            break
+    return problems
+
+
+_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
+# libyaml's scanner (and ryaml's) takes time that grows with the square of bracket nesting (20,000 deep: a second; half a
+# million: ten minutes), so nesting this deep is refused before libyaml sees it. Brackets inside quotes are
+# counted too: no real file comes near.
+_MAX_BRACKETS = 1000
+
+
+def _bracket_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
+    position = too_deep_brackets(text)
+    if position is None:
+        return []
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    return [Problem(shown_as, line + offset, column, "", f"brackets are nested more than {_MAX_BRACKETS:,} deep here: "
+                                                          "check the brackets")]
+
+
+def too_deep_brackets(text: str) -> int | None:
+    """Where brackets first open more than _MAX_BRACKETS deep, if they do; quick for files with few brackets."""
+    if text.count("[") + text.count("{") <= _MAX_BRACKETS:
+        return None
+    depths = list(accumulate(map(_BRACKET_STEP.__getitem__, _NOT_A_BRACKET.sub("", text))))
+    if max(depths) <= _MAX_BRACKETS:
+        return None
+    nth = depths.index(_MAX_BRACKETS + 1)
+    return next(islice(re.finditer(r"[\[\]{}]", text), nth, None)).start()
 
 
 def _tab_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
@@ -119,21 +190,42 @@ def _tab_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
                 Problem(shown_as, number + offset, indent.index("\t") + 1, "",
                         "the line is indented with a tab; YAML needs spaces")
             )
+    if len(problems) > _MAX_TAB_LINES:  # a whole file indented with tabs is one mistake, not thousands
+        more = len(problems) - _MAX_TAB_LINES
+        message = f"the line is indented with a tab, and so are {more - 1:,} more lines after it; YAML needs spaces"
+        problems[_MAX_TAB_LINES:] = [replace(problems[_MAX_TAB_LINES], message=message)]
     return problems
 
 
-def _anchor_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
+_MAX_TAB_LINES = 50
+
+
+def _event_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
+    """Anchors, aliases and tags, each at its place; or where the file nests too deep or holds too much."""
     problems = []
+    depth = values = 0
     for event in yaml.parse(text, Loader=_Loader):
-        anchor = getattr(event, "anchor", None)
-        if anchor is None:
-            continue
         mark = event.start_mark
-        what = "an alias (*" if isinstance(event, yaml.AliasEvent) else "an anchor (&"
-        problems.append(
-            Problem(shown_as, mark.line + 1 + offset, mark.column + 1, "",
-                    f"{what}{anchor}) is not allowed: write the value out in full")
-        )
+        where = (shown_as, mark.line + 1 + offset, mark.column + 1, "")
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return problems + [Problem(*where, f"lists and fields are nested more than {MAX_DEPTH} deep here: "
+                                                   "check the indentation and brackets")]
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+            if values > MAX_VALUES:
+                return problems + [Problem(*where, f"the file holds more than {MAX_VALUES:,} values; no metric needs "
+                                                   "that many: check it")]
+        if anchor := getattr(event, "anchor", None):
+            what = "an alias (*" if isinstance(event, yaml.AliasEvent) else "an anchor (&"
+            problems.append(Problem(*where, f"{what}{anchor}) is not allowed: write the value out in full"))
+        if tag := getattr(event, "tag", None):
+            written = tag.replace("tag:yaml.org,2002:", "!!")
+            problems.append(Problem(*where, f"the YAML tag {written} is not allowed: remove it and write the value "
+                                            "plainly (in quotes if it is text that could be read as a number or true/false)"))
     return problems
 
 
@@ -182,6 +274,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
         self.document.value_at[path] = self.where(node)
+        if isinstance(node, yaml.ScalarNode) and node.tag in _TEXT_TO_OTHERS:
+            return node.value
         if node.tag not in _CORE_TAGS:
             self.problem(node, path, f"the YAML tag {node.tag} is not allowed: remove it")
             return None
@@ -217,22 +311,41 @@ class _Builder:
             if node.value.lower() not in _TRUE_FALSE:
                 self.document.yes_no_words[path] = node.value
             return self.constructor.construct_yaml_bool(node)
-        if ":" in node.value or (tag == "int" and re.fullmatch(r"[-+]?0[0-9_]+", node.value)):
+        return self.number(node, path, tag)
+
+    def number(self, node: yaml.ScalarNode, path: Path_, tag: str) -> int | float | None:
+        written = node.value
+        if len(written) > MAX_NUMBER_LENGTH:
+            self.problem(node, path, f"is a number {len(written):,} characters long; no figure needs more than "
+                                     f"{MAX_NUMBER_LENGTH}: check it")
+            return None
+        if ":" in written or (tag == "int" and re.fullmatch(r"[-+]?0[0-9_]+", written)):
             # YAML 1.1 reads 017 as octal (15) and 1:30 as base 60 (90)
             number = getattr(self.constructor, f"construct_yaml_{tag}")(node)
-            self.problem(node, path, f"YAML reads {node.value} as {number}: write the number plainly, or put text in quotes")
+            self.problem(node, path, f"YAML reads {written} as {number}: write the number plainly, or put text in quotes")
             return None
-        if tag == "int":
-            return self.constructor.construct_yaml_int(node)
-        if node.value.lower() in _NOT_A_NUMBER:
-            self.problem(node, path, f"{node.value} is not a number that can be published: write a figure, or null with suppressed: true")
+        if written.lower() in _NOT_A_NUMBER:
+            self.problem(node, path, f"{written} is not a number that can be published: write a figure, or null with suppressed: true")
             return None
-        return self.constructor.construct_yaml_float(node)
+        number = getattr(self.constructor, f"construct_yaml_{tag}")(node)
+        if not _PLAIN_NUMBER.fullmatch(written):
+            # 0x1F, 0b101 and 1_000 are numbers to YAML 1.1 but text, or another number, to other readers
+            self.problem(node, path, f"YAML 1.1 reads {written} as {number}, but other YAML readers (editors' tools among "
+                                     f"them) read it differently: write the plain number, {number}")
+            return None
+        if not math.isfinite(number):
+            self.problem(node, path, f"{written} is too large to be a number that can be published (it reads as infinity)")
+            return None
+        return number
+
+
+_PLAIN_NUMBER = re.compile(r"[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]+)?")
 
 
 # A plain scalar that PyYAML reads as a number in a way editors do not expect (1e3 is text to it,
 # 0x1A and 1_000 are numbers), or a special float: such files go the careful way.
-_UNUSUAL_NUMBER = re.compile(r"(?m)(:|^\s*-)[ ]+[-+]?(\.(nan|inf)|0[xob]|[0-9][0-9_.]*[eE_:])", re.IGNORECASE)
+# `[ ]*`, not `\s*`: \s spans line ends, and from every line of a file of blank lines it would scan to the end
+_UNUSUAL_NUMBER = re.compile(r"(?m)(:|^[ ]*-)[ ]+[-+]?(\.(nan|inf)|0[xob]|[0-9.][0-9_.]*[eE_:])", re.IGNORECASE)
 _YEAR_MONTH = re.compile(r"[0-9]{4}-[0-9]{2}")
 
 
@@ -246,6 +359,8 @@ def quick_load(text: str) -> Any | None:
     """
     if "\t" in text or "&" in text or "*" in text or "!" in text or _UNUSUAL_NUMBER.search(text):
         return None
+    if too_deep_brackets(text) is not None:  # ryaml, like libyaml, would take minutes over it
+        return None
     try:
         data = ryaml.loads(text)  # refuses duplicate keys itself
     except Exception:  # ryaml's errors have no common base; the careful parser will explain
@@ -253,19 +368,35 @@ def quick_load(text: str) -> Any | None:
     return data if _reads_the_same_in_yaml_1_1(data, yaml.resolver.Resolver()) else None
 
 
-def _reads_the_same_in_yaml_1_1(value: Any, resolver: yaml.resolver.Resolver) -> bool:
-    """True when PyYAML would have read every plain scalar in `value` the same way."""
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _reads_the_same_in_yaml_1_1(v, resolver) for k, v in value.items())
-    if isinstance(value, list):
-        return all(_reads_the_same_in_yaml_1_1(item, resolver) for item in value)
-    if isinstance(value, str):
-        # "no", "off", "017" and the like are text only when quoted, which ryaml does not tell us
-        return bool(_YEAR_MONTH.fullmatch(value)) or resolver.resolve(yaml.ScalarNode, value, (True, False)) in (
-            "tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return value is None or isinstance(value, (bool, int))
+def _reads_the_same_in_yaml_1_1(data: Any, resolver: yaml.resolver.Resolver) -> bool:
+    """True when PyYAML would have read every plain scalar in `data` the same way, and nothing is out of bounds."""
+    stack, values = [(data, 0)], 0  # a loop, not recursion: the nesting is the editor's to choose
+    while stack:
+        value, depth = stack.pop()
+        values += 1
+        if depth > MAX_DEPTH or values > MAX_VALUES:
+            return False
+        if isinstance(value, dict):
+            if not all(isinstance(key, str) for key in value):
+                return False
+            stack.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            stack.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            # "no", "off", "017" and the like are text only when quoted, which ryaml does not tell us
+            if not (_YEAR_MONTH.fullmatch(value) or resolver.resolve(yaml.ScalarNode, value, (True, False)) in _TEXT_TAGS):
+                return False
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            # ryaml reads a long whole number as an approximate float: let PyYAML read it exactly
+            if not (math.isfinite(value) and abs(value) < _EXACT_BELOW):
+                return False
+        elif value is not None and not isinstance(value, bool):
+            return False
+    return True
+
+
+_TEXT_TAGS = ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp")
+_EXACT_BELOW = 2**53
 
 
 _TOP_LEVEL_KEY = re.compile(r"^([A-Za-z_]+):[ \t]*", re.MULTILINE)

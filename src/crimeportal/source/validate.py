@@ -6,77 +6,27 @@ editor sees the whole list in one run, sorted by file and line.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
-import re
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any
 
-if TYPE_CHECKING:
-    import jsonschema
-
-import fastjsonschema
-
-from ..core.conventions import METRIC_MARKER, METRICS_DIR, SCHEMA_LINE_METRIC, SCHEMAS_DIR, STRANDS_DIR
-from .load import (Document, Location, parse_yaml, quick_load, read_text, split_front_matter,
-                   top_level_locations)
+from ..core.conventions import (METRIC_SCHEMA, RESERVED_IDS, SCHEMA_LINE_METRIC, SCHEMAS_DIR, STRAND_SCHEMA,
+                                STRANDS_DIR)
 from ..core.model import Metric, Observation, Portal, Strand
 from ..core.problems import Problem, field_name
+from .files import scan_sources, shown_path as _shown
+from .load import Document, Location, parse_yaml, quick_load, read_text, split_front_matter, top_level_locations
+from .pages import page_problems
+from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
+from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
-
-_TYPE_WORDS = {
-    "string": "text",
-    "integer": "a whole number",
-    "number": "a number",
-    "array": "a list",
-    "object": "a set of fields",
-    "boolean": "true or false",
-    "null": "empty (null)",
-}
-_PATTERN_WORDS = {
-    "id": "lowercase letters, digits and single hyphens, such as knife-enabled-crime",
-    "strand": "a strand id: lowercase letters, digits and single hyphens",
-    "end": "a month written YYYY-MM, such as 2019-07",
-    "updated": "a date written YYYY-MM-DD, such as 2019-09-12",
-}
-
-
-@dataclass
-class Schemas:
-    """The JSON Schemas in schemas/, each compiled once per build when first needed."""
-
-    root: Path
-    _compiled: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
-    _validators: dict[str, "jsonschema.Draft7Validator"] = field(default_factory=dict)
-
-    def is_valid(self, name: str, data: Any) -> bool:
-        """A compiled check, many times faster than jsonschema; it waves clean files through."""
-        if name not in self._compiled:
-            self._compiled[name] = fastjsonschema.compile(self._schema(name))
-        try:
-            self._compiled[name](data)
-            return True
-        except fastjsonschema.JsonSchemaException:
-            return False
-
-    def validator(self, name: str) -> "jsonschema.Draft7Validator":
-        """jsonschema, which says what is wrong and where; imported only when something is."""
-        import jsonschema
-
-        if name not in self._validators:
-            self._validators[name] = jsonschema.Draft7Validator(self._schema(name))
-        return self._validators[name]
-
-    def _schema(self, name: str) -> dict:
-        return json.loads((self.root / SCHEMAS_DIR / name).read_text(encoding="utf-8"))
-
-
-METRIC_SCHEMA, STRAND_SCHEMA = "metric.schema.json", "strand.schema.json"
+# Failures of the portal's set-up, not of one file: the command line explains them and stops.
+_SET_UP_FAILURES = (SchemaFileError, OSError, json.JSONDecodeError)
 
 
 # Below this many metric files, starting worker processes costs more than it saves.
@@ -95,51 +45,49 @@ class Loaded:
         return Problem(self.shown_as, *self.where.get(field, (1, 1)), field, message)
 
 
+@dataclass
+class PortalCheck:
+    """Everything `check_portal` found: the portal as far as it passed, its problems, and notes.
+
+    Problems fail validation and the build. Notes do not: they say what was left alone and why (an
+    editor's lock or backup file, say). Both are `Problem`s, sorted by file and line, so either prints
+    with `format_problems`.
+    """
+
+    portal: Portal
+    problems: list[Problem]
+    notes: list[Problem]
+
+
 def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
     """Read and check everything under `root`; the portal holds what passed."""
+    check = check_portal(root)
+    return check.portal, check.problems
+
+
+def check_portal(root: Path) -> PortalCheck:
+    """Read and check everything under `root`, as `load_portal`, keeping the notes as well."""
+    sources = scan_sources(root)
+    problems = list(sources.problems)
+    if any(p.file.startswith(f"{SCHEMAS_DIR.as_posix()}/") for p in problems):
+        # files are checked against the schemas: a schema that is a link cannot be trusted to check anything
+        return PortalCheck(Portal([], []), sorted(set(problems)), sorted(set(sources.notes)))
     schemas = Schemas(root)
-    problems: list[Problem] = []
-    loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in _files(root / STRANDS_DIR, "*.md")) if s]
-    loaded_metrics = _check_metrics(metric_files(root), root, schemas, problems)
-    strand_pages = {p.stem for p in _files(root / STRANDS_DIR, "*.md")}
-    problems += _cross_check(loaded_strands, loaded_metrics, strand_pages)
+    loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in sources.strands) if s]
+    loaded_metrics = _check_metrics(sources.metrics, root, schemas, problems)
+    problems += _cross_check(loaded_strands, loaded_metrics, {p.stem for p in sources.strands})
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
     metrics: list[Metric] = [m.item for m in loaded_metrics]  # type: ignore[misc]
-    problems += marker_problems(root, {m.id for m in metrics})
+    problems += page_problems(sources.pages, root, {m.id for m in metrics}, set(sources.strands))
     strands.sort(key=lambda s: (s.order, s.id))
     strand_rank = {s.id: index for index, s in enumerate(strands)}
     metrics.sort(key=lambda m: (strand_rank.get(m.strand, len(strands)), m.sort_key))
-    return Portal(strands, metrics), sorted(set(problems))
-
-
-def marker_problems(root: Path, metric_ids: set[str]) -> list[Problem]:
-    """Every `<!-- metric: id -->` marker in the content must name a metric that exists."""
-    problems = []
-    for page in _files(root / "content", "**/*.md"):
-        text = page.read_text(encoding="utf-8", errors="replace")
-        if "metric:" not in text:
-            continue
-        for number, line in enumerate(text.splitlines(), start=1):
-            for match in METRIC_MARKER.finditer(line):
-                if match["id"] not in metric_ids:
-                    problems.append(Problem(_shown(page, root), number, match.start() + 1, "metric marker",
-                                            f"there is no metric with id '{match['id']}' in {METRICS_DIR}/"))
-    return problems
+    return PortalCheck(Portal(strands, metrics), sorted(set(problems)), sorted(set(sources.notes)))
 
 
 def metric_files(root: Path) -> list[Path]:
-    return _files(root / METRICS_DIR, "*.yml")
-
-
-def _files(folder: Path, pattern: str) -> list[Path]:
-    return sorted(folder.glob(pattern)) if folder.is_dir() else []
-
-
-def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """The metric files the checks read (links and misnamed files are refused, never read)."""
+    return scan_sources(root).metrics
 
 
 @dataclass
@@ -184,6 +132,20 @@ def _check_metric_in_worker(path: Path) -> MetricFile:
 
 def check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
     """One metric file, checked on its own: its data when it passed, else its problems."""
+    try:
+        return _check_metric(path, root, schemas)
+    except _SET_UP_FAILURES:
+        raise
+    except Exception as error:  # the last guard of "never a traceback": a check that failed is still reported
+        return MetricFile(path, _shown(path, root), None, {}, [_unchecked(_shown(path, root), error)])
+
+
+def _unchecked(shown_as: str, error: Exception) -> Problem:
+    return Problem(shown_as, 1, 1, "", f"could not be checked ({type(error).__name__}: {str(error)[:200]}); this is a "
+                                       "fault in the portal's checks, not necessarily in the file: please report it")
+
+
+def _check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
     source = read_text(path, _shown(path, root))
     if source.text is None:
         return MetricFile(path, source.path, None, {}, source.problems)
@@ -209,6 +171,16 @@ def check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
 
 
 def _check_strand(path: Path, root: Path, schemas: Schemas, problems: list[Problem]) -> Loaded | None:
+    try:
+        return _check_strand_file(path, root, schemas, problems)
+    except _SET_UP_FAILURES:
+        raise
+    except Exception as error:  # as in check_metric
+        problems.append(_unchecked(_shown(path, root), error))
+        return None
+
+
+def _check_strand_file(path: Path, root: Path, schemas: Schemas, problems: list[Problem]) -> Loaded | None:
     source = read_text(path, _shown(path, root))
     problems += source.problems
     if source.text is None:
@@ -223,73 +195,9 @@ def _check_strand(path: Path, root: Path, schemas: Schemas, problems: list[Probl
     if document is None or found:
         return None
     found = schema_problems(document, schemas, STRAND_SCHEMA, source.path) + _id_problems(document, path, source.path)
-    found += [] if found else _date_problems(document, "updated", source.path)
+    found += [] if found else _date_problems(document, "updated", source.path) + _text_problems(document, STRAND_TEXT, source.path)
     problems += found
     return None if found else Loaded(_strand(document.data, path), source.path, top_level_locations(front_matter, first_line))
-
-
-def schema_problems(document: Document, schemas: Schemas, name: str, shown_as: str) -> list[Problem]:
-    if not isinstance(document.data, dict):
-        return [Problem(shown_as, *document.locate(()), "", "the file must be a set of 'field: value' lines")]
-    if schemas.is_valid(name, document.data):
-        return []
-    return [_explain(error, document, shown_as) for error in schemas.validator(name).iter_errors(document.data)]
-
-
-def _explain(error: jsonschema.ValidationError, document: Document, shown_as: str) -> Problem:
-    path = tuple(error.absolute_path)
-    line, column = document.locate(path)
-    kind, expected = error.validator, error.validator_value
-    name = path[-1] if path else ""
-    if kind == "required":
-        missing = error.message.split("'")[1]
-        return Problem(shown_as, line, column, field_name(path + (missing,)), "is missing: this field is required")
-    if kind == "additionalProperties":
-        return _unknown_field(error, document, path, shown_as)
-    found = error.instance
-    if kind == "enum":
-        message = f"must be one of {', '.join(expected)}; found {_show(found)}"
-        if path in document.yes_no_words:
-            message += f" (YAML reads the word {document.yes_no_words[path]} as {_show(found)})"
-    elif kind == "type":
-        message = _type_message(expected, found, document.yes_no_words.get(path))
-    elif kind == "pattern":
-        message = f"must be {_PATTERN_WORDS.get(str(name), 'in the documented form')}; found {_show(found)}"
-    elif kind == "minLength":
-        message = "must not be empty"
-    elif kind == "minItems":
-        message = "must have at least one entry"
-    elif kind == "minimum":
-        message = f"must be at least {expected}; found {_show(found)}"
-    else:  # pragma: no cover - every keyword the schemas use is handled above
-        message = error.message
-    return Problem(shown_as, line, column, field_name(path), message)
-
-
-def _unknown_field(error: jsonschema.ValidationError, document: Document, path: tuple, shown_as: str) -> Problem:
-    allowed = list(error.schema.get("properties", {}))
-    extra = sorted(set(error.instance) - set(allowed))[0]
-    line, column = document.key_at.get(path + (extra,), document.locate(path))
-    close = difflib.get_close_matches(extra, allowed, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else f"; the fields allowed are {', '.join(allowed)}"
-    return Problem(shown_as, line, column, field_name(path + (extra,)), f"is not a field this file can have{hint}")
-
-
-def _type_message(expected: str | list[str], found: Any, yes_no_word: str | None) -> str:
-    wanted = " or ".join(_TYPE_WORDS[t] for t in ([expected] if isinstance(expected, str) else expected))
-    if yes_no_word is not None:
-        return f"must be {wanted}; found {yes_no_word}, which YAML reads as {str(found).lower()}: put it in quotes, \"{yes_no_word}\""
-    return f"must be {wanted}; found {_show(found)}"
-
-
-def _show(value: Any) -> str:
-    if value is None:
-        return "nothing (null)"
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, (dict, list)):
-        return "a list" if isinstance(value, list) else "a set of fields"
-    return repr(value) if isinstance(value, str) else str(value)
 
 
 def _date_problems(document: Document, field: str, shown_as: str) -> list[Problem]:
@@ -302,6 +210,11 @@ def _date_problems(document: Document, field: str, shown_as: str) -> list[Proble
 
 def _id_problems(document: Document, path: Path, shown_as: str) -> list[Problem]:
     found = document.data.get("id") if isinstance(document.data, dict) else path.stem  # not a mapping: reported already
+    if found == path.stem and found in RESERVED_IDS:
+        what, place = ("metric", "metrics/index/ is the All measures page") if path.suffix == ".yml" else (
+            "strand", f"{STRANDS_DIR.as_posix()}/index.md would be the page of the Strands section itself")
+        return [Problem(shown_as, *document.locate(("id",)), "id", f"'{found}' cannot be a {what}'s id: {place}; choose "
+                                                                    "another id and rename the file to match")]
     if found == path.stem:
         return []
     return [Problem(shown_as, *document.locate(("id",)), "id", f"must be the same as the file name, '{path.stem}'; found {_show(found)}")]
@@ -309,7 +222,7 @@ def _id_problems(document: Document, path: Path, shown_as: str) -> list[Problem]
 
 def _metric_rules(document: Document, path: Path, shown_as: str) -> list[Problem]:
     data = document.data
-    problems = _id_problems(document, path, shown_as)
+    problems = _id_problems(document, path, shown_as) + _text_problems(document, METRIC_TEXT, shown_as)
     unit = data["unit"]
     previous_end = None
     for index, observation in enumerate(data["observations"]):
@@ -329,23 +242,24 @@ def _metric_rules(document: Document, path: Path, shown_as: str) -> list[Problem
         if value is not None and suppressed:
             add("suppressed", "is true but a value is given: a withheld figure must have 'value: null'")
         if value is not None:
-            message = _range_problem(unit, value)
+            message = range_problem(unit, value)
             if message:
                 add("value", message)
         numerator, denominator = observation.get("numerator"), observation.get("denominator")
+        for name, count in (("numerator", numerator), ("denominator", denominator)):
+            if count is not None and (message := count_problem(count)):
+                add(name, message)
         if numerator is not None and denominator is not None and numerator > denominator:
             add("numerator", f"{numerator} is larger than the denominator {denominator}")
     return problems
 
 
-def _range_problem(unit: str, value: float) -> str | None:
-    if unit == "percent" and not 0 <= value <= 100:
-        return f"a percent must be between 0 and 100; found {value}"
-    if unit == "count" and (value < 0 or value != int(value)):
-        return f"a count must be a whole number, 0 or more; found {value}"
-    if unit == "rate" and value < 0:
-        return f"a rate cannot be negative; found {value}"
-    return None
+_range_problem = range_problem  # the old private name, until every caller imports range_problem
+
+
+def _text_problems(document: Document, shapes: tuple, shown_as: str) -> list[Problem]:
+    return [Problem(shown_as, *document.locate(path), field_name(path), message)
+            for path, message in text_field_problems(document.data, shapes)]
 
 
 def _cross_check(strands: list[Loaded], metrics: list[Loaded], strand_pages: set[str]) -> list[Problem]:
