@@ -217,7 +217,7 @@ def _event_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
         elif isinstance(event, yaml.ScalarEvent):
             values += 1
             if values > MAX_VALUES:
-                return problems + [Problem(*where, f"the file holds more than {MAX_VALUES:,} values; no metric needs "
+                return problems + [Problem(*where, f"the file holds more than {MAX_VALUES:,} values; no portal file needs "
                                                    "that many: check it")]
         if anchor := getattr(event, "anchor", None):
             what = "an alias (*" if isinstance(event, yaml.AliasEvent) else "an anchor (&"
@@ -370,28 +370,31 @@ def quick_load(text: str) -> Any | None:
 
 def _reads_the_same_in_yaml_1_1(data: Any, resolver: yaml.resolver.Resolver) -> bool:
     """True when PyYAML would have read every plain scalar in `data` the same way, and nothing is out of bounds."""
-    stack, values = [(data, 0)], 0  # a loop, not recursion: the nesting is the editor's to choose
-    while stack:
-        value, depth = stack.pop()
-        values += 1
-        if depth > MAX_DEPTH or values > MAX_VALUES:
+    level, depth, values = [data], 0, 0  # level by level, not recursion: the nesting is the editor's to choose
+    while level:
+        depth, values = depth + 1, values + len(level)
+        if depth > MAX_DEPTH + 1 or values > MAX_VALUES:
             return False
-        if isinstance(value, dict):
-            if not all(isinstance(key, str) for key in value):
+        below: list[Any] = []
+        for value in level:
+            kind = type(value)
+            if kind is str:
+                # "no", "off", "017" and the like are text only when quoted, which ryaml does not tell us
+                if not (_YEAR_MONTH.fullmatch(value) or resolver.resolve(yaml.ScalarNode, value, (True, False)) in _TEXT_TAGS):
+                    return False
+            elif kind is dict:
+                if not all(type(key) is str for key in value):
+                    return False
+                below.extend(value.values())
+            elif kind is list:
+                below.extend(value)
+            elif kind is int or kind is float:
+                # ryaml reads a long whole number as an approximate float: let PyYAML read it exactly
+                if not (math.isfinite(value) and -_EXACT_BELOW < value < _EXACT_BELOW):
+                    return False
+            elif not (value is None or kind is bool):
                 return False
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str):
-            # "no", "off", "017" and the like are text only when quoted, which ryaml does not tell us
-            if not (_YEAR_MONTH.fullmatch(value) or resolver.resolve(yaml.ScalarNode, value, (True, False)) in _TEXT_TAGS):
-                return False
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            # ryaml reads a long whole number as an approximate float: let PyYAML read it exactly
-            if not (math.isfinite(value) and abs(value) < _EXACT_BELOW):
-                return False
-        elif value is not None and not isinstance(value, bool):
-            return False
+        level = below
     return True
 
 
