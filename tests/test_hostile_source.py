@@ -235,3 +235,11 @@ def test_notes_come_back_beside_the_problems_and_the_old_shape_stays(portal_copy
     assert check.problems == [] and [note.file for note in check.notes] == ["data/metrics/knife-enabled-crime.yml~"]
     portal, problems = load_portal(portal_copy)
     assert problems == [] and portal.metric("knife-enabled-crime") is not None
+
+
+def test_the_site_is_told_which_content_files_to_leave_out(portal_copy):
+    from crimeportal.source.files import left_out_of_site, scan_sources
+
+    os.symlink("/etc/hostname", portal_copy / "content/secret.md")
+    (portal_copy / "content/about/editing.md~").write_text("old", encoding="utf-8")
+    assert left_out_of_site(portal_copy, scan_sources(portal_copy)) == {"secret.md", "about/editing.md~"}
