@@ -217,3 +217,29 @@ def _line_of(path: Path, needle: int | str) -> int:
     numbers = [number for number, line in enumerate(lines, start=1) if needle in line]
     assert numbers, f"{needle!r} is on no line of {path.name}"
     return numbers[0]
+
+
+def test_front_matter_is_found_exactly_as_mkdocs_finds_it():
+    from mkdocs.utils import meta
+
+    from crimeportal.source.load import MKDOCS_FRONT_MATTER
+
+    assert MKDOCS_FRONT_MATTER.pattern == meta.YAML_RE.pattern and MKDOCS_FRONT_MATTER.flags == meta.YAML_RE.flags
+
+
+def test_notes_come_back_beside_the_problems_and_the_old_shape_stays(portal_copy):
+    from crimeportal.source.validate import load_portal
+
+    (portal_copy / "data/metrics/knife-enabled-crime.yml~").write_text("id: old\n", encoding="utf-8")
+    check = check_portal(portal_copy)
+    assert check.problems == [] and [note.file for note in check.notes] == ["data/metrics/knife-enabled-crime.yml~"]
+    portal, problems = load_portal(portal_copy)
+    assert problems == [] and portal.metric("knife-enabled-crime") is not None
+
+
+def test_the_site_is_told_which_content_files_to_leave_out(portal_copy):
+    from crimeportal.source.files import left_out_of_site, scan_sources
+
+    os.symlink("/etc/hostname", portal_copy / "content/secret.md")
+    (portal_copy / "content/about/editing.md~").write_text("old", encoding="utf-8")
+    assert left_out_of_site(portal_copy, scan_sources(portal_copy)) == {"secret.md", "about/editing.md~"}

@@ -35,6 +35,13 @@ class SourceFiles:
     pages: list[Path] = field(default_factory=list)  # every page MkDocs would publish from content/, strands included
     problems: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # ignored files: worth saying, not worth failing for
+    never_published: list[Path] = field(default_factory=list)  # links and leftovers: no site, not even a preview, copies them
+
+
+def left_out_of_site(root: Path, sources: SourceFiles) -> set[str]:
+    """Files under content/ that no site may publish, as MkDocs names them ('secret.md'): refused links and leftovers."""
+    return {path.relative_to(root / CONTENT_DIR).as_posix() for path in sources.never_published
+            if (root / CONTENT_DIR) in path.parents}
 
 
 def scan_sources(root: Path) -> SourceFiles:
@@ -55,6 +62,7 @@ def _scan_folder(root: Path, folder: Path, found: SourceFiles) -> None:
         for name in sorted(folders):
             if os.path.islink(here / name):
                 found.problems.append(_link_problem(root, here / name))
+                found.never_published.append(here / name)
                 folders.remove(name)  # os.walk would not follow it; say so, and do not look inside
         for name in sorted(names):
             _classify(root, here / name, found)
@@ -64,6 +72,7 @@ def _classify(root: Path, path: Path, found: SourceFiles) -> None:
     shown = shown_path(path, root)
     if path.name.startswith(".#"):  # Emacs's lock: a link to nowhere, and a dotfile MkDocs never publishes
         found.notes.append(_leftover_note(shown))
+        found.never_published.append(path)
         return
     try:
         mode = path.lstat().st_mode
@@ -72,10 +81,13 @@ def _classify(root: Path, path: Path, found: SourceFiles) -> None:
         return
     if stat.S_ISLNK(mode):
         found.problems.append(_link_problem(root, path))
+        found.never_published.append(path)
     elif not stat.S_ISREG(mode):
         found.problems.append(Problem(shown, 1, 1, "", "is not an ordinary file (a pipe, socket or device): remove it"))
+        found.never_published.append(path)
     elif is_editor_leftover(path.name):
         found.notes.append(_leftover_note(shown))
+        found.never_published.append(path)
     else:
         _sort_into(root, path, found)
 

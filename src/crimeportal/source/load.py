@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from itertools import accumulate, islice
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +21,9 @@ try:  # libyaml parses many times faster; fall back where PyYAML was built witho
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from ..core.conventions import MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_SOURCE_BYTES, MAX_VALUES, SCHEMA_LINE_METRIC
+from ..core.conventions import MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_SOURCE_BYTES, MAX_VALUES, SCHEMA_LINE_METRIC  # noqa: F401  (benchmarks import the schema line from here)
 from ..core.problems import Problem, field_name
-from .rules import CONTROLS_IN_FILE, character_problem
+from .traps import bracket_problems, control_problems, event_problems, tab_problems, too_deep_brackets
 
 Path_ = tuple[str | int, ...]
 Location = tuple[int, int]
@@ -95,13 +94,13 @@ def read_text(path: Path, shown_as: str) -> SourceText:
 def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Document | None, list[Problem]]:
     """Parse one YAML document strictly; `first_line` is where `text` starts in the file."""
     offset = first_line - 1
-    problems = _control_problems(text, shown_as, offset) + _tab_problems(text, shown_as, offset)
-    problems += _bracket_problems(text, shown_as, offset)
+    problems = control_problems(text, shown_as, offset) + tab_problems(text, shown_as, offset)
+    problems += bracket_problems(text, shown_as, offset)
     if problems:
         return None, problems
     try:
         # before composing: a tag, an alias or deep nesting would make the composer fail, or build the wrong thing
-        problems = _event_problems(text, shown_as, offset)
+        problems = event_problems(text, shown_as, offset)
         if problems:
             return None, problems
         node = yaml.compose(text, Loader=_Loader)
@@ -139,94 +138,6 @@ def split_front_matter(text: str, shown_as: str) -> tuple[str, int, str] | Probl
         return Problem(shown_as, 2, 1, "", "the front matter is empty: put the page's fields between the two '---' lines")
     return Problem(shown_as, closing + 1, 1, "", "the closing '---' ends the file without a line break, so MkDocs would "
                                                  "show the front matter as page text: end the line with a line break")
-
-
-def _control_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
-    problems = []
-    for match in CONTROLS_IN_FILE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        problems.append(Problem(shown_as, line + offset, column, "", f"the file {character_problem(match[0])}"))
-        if len(problems) >= 20:  # a binary file pasted in holds thousands; these show where to look
-            break
-    return problems
-
-
-_BRACKET_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
-_NOT_A_BRACKET = re.compile(r"[^\[\]{}]+")
-# libyaml's scanner (and ryaml's) takes time that grows with the square of bracket nesting (20,000 deep: a second; half a
-# million: ten minutes), so nesting this deep is refused before libyaml sees it. Brackets inside quotes are
-# counted too: no real file comes near.
-_MAX_BRACKETS = 1000
-
-
-def _bracket_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
-    position = too_deep_brackets(text)
-    if position is None:
-        return []
-    line = text.count("\n", 0, position) + 1
-    column = position - (text.rfind("\n", 0, position) + 1) + 1
-    return [Problem(shown_as, line + offset, column, "", f"brackets are nested more than {_MAX_BRACKETS:,} deep here: "
-                                                          "check the brackets")]
-
-
-def too_deep_brackets(text: str) -> int | None:
-    """Where brackets first open more than _MAX_BRACKETS deep, if they do; quick for files with few brackets."""
-    if text.count("[") + text.count("{") <= _MAX_BRACKETS:
-        return None
-    depths = list(accumulate(map(_BRACKET_STEP.__getitem__, _NOT_A_BRACKET.sub("", text))))
-    if max(depths) <= _MAX_BRACKETS:
-        return None
-    nth = depths.index(_MAX_BRACKETS + 1)
-    return next(islice(re.finditer(r"[\[\]{}]", text), nth, None)).start()
-
-
-def _tab_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
-    problems = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        indent = line[: len(line) - len(line.lstrip(" \t"))]
-        if "\t" in indent:
-            problems.append(
-                Problem(shown_as, number + offset, indent.index("\t") + 1, "",
-                        "the line is indented with a tab; YAML needs spaces")
-            )
-    if len(problems) > _MAX_TAB_LINES:  # a whole file indented with tabs is one mistake, not thousands
-        more = len(problems) - _MAX_TAB_LINES
-        message = f"the line is indented with a tab, and so are {more - 1:,} more lines after it; YAML needs spaces"
-        problems[_MAX_TAB_LINES:] = [replace(problems[_MAX_TAB_LINES], message=message)]
-    return problems
-
-
-_MAX_TAB_LINES = 50
-
-
-def _event_problems(text: str, shown_as: str, offset: int) -> list[Problem]:
-    """Anchors, aliases and tags, each at its place; or where the file nests too deep or holds too much."""
-    problems = []
-    depth = values = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        mark = event.start_mark
-        where = (shown_as, mark.line + 1 + offset, mark.column + 1, "")
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return problems + [Problem(*where, f"lists and fields are nested more than {MAX_DEPTH} deep here: "
-                                                   "check the indentation and brackets")]
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-        elif isinstance(event, yaml.ScalarEvent):
-            values += 1
-            if values > MAX_VALUES:
-                return problems + [Problem(*where, f"the file holds more than {MAX_VALUES:,} values; no metric needs "
-                                                   "that many: check it")]
-        if anchor := getattr(event, "anchor", None):
-            what = "an alias (*" if isinstance(event, yaml.AliasEvent) else "an anchor (&"
-            problems.append(Problem(*where, f"{what}{anchor}) is not allowed: write the value out in full"))
-        if tag := getattr(event, "tag", None):
-            written = tag.replace("tag:yaml.org,2002:", "!!")
-            problems.append(Problem(*where, f"the YAML tag {written} is not allowed: remove it and write the value "
-                                            "plainly (in quotes if it is text that could be read as a number or true/false)"))
-    return problems
 
 
 def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str, offset: int, text: str) -> Problem:
@@ -370,28 +281,31 @@ def quick_load(text: str) -> Any | None:
 
 def _reads_the_same_in_yaml_1_1(data: Any, resolver: yaml.resolver.Resolver) -> bool:
     """True when PyYAML would have read every plain scalar in `data` the same way, and nothing is out of bounds."""
-    stack, values = [(data, 0)], 0  # a loop, not recursion: the nesting is the editor's to choose
-    while stack:
-        value, depth = stack.pop()
-        values += 1
-        if depth > MAX_DEPTH or values > MAX_VALUES:
+    level, depth, values = [data], 0, 0  # level by level, not recursion: the nesting is the editor's to choose
+    while level:
+        depth, values = depth + 1, values + len(level)
+        if depth > MAX_DEPTH + 1 or values > MAX_VALUES:
             return False
-        if isinstance(value, dict):
-            if not all(isinstance(key, str) for key in value):
+        below: list[Any] = []
+        for value in level:
+            kind = type(value)
+            if kind is str:
+                # "no", "off", "017" and the like are text only when quoted, which ryaml does not tell us
+                if not (_YEAR_MONTH.fullmatch(value) or resolver.resolve(yaml.ScalarNode, value, (True, False)) in _TEXT_TAGS):
+                    return False
+            elif kind is dict:
+                if not all(type(key) is str for key in value):
+                    return False
+                below.extend(value.values())
+            elif kind is list:
+                below.extend(value)
+            elif kind is int or kind is float:
+                # ryaml reads a long whole number as an approximate float: let PyYAML read it exactly
+                if not (math.isfinite(value) and -_EXACT_BELOW < value < _EXACT_BELOW):
+                    return False
+            elif not (value is None or kind is bool):
                 return False
-            stack.extend((item, depth + 1) for item in value.values())
-        elif isinstance(value, list):
-            stack.extend((item, depth + 1) for item in value)
-        elif isinstance(value, str):
-            # "no", "off", "017" and the like are text only when quoted, which ryaml does not tell us
-            if not (_YEAR_MONTH.fullmatch(value) or resolver.resolve(yaml.ScalarNode, value, (True, False)) in _TEXT_TAGS):
-                return False
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            # ryaml reads a long whole number as an approximate float: let PyYAML read it exactly
-            if not (math.isfinite(value) and abs(value) < _EXACT_BELOW):
-                return False
-        elif value is not None and not isinstance(value, bool):
-            return False
+        level = below
     return True
 
 

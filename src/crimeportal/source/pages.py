@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from itertools import islice
 from pathlib import Path
 
 from ..core.conventions import BUILD_MARKER, EDITOR_BUILD_MARKERS, METRIC_MARKER, METRICS_DIR
@@ -24,26 +27,27 @@ def page_problems(pages: list[Path], root: Path, metric_ids: set[str], strand_pa
 
 
 def _text_problems(text: str, shown_as: str, metric_ids: set[str], is_strand: bool) -> list[Problem]:
-    problems = []
+    found: list[tuple[int, str, str]] = []  # (offset, field, message)
     if "metric:" in text:
-        for match in METRIC_MARKER.finditer(text):
-            if match["id"] not in metric_ids:
-                problems.append(_at(text, match.start(), shown_as, "metric marker",
-                                    f"there is no metric with id '{match['id']}' in {METRICS_DIR}/"))
+        found += [(match.start(), "metric marker", f"there is no metric with id '{match['id']}' in {METRICS_DIR}/")
+                  for match in islice((m for m in METRIC_MARKER.finditer(text) if m["id"] not in metric_ids), _MOST)]
     if "crimeportal:" in text.lower():
-        for match in BUILD_MARKER.finditer(text):
-            if not text.startswith(EDITOR_BUILD_MARKERS, match.start()):
-                allowed = " and ".join(EDITOR_BUILD_MARKERS)
-                problems.append(_at(text, match.start(), shown_as, "", "comments beginning '<!-- crimeportal:' are the "
-                                    f"build's own markers and cannot be written in a page (the ones for editors are "
-                                    f"{allowed}); to place a measure, write <!-- metric: its-id -->"))
+        allowed = " and ".join(EDITOR_BUILD_MARKERS)
+        message = ("comments beginning '<!-- crimeportal:' are the build's own markers and cannot be written in a page "
+                   f"(the ones for editors are {allowed}); to place a measure, write <!-- metric: its-id -->")
+        found += [(match.start(), "", message) for match in islice(
+            (m for m in BUILD_MARKER.finditer(text) if not text.startswith(EDITOR_BUILD_MARKERS, m.start())), _MOST)]
     # a strand's front matter is checked field by field, where the message can name the field
     start = (match.end() if (match := MKDOCS_FRONT_MATTER.match(text.replace("\r\n", "\n"))) else 0) if is_strand else 0
-    for match in FORBIDDEN_IN_PAGES.finditer(text, _same_place(text, start)):
-        problems.append(_at(text, match.start(), shown_as, "", f"the page {character_problem(match[0])}"))
-        if len(problems) > 50:  # one bad paste can hold thousands; the first few show where to look
-            break
-    return problems
+    found += [(match.start(), "", f"the page {character_problem(match[0])}")
+              for match in islice(FORBIDDEN_IN_PAGES.finditer(text, _same_place(text, start)), _MOST)]
+    if not found:
+        return []
+    line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
+    return [_at(line_starts, offset, shown_as, field, message) for offset, field, message in found]
+
+
+_MOST = 50  # of each kind in one page: one bad paste can hold thousands, and the first few show where to look
 
 
 def _same_place(text: str, normalised_offset: int) -> int:
@@ -54,7 +58,6 @@ def _same_place(text: str, normalised_offset: int) -> int:
     return normalised_offset + lines
 
 
-def _at(text: str, offset: int, shown_as: str, field: str, message: str) -> Problem:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return Problem(shown_as, line, column, field, message)
+def _at(line_starts: list[int], offset: int, shown_as: str, field: str, message: str) -> Problem:
+    line = bisect_right(line_starts, offset)
+    return Problem(shown_as, line, offset - line_starts[line - 1] + 1, field, message)

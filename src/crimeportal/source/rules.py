@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from typing import Any, Iterator
+from typing import Any
 
 from ..core.conventions import MAX_COUNT, MAX_RATE
 
@@ -64,26 +64,23 @@ def text_problem(field: str, value: str) -> str | None:
     return None
 
 
-def text_values(data: Any, shapes: tuple[Path_, ...]) -> Iterator[tuple[Path_, str]]:
+def text_values(data: Any, shapes: tuple[Path_, ...]) -> list[tuple[Path_, str]]:
     """Each text value at the places `shapes` name, with its path; values of the wrong type are skipped."""
+    found: list[tuple[Path_, str]] = []
     for shape in shapes:
-        yield from _walk(data, shape, ())
-
-
-def _walk(value: Any, shape: tuple, path: Path_) -> Iterator[tuple[Path_, str]]:
-    if not shape:
-        if isinstance(value, str):
-            yield path, value
-        return
-    step, rest = shape[0], shape[1:]
-    if step is int and isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _walk(item, rest, path + (index,))
-    elif step is str and isinstance(value, dict):
-        for key, item in value.items():
-            yield from _walk(item, rest, path + (key,))
-    elif isinstance(step, str) and isinstance(value, dict) and step in value:
-        yield from _walk(value[step], rest, path + (step,))
+        level: list[tuple[Path_, Any]] = [((), data)]
+        for step in shape:  # one step of the shape at a time, for every value that reached it
+            below: list[tuple[Path_, Any]] = []
+            for path, value in level:
+                if step is int and type(value) is list:
+                    below.extend((path + (index,), item) for index, item in enumerate(value))
+                elif step is str and type(value) is dict:
+                    below.extend((path + (key,), item) for key, item in value.items())
+                elif type(step) is str and type(value) is dict and step in value:
+                    below.append((path + (step,), value[step]))
+            level = below
+        found.extend((path, value) for path, value in level if type(value) is str)
+    return found
 
 
 def text_field_problems(data: Any, shapes: tuple[Path_, ...]) -> list[tuple[Path_, str]]:

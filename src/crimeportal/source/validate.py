@@ -246,9 +246,10 @@ def _metric_rules(document: Document, path: Path, shown_as: str) -> list[Problem
             if message:
                 add("value", message)
         numerator, denominator = observation.get("numerator"), observation.get("denominator")
-        for name, count in (("numerator", numerator), ("denominator", denominator)):
-            if count is not None and (message := count_problem(count)):
-                add(name, message)
+        if numerator is not None and (message := count_problem(numerator)):
+            add("numerator", message)
+        if denominator is not None and (message := count_problem(denominator)):
+            add("denominator", message)
         if numerator is not None and denominator is not None and numerator > denominator:
             add("numerator", f"{numerator} is larger than the denominator {denominator}")
     return problems
