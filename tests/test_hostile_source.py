@@ -243,3 +243,21 @@ def test_the_site_is_told_which_content_files_to_leave_out(portal_copy):
     os.symlink("/etc/hostname", portal_copy / "content/secret.md")
     (portal_copy / "content/about/editing.md~").write_text("old", encoding="utf-8")
     assert left_out_of_site(portal_copy, scan_sources(portal_copy)) == {"secret.md", "about/editing.md~"}
+
+
+def test_editors_leftovers_are_noted_not_failed_and_never_published(portal_copy: Path):
+    import subprocess
+    import sys
+
+    crimeportal = Path(sys.executable).parent / "crimeportal"
+    (portal_copy / "content" / "about" / "index.md~").write_text("backup", encoding="utf-8")
+    (portal_copy / "content" / "strands" / ".#domestic-abuse.md").write_text("lock", encoding="utf-8")
+    checked = subprocess.run([str(crimeportal), "--root", str(portal_copy), "validate"], capture_output=True, text=True)
+    assert checked.returncode == 0
+    assert "note: content/about/index.md~:1:1: ignored:" in checked.stderr
+    github = subprocess.run([str(crimeportal), "--root", str(portal_copy), "validate", "--format", "github"],
+                            capture_output=True, text=True)
+    assert "::notice file=content/about/index.md~,line=1,col=1::" in github.stdout
+    built = subprocess.run([str(crimeportal), "--root", str(portal_copy), "build"], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert not [p for p in (portal_copy / "site").rglob("*") if p.name.endswith("~") or p.name.startswith(".#")]

@@ -17,7 +17,7 @@ from ..site.output import BuildFailed, build_into
 from ..site.render import Measure, describe
 from ..core.stats import assess, assessment_to_dict
 from ..core.conventions import METRICS_DIR
-from ..source.validate import load_portal
+from ..source.validate import check_portal, load_portal
 
 from .exit_codes import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS
 
@@ -91,8 +91,8 @@ def _main(argv: list[str] | None) -> int:
 
 def run_validate(root: Path, paths: list[Path], style: str) -> int:
     try:
-        _, problems = load_portal(root)
-        problems = sorted(problems + read_register(root).problems)
+        checked = check_portal(root)
+        problems = sorted(checked.problems + read_register(root).problems)
     except OSError as error:
         print(f"crimeportal: could not read the files: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -108,6 +108,8 @@ def run_validate(root: Path, paths: list[Path], style: str) -> int:
         problems = [p for p in problems if p.file in wanted]
     if problems or style == "json":
         print(format_problems(problems, style))
+    if checked.notes and style != "json":  # JSON readers get exactly the problems; notes would change its shape
+        print(format_problems(checked.notes, style, level="notice"), file=sys.stderr if style == "text" else sys.stdout)
     if style == "text":
         print(f"{count_words(problems)} found." if problems else "No problems found.",
               file=sys.stderr)

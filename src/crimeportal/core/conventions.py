@@ -49,7 +49,11 @@ STRAND_LIKE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".mdwn", 
 
 # What the build writes into the site itself: an editor's file at one of these places, or a metric or strand
 # whose id would land on one, would replace it or be replaced. Page paths are as MkDocs reads them under content/.
-GENERATED_PAGES = ("metrics/index.md", "data.md", "what-changed.md", "board-report.md")
+MEASURES_INDEX_PAGE = "metrics/index.md"
+DATA_PAGE = "data.md"
+CHANGES_PAGE = "what-changed.md"
+BOARD_REPORT_PAGE = "board-report.md"
+GENERATED_PAGES = (MEASURES_INDEX_PAGE, DATA_PAGE, CHANGES_PAGE, BOARD_REPORT_PAGE)
 GENERATED_FOLDERS = ("metrics", "data", "schemas")  # each metric's page, the downloads, the schemas served
 RESERVED_IDS = ("index", "readme")  # MkDocs makes index.md and README.md the page of their folder
 

@@ -41,12 +41,14 @@ def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def format_problems(problems: list[Problem], style: str) -> str:
+def format_problems(problems: list[Problem], style: str, level: str = "error") -> str:
+    """`level` is "error", or "notice" for notes: things worth saying that fail nothing."""
     if style == "json":
         return json.dumps([asdict(problem) for problem in problems], indent=2)
     if style == "github":
         return "\n".join(
-            f"::error file={p.file},line={p.line},col={p.column}::{_github_escape(p.as_text())}"
+            f"::{level} file={p.file},line={p.line},col={p.column}::{_github_escape(p.as_text())}"
             for p in problems
         )
-    return "\n".join(problem.as_text() for problem in problems)
+    prefix = "" if level == "error" else "note: "
+    return "\n".join(prefix + problem.as_text() for problem in problems)

@@ -17,7 +17,7 @@ from typing import Any
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, MONTH_PATTERN
 from ..core.model import OBSERVATION_STATUSES, Metric, Observation
 from ..core.problems import Problem
-from ..source.validate import _range_problem
+from ..source.rules import range_problem
 from . import EditRefused
 
 OBSERVATION_KEYS = tuple(f.name for f in fields(Observation))  # the order a figure's keys are written in its file
@@ -226,7 +226,7 @@ def _value(text: str, metric: Metric | None, suppressed: bool) -> tuple[int | fl
         return None, f"must be a number{tip}; found '{text}'"
     if metric is None:
         return number, None
-    if message := _range_problem(metric.unit, number):
+    if message := range_problem(metric.unit, number):
         return number, f"{metric.id} is measured as a {metric.unit}: {message}"
     return (int(number) if metric.unit == "count" else number), None
 

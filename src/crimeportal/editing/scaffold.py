@@ -13,7 +13,8 @@ from ..core.conventions import (ID_PATTERN, METRIC_SUFFIX, METRICS_DIR, MONTH_PA
                                 STRAND_SUFFIX, STRANDS_DIR)
 from ..core.model import PERIODS, POLARITIES, STRAND_STATUSES, UNITS
 from ..core.problems import Problem
-from ..source.validate import _range_problem, load_portal
+from ..source.validate import load_portal
+from ..source.rules import range_problem
 from . import EditRefused
 from .files import write_all
 
@@ -46,7 +47,7 @@ def new_metric(root: Path, strand: str, title: str, *, metric_id: str | None = N
         raise EditRefused("give the first figure with both --end and --value, or neither")
     if end is not None and not MONTH_PATTERN.match(end):
         raise EditRefused(f"--end must be a month written YYYY-MM, such as 2019-07; found '{end}'")
-    if value is not None and (message := _range_problem(unit, value)):
+    if value is not None and (message := range_problem(unit, value)):
         raise EditRefused(f"--value: {message}")
     write_all(root, {target: metric_text(new_id, title, strand, unit, polarity, period, _next_order(root, strand), end, value)})
     return Written(target, load_portal(root)[1])

@@ -18,9 +18,9 @@ from .escaping import markdown_text
 from ..core.formats import long_date
 from ..source.load import split_front_matter
 from ..core.model import Portal, Strand
-from ..core.conventions import METRIC_MARKER
+from ..core.conventions import BOARD_REPORT_PAGE, METRIC_MARKER
 
-PAGE = "board-report.md"
+PAGE = BOARD_REPORT_PAGE
 TITLE = "Board report"
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")

@@ -15,7 +15,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Callable, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -25,13 +25,14 @@ from mkdocs.structure.pages import Page
 
 from . import block_content, blocks, board_report, charts, escaping, pages, problems_page, render
 from .downloads import download_files
-from ..core.conventions import CHART_CACHE, WRITE_JOURNAL, is_editor_leftover
+from ..core.conventions import CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
 from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
 from ..core.stats import assess
 from ..releases import current as release
 from . import what_changed
+from ..source.files import left_out_of_site, scan_sources
 from ..source.validate import load_portal
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
@@ -126,8 +127,9 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], ch
 @_plainly
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = current(config)
-    for leftover in [f for f in files if is_editor_leftover(PurePosixPath(f.src_uri).name)]:
-        files.remove(leftover)  # an editor's lock, backup or swap file is never published
+    never = left_out_of_site(state.root, scan_sources(state.root))  # links and editors' leftovers: never published
+    for refused in [f for f in files if f.src_uri in never]:
+        files.remove(refused)
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
                  pages.DATA_PAGE: pages.data_page(),
                  what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases),

@@ -9,12 +9,11 @@ import yaml
 from . import board_report
 from .blocks import marker
 from .escaping import markdown_text, title_text
-from ..core.conventions import METRIC_MARKER, METRIC_PAGES
+from ..core.conventions import DATA_PAGE, MEASURES_INDEX_PAGE, METRIC_MARKER, METRIC_PAGES
 from ..core.model import Portal, Strand
 from .what_changed import CHANGES_PAGE
 
-MEASURES_INDEX = f"{METRIC_PAGES}/index.md"
-DATA_PAGE = "data.md"
+MEASURES_INDEX = MEASURES_INDEX_PAGE
 CARDS_MARKER = "<!-- crimeportal:strand-cards -->"  # written by hand in content/index.md
 _METRIC_SECTIONS = (("Chart and table", "figures"), ("About this measure", "about"),
                     ("Download the data", "downloads"), ("Cite this", "cite"))

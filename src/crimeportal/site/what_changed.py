@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from ..core.conventions import CHANGES_PAGE  # noqa: F401  (re-exported for the pages that link to it)
 from ..core.formats import format_value, in_period, long_date, period_words
 from ..releases.changes import Changes, FigureChange
 from ..releases.current import LATEST, ReleaseBuild
@@ -16,7 +17,6 @@ from ..releases.git import PAGES_BRANCH
 from ..releases.register import Release
 from .templates import Markup, render
 
-CHANGES_PAGE = "what-changed.md"
 BLOCK_KINDS = ("what-changed", "releases")
 
 Relative = Callable[[str, str], str]

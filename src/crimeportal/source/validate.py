@@ -255,7 +255,6 @@ def _metric_rules(document: Document, path: Path, shown_as: str) -> list[Problem
     return problems
 
 
-_range_problem = range_problem  # the old private name, until every caller imports range_problem
 
 
 def _text_problems(document: Document, shapes: tuple, shown_as: str) -> list[Problem]:
