@@ -138,7 +138,7 @@ def test_more_charts_than_specs_here_up_to_get_their_specs_built_in_the_workers(
         reference = charts._render_batch([original_spec(job.data)])[0]
         assert svgs[metric_id] == charts.accessible(reference, job.label, job.description)
     burglary = svgs["residential-burglary-offences"]
-    assert burglary.startswith('<svg role="img" class="portal-chart" ')
+    assert burglary.startswith('<svg role="img" ') and 'class="portal-chart marks"' in burglary[:300]
     assert "<title>Chart: Residential burglary offences</title>" in burglary
     assert ">1,948<" in burglary and ">1,761<" in burglary  # the bars' labels
     series = svgs["series-0001"]

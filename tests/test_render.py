@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from html_tree import parse
+
 from crimeportal.core.formats import format_value, period_words
 from crimeportal.core.model import Metric, Observation
 from crimeportal.site.render import Measure, data_table, describe, headline, verdict_badge
@@ -59,9 +61,11 @@ def test_headline_with_one_observation():
 
 
 def test_verdict_badge_has_icon_and_word_not_colour_alone():
-    html = verdict_badge("deterioration")
-    assert 'class="portal-verdict portal-verdict--deterioration"' in html
-    assert re.search(r'aria-hidden="true">!</span> Deterioration</span>$', html)
+    badge = parse(str(verdict_badge("deterioration"))).find("span")
+    assert badge.classes == {"portal-verdict", "portal-verdict--deterioration"}
+    icon = badge.find("span", class_="portal-verdict__icon")
+    assert (icon.attrs["aria-hidden"], icon.text) == ("true", "!")
+    assert badge.text == "! Deterioration"
 
 
 def test_table_has_caption_scoped_headers_right_aligned_numbers_and_escapes_text():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+
+from html_tree import parse
 from pathlib import Path
 
 from crimeportal.site.board_report import demote_headings, rebase_links
@@ -38,6 +40,7 @@ def test_a_strand_with_links_and_a_metric_marker_builds_strictly_into_the_report
     section = report[report.index('id="hate-crime"'):report.index('id="serious-and-organised-crime"')]
     assert 'href="../about/how-we-judge-change/"' in section
     assert 'href="../strands/hate-crime/#what-comes-next"' in section
-    assert re.search(r'<h3 id="what-comes-next[_0-9]*">What comes next', section), "the strand's ## is a ### in the report"
+    headings = [h.text for h in parse(section).find_all("h3") if h.attrs.get("id", "").startswith("what-comes-next")]
+    assert headings and headings[0].startswith("What comes next"), "the strand's ## is a ### in the report"
     # the measure appears once, under Measures, not again where the marker was
     assert section.count("<caption>Hate crime solved outcomes: figures by period</caption>") == 1

@@ -138,7 +138,10 @@ def accessible(svg: str, label: str, description: str) -> str:
     """Give the SVG a name and description; the renderer drops Vega-Lite's own."""
     svg = re.sub(r'<\?xml[^>]*>\s*', "", svg)
     head_end = svg.index(">") + 1
-    head = svg[:head_end].replace("<svg ", '<svg role="img" class="portal-chart" ', 1)
+    head = svg[:head_end]
+    # one class attribute: a second would be ignored by browsers (the renderer writes class="marks")
+    head = head.replace(' class="', ' class="portal-chart ', 1) if ' class="' in head else head.replace("<svg ", '<svg class="portal-chart" ', 1)
+    head = head.replace("<svg ", '<svg role="img" ', 1)
     # The chart is one image, named by its title; the renderer's roles on its marks
     # would ask for a name on every bar (axe: svg-img-alt).
     body = re.sub(r'\s(?:role|aria-roledescription)="[^"]*"', "", svg[head_end:])
