@@ -720,14 +720,3 @@ def test_assessment_to_dict_spc_shape():
     assert spc["points"][10] == {
         "end": "2017-11", "value": 40, "signals": ["outside-limits"], "variation": "improvement",
     }
-
-
-def test_labels():
-    assert stats.VERDICT_LABELS == {
-        "improvement": "Improvement",
-        "deterioration": "Deterioration",
-        "significant-change": "Significant change",
-        "no-significant-change": "No significant change",
-        "not-assessable": "Cannot be assessed",
-    }
-    assert set(stats.VARIATION_LABELS) == {"improvement", "concern", "neutral", "common-cause"}
