@@ -16,7 +16,7 @@ from ..core.problems import count_words, format_problems
 from ..site.output import BuildFailed, build_into
 from ..site.render import Measure, describe
 from ..core.stats import assess, assessment_to_dict
-from ..core.conventions import METRICS_DIR
+from ..core.conventions import METRICS_DIR, SCHEMAS_DIR
 from ..source.validate import check_portal, load_portal
 
 from .exit_codes import EXIT_CANNOT_RUN, EXIT_OK, EXIT_PROBLEMS
@@ -68,7 +68,7 @@ def _main(argv: list[str] | None) -> int:
 
     args = parser.parse_args(argv)
     root = args.root.resolve()
-    if not (root / "schemas").is_dir():
+    if not (root / SCHEMAS_DIR).is_dir():
         print(f"crimeportal: {root} is not a portal folder (it has no schemas/ folder)", file=sys.stderr)
         return EXIT_CANNOT_RUN
     try:
