@@ -27,8 +27,8 @@ BROKEN = {
     "broken-id.yml": ("id: knife-enabled-crime", "id: not-this-file"),
     "broken-strand.yml": ("strand: gangs-and-knife-crime", "strand: no-such-strand"),
     "broken-yaml.yml": ("unit: count", "unit: [count"),
-    "broken-first-line.yml": ("# yaml-language-server", "# a comment instead"),
 }
+NOTED = {"no-first-line.yml": ("# yaml-language-server", "# a comment instead")}  # a note, not a problem
 
 
 def series_file(number: int) -> str:
@@ -50,7 +50,7 @@ def large_portal(tmp_path_factory) -> Path:
     for number in range(validate.PARALLEL_FROM):
         (metrics / f"series-{number:04d}.yml").write_text(series_file(number), encoding="utf-8")
     seed_text = (metrics / "knife-enabled-crime.yml").read_text(encoding="utf-8")
-    for name, (old, new) in BROKEN.items():
+    for name, (old, new) in {**BROKEN, **NOTED}.items():
         text = seed_text.replace(old, new, 1)
         if name != "broken-id.yml":
             text = text.replace("id: knife-enabled-crime", f"id: {Path(name).stem}")
@@ -68,7 +68,7 @@ class CountingPool(ProcessPoolExecutor):
         super().__init__(*args, **kwargs)
 
 
-def load(root: Path, parallel: bool) -> tuple[Portal, list[Problem]]:
+def load(root: Path, parallel: bool) -> tuple[Portal, list[Problem], list[Problem]]:
     """load_portal, made to take one path or the other whatever the machine's core count."""
     with pytest.MonkeyPatch.context() as patch:
         # only the parent decides: the spawned workers never read either value
@@ -76,9 +76,9 @@ def load(root: Path, parallel: bool) -> tuple[Portal, list[Problem]]:
         patch.setattr(validate, "PARALLEL_FROM", validate.PARALLEL_FROM if parallel else 10**9)
         patch.setattr(validate, "ProcessPoolExecutor", CountingPool)
         before = CountingPool.started
-        portal, problems = validate.load_portal(root)
+        checked = validate.check_portal(root)
         assert CountingPool.started - before == (1 if parallel else 0)
-    return portal, problems
+    return checked.portal, checked.problems, checked.notes
 
 
 @pytest.fixture(scope="module")
@@ -87,14 +87,15 @@ def both_ways(large_portal):
 
 
 def test_parallel_validation_finds_exactly_what_serial_validation_finds(both_ways):
-    (parallel_portal, parallel_problems), (serial_portal, serial_problems) = both_ways
+    (parallel_portal, parallel_problems, parallel_notes), (serial_portal, serial_problems, serial_notes) = both_ways
     assert parallel_problems == serial_problems
+    assert parallel_notes == serial_notes
     assert parallel_portal.metrics == serial_portal.metrics
     assert parallel_portal.strands == serial_portal.strands
 
 
 def test_parallel_validation_names_every_broken_file_and_keeps_every_good_one(both_ways):
-    (portal, problems), _ = both_ways
+    (portal, problems, notes), _ = both_ways
     said: dict[str, str] = {}
     for problem in problems:
         said[Path(problem.file).name] = said.get(Path(problem.file).name, "") + problem.as_text() + "\n"
@@ -104,19 +105,20 @@ def test_parallel_validation_names_every_broken_file_and_keeps_every_good_one(bo
     assert "titel: is not a field this file can have; did you mean 'title'?" in said["broken-typo.yml"]
     assert "must be the same as the file name, 'broken-id'" in said["broken-id.yml"]
     assert "strand: there is no strand page" in said["broken-strand.yml"]
-    assert "the first line must be" in said["broken-first-line.yml"]
+    assert [Path(n.file).name for n in notes] == ["no-first-line.yml"]
+    assert "the first line is usually '# yaml-language-server" in notes[0].message
     assert "broken-yaml.yml:6:7: the YAML is not valid here" in said["broken-yaml.yml"]
     assert "broken-bytes.yml:9:13: the file is not saved as UTF-8 text" in said["broken-bytes.yml"]
     assert "Traceback" not in "".join(said.values())
     ids = {m.id for m in portal.metrics}
     assert {f"series-{n:04d}" for n in range(validate.PARALLEL_FROM)} <= ids
     # a file whose only problem is across files (its strand) still passed its own checks
-    assert "broken-value" not in ids and "broken-strand" in ids
+    assert "broken-value" not in ids and "broken-strand" in ids and "no-first-line" in ids
 
 
 def test_more_charts_than_specs_here_up_to_get_their_specs_built_in_the_workers(both_ways, tmp_path, monkeypatch):
-    (portal, _), _ = both_ways
-    seed = [m for m in portal.metrics if not m.id.startswith(("series-", "broken-"))]
+    (portal, _, _), _ = both_ways
+    seed = [m for m in portal.metrics if not m.id.startswith(("series-", "broken-", "no-first-line"))]  # each chart its own
     metrics = seed + [m for m in portal.metrics if m.id.startswith("series-")][: charts.Charts.SPECS_HERE_UP_TO + 1 - len(seed)]
     version = charts.cache_version()
     jobs = {m.id: charts.chart_job(m, assess(m), version) for m in metrics}

@@ -33,7 +33,7 @@ from ..core.stats import assess
 from ..releases import current as release
 from . import what_changed
 from ..source.files import left_out_of_site, scan_sources
-from ..source.validate import load_portal
+from ..source.validate import check_portal
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
@@ -91,7 +91,10 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     if (root / WRITE_JOURNAL).exists():
         raise PluginError("An add-period was interrupted before it finished writing the metric files. "
                           "Run `crimeportal validate` (or make check), which finishes it, then build again.")
-    portal, problems = load_portal(root)
+    checked = check_portal(root)
+    portal, problems = checked.portal, checked.problems
+    for note in checked.notes:  # worth saying, never a reason to stop (and not a warning, which strict mode counts)
+        log.info(f"crimeportal: note: {note.as_text()}")
     if problems and not serving:
         raise PluginError(problems_message(problems))
     if problems:

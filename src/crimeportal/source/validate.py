@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from multiprocessing import get_context
 from pathlib import Path
@@ -74,7 +74,8 @@ def check_portal(root: Path) -> PortalCheck:
         return PortalCheck(Portal([], []), sorted(set(problems)), sorted(set(sources.notes)))
     schemas = Schemas(root)
     loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in sources.strands) if s]
-    loaded_metrics = _check_metrics(sources.metrics, root, schemas, problems)
+    notes = list(sources.notes)
+    loaded_metrics = _check_metrics(sources.metrics, root, schemas, problems, notes)
     problems += _cross_check(loaded_strands, loaded_metrics, {p.stem for p in sources.strands})
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
     metrics: list[Metric] = [m.item for m in loaded_metrics]  # type: ignore[misc]
@@ -82,7 +83,7 @@ def check_portal(root: Path) -> PortalCheck:
     strands.sort(key=lambda s: (s.order, s.id))
     strand_rank = {s.id: index for index, s in enumerate(strands)}
     metrics.sort(key=lambda m: (strand_rank.get(m.strand, len(strands)), m.sort_key))
-    return PortalCheck(Portal(strands, metrics), sorted(set(problems)), sorted(set(sources.notes)))
+    return PortalCheck(Portal(strands, metrics), sorted(set(problems)), sorted(set(notes)))
 
 
 def metric_files(root: Path) -> list[Path]:
@@ -99,9 +100,11 @@ class MetricFile:
     data: dict | None  # the parsed file when it passed every check of its own
     where: dict[str, Location]
     problems: list[Problem]
+    notes: list[Problem] = field(default_factory=list)
 
 
-def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, problems: list[Problem]) -> list[Loaded]:
+def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, problems: list[Problem],
+                   notes: list[Problem]) -> list[Loaded]:
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_FROM or workers < 2:
         results = [check_metric(path, root, schemas) for path in paths]
@@ -112,6 +115,7 @@ def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, problems: li
     loaded = []
     for result in results:
         problems += result.problems
+        notes += result.notes
         if result.data is not None:
             loaded.append(Loaded(_metric(result.data, result.path), result.shown_as, result.where))
     return loaded
@@ -149,14 +153,12 @@ def _check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
     source = read_text(path, _shown(path, root))
     if source.text is None:
         return MetricFile(path, source.path, None, {}, source.problems)
-    if source.text.startswith(SCHEMA_LINE_METRIC):
-        data = quick_load(source.text)
-        if data is not None and schemas.is_valid(METRIC_SCHEMA, data) and not _metric_rules(Document(data), path, source.path):
-            return MetricFile(path, source.path, data, top_level_locations(source.text), [])
+    notes = _schema_line_notes(source.text, source.path)
+    data = quick_load(source.text)
+    if data is not None and schemas.is_valid(METRIC_SCHEMA, data) and not _metric_rules(Document(data), path, source.path):
+        return MetricFile(path, source.path, data, top_level_locations(source.text), [], notes)
     # something is wrong: read the file again, carefully, to say exactly where
     problems: list[Problem] = []
-    if not source.text.startswith(SCHEMA_LINE_METRIC):
-        problems.append(Problem(source.path, 1, 1, "", f"the first line must be '{SCHEMA_LINE_METRIC}' so editors' tools can check the file"))
     document, found = parse_yaml(source.text, source.path)
     problems += found
     if document is not None and not found:
@@ -166,8 +168,17 @@ def _check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
             p.field == "unit" or p.field.startswith("observations") for p in found)
         problems += found + (_metric_rules(document, path, source.path) if rules_can_run else _id_problems(document, path, source.path))
     if problems or document is None:
-        return MetricFile(path, source.path, None, {}, problems)
-    return MetricFile(path, source.path, document.data, top_level_locations(source.text), [])
+        return MetricFile(path, source.path, None, {}, problems, notes)
+    return MetricFile(path, source.path, document.data, top_level_locations(source.text), [], notes)
+
+
+def _schema_line_notes(text: str, shown_as: str) -> list[Problem]:
+    """The first line only helps editors' tools find the schema: without it, say how to add it, and go on."""
+    if text.startswith(SCHEMA_LINE_METRIC):
+        return []
+    return [Problem(shown_as, 1, 1, "", f"the first line is usually '{SCHEMA_LINE_METRIC}', which lets editors' "
+                                        "tools check the file as you type; add it as the first line (nothing else "
+                                        "depends on it)")]
 
 
 def _check_strand(path: Path, root: Path, schemas: Schemas, problems: list[Problem]) -> Loaded | None:
