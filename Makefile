@@ -30,10 +30,10 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/crimeportal validate
 
-# make add-period CSV=figures.csv (add REVISE=1 to change figures already there)
+# make add-period CSV=figures.csv (add CHECK=1 to see what would change first, REVISE=1 to change figures already there)
 add-period: $(STAMP)
 	@test -n "$$CP_CSV" || { echo "Say which file: make add-period CSV=figures.csv" >&2; exit 2; }
-	$(BIN)/crimeportal add-period "$$CP_CSV" $(if $(value REVISE),--revise)
+	$(BIN)/crimeportal add-period "$$CP_CSV" $(if $(value REVISE),--revise) $(if $(value CHECK),--check)
 
 # make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1]
 publish: $(STAMP)

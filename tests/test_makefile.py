@@ -55,3 +55,9 @@ def test_publish_without_a_title_says_how_to_give_one(fake_cli: Path, tmp_path: 
     done = _make("publish", fake_cli, tmp_path, VERSION="2019-09")
     assert done.returncode == 2
     assert 'make publish VERSION=2019-09 TITLE="September 2019 board update"' in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_add_period_check_is_passed_on(fake_cli: Path, tmp_path: Path):
+    done = _make("add-period", fake_cli, tmp_path, CSV="figures.csv", CHECK="1")
+    assert json.loads(done.stdout) == ["add-period", "figures.csv", "--check"]

@@ -42,6 +42,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     period.add_argument("csv", type=Path, help=f"a CSV with columns {','.join(REQUIRED_COLUMNS)} and optionally "
                                                f"{','.join(OPTIONAL_COLUMNS)}")
     period.add_argument("--revise", action="store_true", help="allow changing figures already there (marked status: revised)")
+    period.add_argument("--check", action="store_true", help="check the CSV and say what would change, writing nothing")
 
 
 def _cli_number(text: str) -> float:
@@ -55,9 +56,12 @@ def run(root: Path, args: argparse.Namespace) -> int:
     """Make the change, then say what was written and what the portal's checks found; refused, say why."""
     try:
         if args.command == "add-period":
-            update = add_period(root, args.csv, revise=args.revise)
+            update = add_period(root, args.csv, revise=args.revise, check=args.check)
             for change in update.changes:
-                print(f"{shown_path(change.path, root)}: {_what_changed(change)}")
+                print(f"{shown_path(change.path, root)}: {_what_changed(change, would=args.check)}")
+            if args.check:
+                print("Nothing was written: run the same command without --check to make these changes.")
+                return EXIT_OK
             return _report_after(update.problems_after)
         written, fill_in = _scaffold(root, args)
     except EditRefused as refusal:
@@ -80,11 +84,12 @@ def _scaffold(root: Path, args: argparse.Namespace) -> tuple[Written, str]:
     return written, "replace the placeholder sentences with the strand's update"
 
 
-def _what_changed(change: MetricChange) -> str:
-    parts = [f"added {', '.join(change.added)}" if change.added else "",
-             f"revised {', '.join(change.revised)}" if change.revised else "",
+def _what_changed(change: MetricChange, would: bool = False) -> str:
+    add, revise, remove = ("would add", "would revise", "would remove") if would else ("added", "revised", "removed")
+    parts = [f"{add} {', '.join(change.added)}" if change.added else "",
+             f"{revise} {', '.join(change.revised)}" if change.revised else "",
              f"{', '.join(change.unchanged)} already as given" if change.unchanged else "",
-             "removed the placeholder" if change.replaced_placeholder else ""]
+             f"{remove} the placeholder" if change.replaced_placeholder else ""]
     return "; ".join(p for p in parts if p)
 
 

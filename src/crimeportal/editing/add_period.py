@@ -45,10 +45,11 @@ class PeriodUpdate:
     problems_after: list[Problem] = field(default_factory=list)
 
 
-def add_period(root: Path, csv_path: Path, *, revise: bool = False) -> PeriodUpdate:
+def add_period(root: Path, csv_path: Path, *, revise: bool = False, check: bool = False) -> PeriodUpdate:
     """Add (or with `revise`, change) the figures in a CSV: every row checked, then every file written, or none.
 
     Raises `EditRefused`, with every problem found, when anything stops the change; no file is touched then.
+    With `check`, everything is checked and planned exactly the same, and nothing is written.
     """
     rows = read_rows(csv_path, shown_path(csv_path, root))
     portal, problems = load_portal(root)
@@ -62,6 +63,8 @@ def add_period(root: Path, csv_path: Path, *, revise: bool = False) -> PeriodUpd
     found += problems_if_written(root, {document.shown_as: after for document, after in edits})
     if found:
         raise EditRefused.because(sorted(found))
+    if check:
+        return PeriodUpdate(changes, [])
     write_all(root, {document.path: after for document, after in edits})
     return PeriodUpdate(changes, load_portal(root)[1])
 
