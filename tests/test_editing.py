@@ -30,6 +30,7 @@ from crimeportal.source.validate import load_portal
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 METRICS = "data/metrics"
+STRANDS = "content/strands"
 KNIFE = "data/metrics/knife-enabled-crime.yml"
 # one figure for every real metric, as an analyst would type them (the percent one with a note that has a comma)
 QUARTER = {
@@ -307,22 +308,58 @@ def test_a_new_metric_file_explains_its_fields(scaffolded):
     assert lines[0] == "# yaml-language-server: $schema=../../schemas/metric.schema.json"
     fields = [line for line in lines[1:] if re.match(r"^[a-z]+:", line)]
     assert [f.split(":")[0] for f in fields] == ["id", "title", "strand", "description", "unit", "polarity", "period",
-                                                 "source", "caveats", "order", "observations"]
+                                                 "source", "caveats", "order", "draft", "observations"]
     assert all(" # " in f or "  # " in f for f in fields), "every field has a short comment"
 
 
-def test_the_portal_builds_with_the_new_strand_and_metrics(scaffolded):
+def test_new_files_are_drafts_left_out_of_the_published_site(scaffolded):
     root, results = scaffolded
     assert results["build"].returncode == 0, results["build"].stderr
+    site = root / "site"
+    assert not (site / "strands" / "road-safety").exists()
+    assert not (site / "metrics" / "people-killed-or-seriously-injured").exists()
+    assert not (site / "metrics" / "hate-crime-repeat-victims").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "road-safety" not in home and "Road Safety" not in home
+    all_metrics = (site / "data" / "all-metrics.csv").read_text(encoding="utf-8")
+    assert "people-killed-or-seriously-injured" not in all_metrics and "hate-crime-repeat-victims" not in all_metrics
+
+
+def test_a_finished_draft_is_published_and_placeholder_text_never_is(scaffolded, tmp_path):
+    root = tmp_path / "portal"
+    shutil.copytree(scaffolded[0], root, ignore=shutil.ignore_patterns("site", ".cache"))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(CRIMEPORTAL), *args], cwd=root, capture_output=True, text=True, timeout=300)
+
+    strand, metric = root / STRANDS / "road-safety.md", root / METRICS / "people-killed-or-seriously-injured.yml"
+    for path in (strand, metric):
+        path.write_text("".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)
+                                if not line.startswith("draft: true")), encoding="utf-8")
+    checked = run("validate")
+    assert checked.returncode == 1
+    placeholder_lines = [line.split(": ")[0] for line in checked.stdout.splitlines() if "placeholder text" in line]
+    strand_lines = [n for n, line in enumerate(strand.read_text(encoding="utf-8").splitlines(), 1) if "Replace this" in line]
+    metric_lines = [n for n, line in enumerate(metric.read_text(encoding="utf-8").splitlines(), 1)
+                    if "Describe what" in line or "Say where" in line]
+    assert sorted(placeholder_lines) == sorted([f"content/strands/road-safety.md:{n}:1" for n in strand_lines]
+                                               + [f"data/metrics/people-killed-or-seriously-injured.yml:{n}:1" for n in metric_lines])
+
+    strand.write_text(strand.read_text(encoding="utf-8").replace(
+        "Replace this with what the strand has done since the last update, in plain words.", "Speed checks began.").replace(
+        "Replace this with what the strand will do next.", "More checks in the spring."), encoding="utf-8")
+    metric.write_text(metric.read_text(encoding="utf-8").replace(
+        "Describe what is counted, in one or two sentences.", "People killed or seriously injured in road collisions.").replace(
+        "Say where the figures come from.", "Essex Police collision records"), encoding="utf-8")
+    assert run("validate").returncode == 0
+    assert run("build").returncode == 0
     site = root / "site"
     strand_page = (site / "strands" / "road-safety" / "index.html").read_text(encoding="utf-8")
     assert "Fewer people killed or hurt on the roads." in strand_page
     assert "<caption>People killed or seriously injured: figures by period</caption>" in strand_page
-    metric_page = (site / "metrics" / "people-killed-or-seriously-injured" / "index.html").read_text(encoding="utf-8")
-    assert "212" in metric_page
-    home = (site / "index.html").read_text(encoding="utf-8")
-    assert 'href="strands/road-safety/"' in home
-    assert (site / "metrics" / "hate-crime-repeat-victims" / "index.html").exists()
+    assert "212" in (site / "metrics" / "people-killed-or-seriously-injured" / "index.html").read_text(encoding="utf-8")
+    assert 'href="strands/road-safety/"' in (site / "index.html").read_text(encoding="utf-8")
+    assert not (site / "metrics" / "hate-crime-repeat-victims").exists(), "still a draft"
 
 
 def test_add_period_replaces_a_new_metrics_placeholder(tmp_path, crimeportal):

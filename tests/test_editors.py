@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from html_tree import parse
 
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/metric.schema.json\n"
@@ -72,3 +75,45 @@ def test_python_dash_m_crimeportal_runs_the_same_command(portal_copy: Path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0
     assert "No problems found." in done.stderr
+
+
+def test_publish_refuses_drafts_naming_their_placeholder_lines(tmp_path: Path):
+    from test_release import SEPTEMBER, git, new_repo, publish
+
+    repo = new_repo(tmp_path / "repo")
+    made = _run(repo, "new", "metric", "--strand", "hate-crime", "--title", "Hate crime repeat victims", "--unit", "percent")
+    assert made.returncode == 0, made.stdout + made.stderr
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", "A draft measure")
+    refused = publish(repo, SEPTEMBER[0], "--title", SEPTEMBER[1])
+    assert refused.returncode == 1
+    text = (repo / "data" / "metrics" / "hate-crime-repeat-victims.yml").read_text(encoding="utf-8").splitlines()
+    lines = [n for n, line in enumerate(text, 1) if "Describe what" in line or "Say where" in line or "Placeholder:" in line]
+    assert ("data/metrics/hate-crime-repeat-victims.yml is marked `draft: true`; placeholder text is still on "
+            + ", ".join(f"line {n}" for n in lines)) in refused.stderr
+    assert "not published; nothing was changed" in refused.stderr
+
+
+_PREVIEW_BUILD = """
+import sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1])
+config.plugins.on_startup(command="serve", dirty=False)
+config["site_dir"] = sys.argv[2]
+build(config)
+"""
+
+
+def test_the_live_preview_shows_a_draft_marked_as_a_draft(portal_copy: Path, tmp_path: Path):
+    made = _run(portal_copy, "new", "metric", "--strand", "hate-crime", "--title", "Hate crime repeat victims",
+                "--unit", "count", "--end", "2019-07", "--value", "12")
+    assert made.returncode == 0
+    preview = tmp_path / "preview"
+    done = subprocess.run([sys.executable, "-c", _PREVIEW_BUILD, str(portal_copy / "mkdocs.yml"), str(preview)],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert done.returncode == 0, done.stderr
+    page = parse((preview / "metrics" / "hate-crime-repeat-victims" / "index.html").read_text(encoding="utf-8"))
+    banner = page.find("div", class_="admonition")
+    assert banner.find("p", class_="admonition-title").text == "Draft"
+    assert "left out of the published site" in banner.text

@@ -33,6 +33,16 @@ VERSION_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01
 # `<!-- metric: id -->` in a page places that measure there.
 METRIC_MARKER = re.compile(r"<!--\s*metric:\s*(?P<id>[^\s>]*)\s*-->")
 
+# The text `crimeportal new` writes for the editor to replace; never publishable (validate finds what is left).
+PLACEHOLDER_NOTE = "Placeholder: no figure has been added yet. crimeportal add-period replaces it with the first figures."
+PLACEHOLDER_DESCRIPTION = "Describe what is counted, in one or two sentences."
+PLACEHOLDER_SOURCE = "Say where the figures come from."
+PLACEHOLDER_SUMMARY = "Say in one sentence what this strand is for."
+PLACEHOLDER_DONE = "Replace this with what the strand has done since the last update, in plain words."
+PLACEHOLDER_NEXT = "Replace this with what the strand will do next."
+PLACEHOLDERS = (PLACEHOLDER_NOTE, PLACEHOLDER_DESCRIPTION, PLACEHOLDER_SOURCE, PLACEHOLDER_SUMMARY, PLACEHOLDER_DONE,
+                PLACEHOLDER_NEXT)
+
 METRIC_PAGES = "metrics"  # metrics/<id>/ is each measure's generated page
 
 # The folders whose files reach the site, one way or another; nothing in them may be a symbolic link.

@@ -37,6 +37,7 @@ class Metric:
     observations: list[Observation]
     caveats: list[str] = field(default_factory=list)
     order: int | None = None
+    draft: bool = False  # shown only in the live preview
     path: Path | None = None
 
     @property
@@ -54,6 +55,7 @@ class Strand:
     updated: str
     lead: str | None = None
     plan: dict[str, list[str]] = field(default_factory=dict)
+    draft: bool = False  # shown only in the live preview
     path: Path | None = None
 
 
@@ -70,3 +72,9 @@ class Portal:
 
     def metrics_of(self, strand_id: str) -> list[Metric]:
         return [m for m in self.metrics if m.strand == strand_id]
+
+    def published(self) -> "Portal":
+        """The portal without its drafts, nor the measures of draft strands: what a public build shows."""
+        strands = [s for s in self.strands if not s.draft]
+        shown = {s.id for s in strands}
+        return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown])

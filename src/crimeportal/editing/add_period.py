@@ -18,7 +18,7 @@ from ..source.validate import load_portal
 from . import EditRefused
 from .figures_csv import Figure, Row, check_row, read_rows
 from .files import problems_if_written, shown_path, write_all
-from .scaffold import PLACEHOLDER_NOTE
+from ..core.conventions import PLACEHOLDER_NOTE
 from .yaml_edit import MetricDocument, open_metric
 
 Action = Literal["add", "revise", "same"]  # "same": the figure is already there as given

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..core.conventions import (ID_PATTERN, METRIC_SUFFIX, METRICS_DIR, MONTH_PATTERN, SCHEMA_LINE_METRIC, SCHEMA_LINE_STRAND,
+from ..core.conventions import (PLACEHOLDER_DESCRIPTION, PLACEHOLDER_DONE, PLACEHOLDER_NEXT, PLACEHOLDER_NOTE,
+                                  PLACEHOLDER_SOURCE, PLACEHOLDER_SUMMARY, ID_PATTERN, METRIC_SUFFIX, METRICS_DIR, MONTH_PATTERN, SCHEMA_LINE_METRIC, SCHEMA_LINE_STRAND,
                                 STRAND_SUFFIX, STRANDS_DIR)
 from ..core.model import PERIODS, POLARITIES, STRAND_STATUSES, UNITS
 from ..core.problems import Problem
@@ -18,7 +19,6 @@ from ..source.rules import range_problem
 from . import EditRefused
 from .files import write_all
 
-PLACEHOLDER_NOTE = "Placeholder: no figure has been added yet. crimeportal add-period replaces it with the first figures."
 COMMENT_COLUMN = 32
 
 
@@ -142,13 +142,14 @@ def metric_text(metric_id: str, title: str, strand: str, unit: str, polarity: st
         (f"id: {metric_id}", f"the file name without {METRIC_SUFFIX}"),
         (f"title: {_quoted(title)}", "the measure's name as readers see it"),
         (f"strand: {strand}", f"the strand page it belongs to: {STRANDS_DIR.as_posix()}/{strand}{STRAND_SUFFIX}"),
-        ('description: "Describe what is counted, in one or two sentences."', "replace this"),
+        (f"description: {_quoted(PLACEHOLDER_DESCRIPTION)}", "replace this"),
         (f"unit: {unit}", f"{_choices(UNITS)} (rate = per 1,000 population)"),
         (f"polarity: {polarity}", _choices(POLARITIES)),
         (f"period: {period}", _choices(PERIODS)),
-        ('source: "Say where the figures come from."', "replace this"),
+        (f"source: {_quoted(PLACEHOLDER_SOURCE)}", "replace this"),
         ("caveats: []", 'optional: what a reader should know, one - "sentence" per line'),
         (f"order: {order}", "where this measure comes within its strand (1 first)"),
+        ("draft: true", "remove this line when the measure is ready to publish"),
         ("observations:", "the figures, oldest first; add more with crimeportal add-period"),
     ])
     if end is not None:
@@ -168,7 +169,7 @@ def strand_text(strand_id: str, title: str, order: int, status: str, summary: st
                 today: date) -> str:
     """A new strand page: front matter with a comment on each line, and placeholder sentences for its update."""
     summary_line = (f"summary: {_quoted(summary)}", "one sentence on what this strand is for") if summary else \
-        ('summary: "Say in one sentence what this strand is for."', "replace this")
+        (f"summary: {_quoted(PLACEHOLDER_SUMMARY)}", "replace this")
     lead_line = (f"lead: {_quoted(lead)}", "the senior officer providing oversight") if lead else \
         ('# lead: "Name, role"', "optional: the senior officer providing oversight")
     front = _comment_lines([
@@ -179,10 +180,11 @@ def strand_text(strand_id: str, title: str, order: int, status: str, summary: st
         (f"status: {status}", f"{_choices(STRAND_STATUSES)} (not yet part of the strategy)"),
         lead_line,
         (f'updated: "{today.isoformat()}"', "the date of the latest update, YYYY-MM-DD"),
+        ("draft: true", "remove this line when the strand page is ready to publish"),
     ])
     month = today.strftime("%B %Y")
     return (f"---\n{SCHEMA_LINE_STRAND}\n{front}---\n\n"
             f"## {month} update\n\n"
-            "- **What was done.** Replace this with what the strand has done since the last update, in plain words.\n\n"
+            f"- **What was done.** {PLACEHOLDER_DONE}\n\n"
             "## What comes next\n\n"
-            "- Replace this with what the strand will do next.\n")
+            f"- {PLACEHOLDER_NEXT}\n")

@@ -25,6 +25,7 @@ from html import escape
 
 from ..core.conventions import DATE_PATTERN, REGISTER, VERSION_PATTERN
 from ..core.problems import Problem, count_words, format_problems
+from ..source.drafts import draft_reasons
 from ..source.validate import load_portal
 from .current import LATEST, VERSION_ENV, published_metrics, site_root
 from . import interrupted
@@ -70,13 +71,15 @@ def check(root: Path, request: Request, today: date) -> Plan:
     if not succeeds(root, "rev-parse", "--is-inside-work-tree"):
         raise Refused([f"{root} is not a git repository: a release is published from a commit, so the portal must be in git."])
     register = read_register(root)
-    _, portal_problems = load_portal(root)
+    portal, portal_problems = load_portal(root)
     branch, head, branch_reasons = _branch(root)
     site, site_dir, site_reasons = _site_config(root)
     pages, pages_reasons = _pages(root)
     published = _published(register, pages or [])
     replacing = request.replace and request.version in published and not register.problems and pages is not None
+    drafts = [(item, item.path.relative_to(root).as_posix()) for item in [*portal.strands, *portal.metrics] if item.path]
     reasons = [*_request_problems(request), *_tool_problems(), *_problem_reasons(register.problems, portal_problems),
+               *draft_reasons(drafts),
                *branch_reasons, *_clean_problems(root), *_identity_problems(root), *site_reasons, *pages_reasons]
     if not register.problems and pages is not None:
         reasons += _version_problems(root, request, register, published)

@@ -10,6 +10,7 @@ from mkdocs.utils import get_relative_url
 from . import problems_page, render
 from . import what_changed
 from .blocks import UnknownBlock, fills
+from .templates import render as render_template
 
 if TYPE_CHECKING:
     from .build import PortalBuild
@@ -64,6 +65,11 @@ def _what_changed(page: PageContext, arg: str) -> str:
 @fills("releases")
 def _releases(page: PageContext, arg: str) -> str:
     return what_changed.block("releases", arg, page.state.releases, page.page_url, lambda target, _: page.link(target))
+
+
+@fills("draft")
+def _draft(page: PageContext, _: str) -> str:
+    return render_template("draft_banner.html")
 
 
 @fills("strand-intro")

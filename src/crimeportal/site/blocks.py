@@ -28,6 +28,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "data-files": (BLOCK, "The Data page's table of every download, with what it holds and its size."),
     "what-changed": (BLOCK, "The What changed page: what this release changed since the one before."),
     "releases": (BLOCK, "The table of every published release, newest first."),
+    "draft": (BLOCK, "In a live preview, on a draft's page: that it is a draft, left out of the published site."),
     "strand-intro": (BLOCK, "A strand's summary, date of its latest update, lead, and whether it is planned."),
     "measure": (BLOCK, "One measure as a strand page shows it: headline, chart, table and a link to its page."),
     "headline": (BLOCK, "A measure's headline sentence with its verdict badge."),

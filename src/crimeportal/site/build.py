@@ -51,6 +51,7 @@ class PortalBuild:
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
     charts: charts.Charts | None = None  # None in a live preview of files with problems
     tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
+    unpublished: set[str] = field(default_factory=set)  # pages of drafts, left out of a public build
 
     def table(self, metric_id: str) -> str:
         if metric_id not in self.tables:
@@ -92,7 +93,8 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
         raise PluginError("An add-period was interrupted before it finished writing the metric files. "
                           "Run `crimeportal validate` (or make check), which finishes it, then build again.")
     checked = check_portal(root)
-    portal, problems = checked.portal, checked.problems
+    # a live preview shows drafts, marked as such; every other build leaves them out
+    portal, problems = (checked.portal if serving else checked.portal.published()), checked.problems
     for note in checked.notes:  # worth saying, never a reason to stop (and not a warning, which strict mode counts)
         log.info(f"crimeportal: note: {note.as_text()}")
     if problems and not serving:
@@ -103,6 +105,7 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     else:
         measures, drawn = _measures(portal, root)
         config[_STATE] = PortalBuild(root, portal, measures, download_files(portal, root), charts=drawn)
+    current(config).unpublished = {f"strands/{s.id}.md" for s in checked.portal.strands if s not in portal.strands}
     _prepare_release(config, root, portal)
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
@@ -131,14 +134,14 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], ch
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = current(config)
     never = left_out_of_site(state.root, scan_sources(state.root))  # links and editors' leftovers: never published
-    for refused in [f for f in files if f.src_uri in never]:
+    for refused in [f for f in files if f.src_uri in never | state.unpublished]:
         files.remove(refused)
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
                  pages.DATA_PAGE: pages.data_page(),
                  what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases),
                  board_report.PAGE: board_report.markdown(state.portal)}
     for metric in state.portal.metrics:
-        generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title)
+        generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft)
     for metric_id in problems_page.metric_page_ids(state.root) if state.problems else ():
         generated.setdefault(pages.metric_page_path(metric_id), pages.metric_page(metric_id, metric_id))
     for path, content in generated.items():
@@ -157,7 +160,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
     if state.problems:
         page.meta.pop("status", None)
         return blocks.marker("problems") + "\n"
-    markdown = pages.with_blocks(markdown)
+    markdown = pages.with_blocks(markdown, set(state.measures))
     strand = state.portal.strand(Path(page.file.src_uri).stem) if page.file.src_uri.startswith("strands/") else None
     if strand is None:
         return markdown

@@ -32,11 +32,12 @@ def metric_page_path(metric_id: str) -> str:
     return f"{METRIC_PAGES}/{metric_id}.md"
 
 
-def metric_page(metric_id: str, title: str) -> str:
+def metric_page(metric_id: str, title: str, draft: bool = False) -> str:
     front_matter = yaml.safe_dump({"title": title}, allow_unicode=True)  # escaped with every page's title
     sections = "".join(f"## {heading}\n\n{marker(kind, metric_id)}\n\n" for heading, kind in _METRIC_SECTIONS)
     # a markdown title, not raw HTML, so that it heads the table of contents, where Material's skip link points
-    return f"---\n{front_matter}---\n\n# {markdown_text(title)}\n\n{marker('headline', metric_id)}\n\n{sections}"
+    banner = f"{marker('draft')}\n\n" if draft else ""
+    return f"---\n{front_matter}---\n\n# {markdown_text(title)}\n\n{banner}{marker('headline', metric_id)}\n\n{sections}"
 
 
 def measures_index() -> str:
@@ -57,16 +58,21 @@ def data_page() -> str:
             f"{marker('data-files')}\n")
 
 
-def with_blocks(markdown: str) -> str:
-    """An editor's page with their markers for a measure, and for the home page's cards, made into blocks."""
-    markdown = METRIC_MARKER.sub(lambda match: marker("measure", match["id"]), markdown)
+def with_blocks(markdown: str, shown: set[str]) -> str:
+    """An editor's page with their markers for a measure, and for the home page's cards, made into blocks.
+
+    A marker for a measure this build does not show (a draft, in a public build) places nothing.
+    """
+    markdown = METRIC_MARKER.sub(lambda match: marker("measure", match["id"]) if match["id"] in shown else "", markdown)
     return markdown.replace(CARDS_MARKER, marker("cards"))
 
 
 def strand_page(strand: Strand, portal: Portal, markdown: str) -> str:
     """A strand page: its title and summary, the editor's text, then every measure of the strand."""
     # the title heads the table of contents, where Material's skip link points, so the skip keeps the summary
-    return f"# {markdown_text(strand.title)}\n\n{marker('strand-intro', strand.id)}\n\n" + markdown + _measures_section(portal, strand.id)
+    banner = f"{marker('draft')}\n\n" if strand.draft else ""
+    return (f"# {markdown_text(strand.title)}\n\n{banner}{marker('strand-intro', strand.id)}\n\n" + markdown
+            + _measures_section(portal, strand.id))
 
 
 def _measures_section(portal: Portal, strand_id: str) -> str:

@@ -22,6 +22,7 @@ from ..core.problems import Problem, field_name
 from .files import scan_sources, shown_path as _shown
 from .load import Document, Location, parse_yaml, quick_load, read_text, split_front_matter, top_level_locations
 from .pages import page_problems
+from .drafts import placeholder_problems
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
@@ -77,6 +78,7 @@ def check_portal(root: Path) -> PortalCheck:
     notes = list(sources.notes)
     loaded_metrics = _check_metrics(sources.metrics, root, schemas, problems, notes)
     problems += _cross_check(loaded_strands, loaded_metrics, {p.stem for p in sources.strands})
+    problems += placeholder_problems([(loaded.item, loaded.shown_as) for loaded in loaded_strands + loaded_metrics])
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
     metrics: list[Metric] = [m.item for m in loaded_metrics]  # type: ignore[misc]
     problems += page_problems(sources.pages, root, {m.id for m in metrics}, set(sources.strands))
