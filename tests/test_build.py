@@ -137,7 +137,7 @@ def test_downloads_hold_exactly_what_the_yaml_holds(built):
     assert (site / "schemas" / "metric.schema.json").read_bytes() == (built / "schemas" / "metric.schema.json").read_bytes()
     data_page = article(page(site, "data"))
     size = len((site / "data" / "all-metrics.csv").read_bytes())
-    assert re.search(r"data/all-metrics\.csv</a></th><td>[^<]+</td><td class=\"portal-num\">" + re.escape(
+    assert re.search(r"data/all-metrics\.csv</a></th> <td>[^<]+</td> <td class=\"portal-num\">" + re.escape(
         f"{size:,} bytes" if size < 1024 else f"{size / 1024:,.1f} KB"), data_page)
 
 

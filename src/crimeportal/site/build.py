@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import block_content, blocks, board_report, charts, escaping, feed, pages, problems_page, render
+from . import block_content, blocks, board_report, charts, escaping, feed, pages, problems_page, render, search_text
 from .citation import Citation, site_address
 from .open_data import OpenData, download_files
 from .publication import Publication, read_publication
@@ -204,7 +204,8 @@ def _page_context(page: Page, config: MkDocsConfig) -> block_content.PageContext
 @_plainly
 def on_page_content(html: str, page: Page, config: MkDocsConfig) -> str:
     # the editor's page first, then the portal's own blocks, which are safe by construction
-    return blocks.fill(escaping.sanitised(html), _page_context(page, config), blocks.BLOCK)
+    html = blocks.fill(escaping.sanitised(html), _page_context(page, config), blocks.BLOCK)
+    return search_text.spaced_cells(html)  # search indexes this HTML next
 
 
 @_plainly
