@@ -256,3 +256,17 @@ def test_the_summary_counts_each_kind_of_change():
     assert summary(changes, Release("2019-09", "September", "2019-09-20")) == (
         "Since the September: 2 new figures and 1 figure revised.")
     assert summary(None, None) == "The first release of the portal."
+
+
+# ------------------------------------------------------------------------------------------ search
+
+
+def test_search_reads_table_cells_apart_and_the_board_report_by_strand(site):
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    data_page = " ".join(d["text"] for d in docs if d["location"].startswith("data/"))
+    assert "all-metrics.csv</a> Every figure" in data_page or "all-metrics.csv Every figure" in data_page
+    assert not re.search(r"csvEvery|(bytes|KB)[A-Za-z]", data_page), "cells or rows run together in the search index"
+    report = {d["location"] for d in docs if d["location"].startswith("board-report/#")}
+    assert {"board-report/#domestic-abuse", "board-report/#hate-crime"} <= report
+    strands_index = " ".join(d["text"] for d in docs if d["location"].startswith("metrics/"))
+    assert "Knife-enabled crime offences Gangs" in re.sub(r"<[^>]+>", "", strands_index)

@@ -2,15 +2,17 @@
 
 The search plugin keeps the text of a table's cells but not the tags between them, so cells written with
 nothing between them (as the portal's templates write them) would run together: "all-metrics.csvEvery
-figure". A space between cells changes nothing on screen, since browsers ignore it inside a table row.
+figure". A space between cells and rows changes nothing on screen, since browsers ignore it inside a table.
 """
 
 from __future__ import annotations
 
 import re
 
-_ADJACENT_CELLS = re.compile(r"</(td|th)>(?=<t[dh][\s>])")
+_TABLE_PART = "td|th|tr|thead|tbody|caption"
+_ADJACENT_PARTS = re.compile(rf"</({_TABLE_PART})>(?=<(?:{_TABLE_PART})[\s>])")
 
 
 def spaced_cells(html: str) -> str:
-    return _ADJACENT_CELLS.sub(r"</\1> ", html)
+    """A space between each cell, row and caption of every table and the next."""
+    return _ADJACENT_PARTS.sub(r"</\1> ", html)
