@@ -7,7 +7,9 @@ a strand going live) is shared by the module; tests that change things work on t
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import re
@@ -142,7 +144,8 @@ def test_versions_json_lists_each_release_by_title_newest_first_with_latest_on_t
 
 def test_each_release_is_frozen_as_it_was_published(released):
     def figure(version: str, metric_id: str) -> list[str]:
-        return [row.split(",")[2] for row in pages(released, f"{version}/data/metrics/{metric_id}.csv").splitlines()[1:]]
+        rows = csv.DictReader(io.StringIO(pages(released, f"{version}/data/metrics/{metric_id}.csv").removeprefix("\ufeff")))
+        return [row["value"] for row in rows]
 
     assert figure("2019-09", "knife-enabled-crime") == ["169", "176"]
     assert figure("2019-12", "knife-enabled-crime") == ["169", "181"]
