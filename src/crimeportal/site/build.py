@@ -220,6 +220,9 @@ THIRD_PARTY_FALLBACK = "https://unpkg.com/"
 @_plainly
 def on_post_build(config: MkDocsConfig) -> None:
     _drop_third_party_fallbacks(Path(config.site_dir))
+    # hooks run after the plugins, so the search plugin has written its index by now
+    search_text.board_report_by_strand(Path(config.site_dir) / "search" / "search_index.json",
+                                       board_report.PAGE.removesuffix(".md") + "/", [s.id for s in current(config).portal.strands])
     drawn = current(config).charts
     if drawn:
         drawn.close()
