@@ -132,12 +132,16 @@ def test_downloads_hold_exactly_what_the_yaml_holds(built):
         assert {k: v for k, v in published.items() if k in source} == {k: v for k, v in source.items() if k != "observations"}
         for mine, theirs in zip(observations, source["observations"]):
             assert {k: mine[k] for k in theirs} == theirs
-        rows = list(csv.DictReader((site / "data" / "metrics" / f"{metric_id}.csv").open()))
-        assert [(r["end"], float(r["value"])) for r in rows] == [(o["end"], o["value"]) for o in source["observations"]]
+        rows = list(csv.DictReader((site / "data" / "metrics" / f"{metric_id}.csv").open(encoding="utf-8-sig")))
+        # the CSV gives each period's last day (2019-07-31) where the YAML gives its last month (2019-07)
+        assert [(r["period_end"][:7], float(r["value"])) for r in rows] == [(o["end"], o["value"]) for o in source["observations"]]
+        assert {(r["metric"], r["title"], r["unit"], r["period_type"]) for r in rows} == {
+            (metric_id, source["title"], source["unit"], source["period"])}
     assert (site / "schemas" / "metric.schema.json").read_bytes() == (built / "schemas" / "metric.schema.json").read_bytes()
     size = len((site / "data" / "all-metrics.csv").read_bytes())
-    rows = {row.find("th").text: [td.text for td in row.find_all("td")]
-            for row in parse(article(page(site, "data"))).find("tbody").find_all("tr")}
+    files = next(table for table in parse(article(page(site, "data"))).find_all("table")
+                 if [c.text for c in table.find_all("caption")] == ["Files you can download"])
+    rows = {row.find("th").text: [td.text for td in row.find_all("td")] for row in files.find("tbody").find_all("tr")}
     assert rows["data/all-metrics.csv"][-1] == (f"{size:,} bytes" if size < 1024 else f"{size / 1024:,.1f} KB")
 
 

@@ -1,4 +1,5 @@
-"""CSV downloads are safe to open in a spreadsheet; the JSON downloads keep every text exactly as written."""
+"""CSV downloads are safe to open in a spreadsheet (UTF-8 with a byte-order mark, periods that stay text, no
+cell that runs as a formula) and say what each measure is; the JSON downloads keep every text exactly as written."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from crimeportal.core.model import Metric, Observation
-from crimeportal.site.downloads import CSV_COLUMNS, FORMULA_STARTS, metrics_csv, spreadsheet_text
+from crimeportal.site.downloads import BOM, CSV_COLUMNS, FORMULA_STARTS, csv_period, last_day, metrics_csv, spreadsheet_text
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
@@ -55,8 +56,9 @@ def built(tmp_path_factory) -> Path:
 
 
 def csv_rows(path: Path) -> list[dict[str, str]]:
-    # newline="" as the csv module asks, so that a carriage return inside a quoted cell survives
-    with path.open(encoding="utf-8", newline="") as handle:
+    # newline="" as the csv module asks, so that a carriage return inside a quoted cell survives; utf-8-sig
+    # reads past the byte-order mark, as Excel does
+    with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -73,7 +75,7 @@ def test_every_csv_with_the_notes_has_them_neutralised(built):
 
 def test_no_cell_of_any_csv_begins_a_formula(built):
     for path in built.rglob("*.csv"):
-        with path.open(encoding="utf-8", newline="") as handle:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
             for number, row in enumerate(csv.reader(handle), start=1):
                 assert len(row) == len(CSV_COLUMNS), (path, number)
                 text_cells = [cell for column, cell in zip(CSV_COLUMNS, row) if column not in ("value", "numerator", "denominator")]
@@ -81,7 +83,7 @@ def test_no_cell_of_any_csv_begins_a_formula(built):
 
 
 def test_a_neutralised_cell_is_quoted_in_the_file_itself(built):
-    raw = (built / "data" / "metrics" / f"{METRIC}.csv").read_text(encoding="utf-8")
+    raw = (built / "data" / "metrics" / f"{METRIC}.csv").read_text(encoding="utf-8-sig")
     assert ',"\'@SUM(1)",' in raw and ',"\'+1",' in raw and ',"\'-1+2",' in raw
     assert ',"\'=HYPERLINK(""http://x"",""y"")",' in raw
     assert ',"Fine until a spreadsheet splits here;=1+2",' in raw
@@ -105,13 +107,45 @@ def metric_with(observations: list[Observation]) -> Metric:
 
 
 def test_a_negative_figure_is_a_number_but_a_note_that_looks_like_one_is_text():
-    text = metrics_csv([metric_with([Observation("2019-01", -3, note="-3", numerator=-1, denominator=2)])]).decode()
-    assert text.splitlines()[1] == "m,2019-01,-3,final,\"'-3\",-1,2,false"
+    text = metrics_csv([metric_with([Observation("2019-01", -3, note="-3", numerator=-1, denominator=2)])]).decode("utf-8-sig")
+    assert text.splitlines()[1] == "m,M,s,rate,neutral,month,month of January 2019,2019-01-31,-3,final,\"'-3\",-1,2,false"
 
 
 def test_a_figure_that_is_not_a_number_is_made_safe_as_text():
-    text = metrics_csv([metric_with([Observation("2019-01", "=1+2")])]).decode()  # type: ignore[arg-type]
-    assert list(csv.reader(io.StringIO(text)))[1][2] == "'=1+2"
+    text = metrics_csv([metric_with([Observation("2019-01", "=1+2")])]).decode("utf-8-sig")  # type: ignore[arg-type]
+    assert list(csv.reader(io.StringIO(text)))[1][CSV_COLUMNS.index("value")] == "'=1+2"
+
+
+def test_every_csv_starts_with_a_byte_order_mark_and_names_what_each_measure_is(built):
+    for path in built.rglob("*.csv"):
+        assert path.read_bytes().startswith(b"\xef\xbb\xbf" + b"metric,title,strand,unit,polarity,period_type,"), path
+    rows = [row for row in csv_rows(built / "data" / "all-metrics.csv")]
+    assert {row["metric"] for row in rows} >= {METRIC, "hate-crime-solved-outcomes"}
+    for row in rows:  # every row says what its measure is, so a percentage is never read as a count
+        assert all(row[column] for column in ("metric", "title", "strand", "unit", "polarity", "period_type", "status"))
+    knife = next(row for row in rows if row["metric"] == METRIC)
+    assert (knife["title"], knife["unit"], knife["polarity"], knife["period_type"]) == (
+        "Knife-enabled crime offences", "count", "lower-is-better", "month")
+    assert (knife["period"], knife["period_end"]) == ("month of January 2019", "2019-01-31")
+
+
+@pytest.mark.parametrize("end, period, words", [
+    ("2019-07", "rolling-3-months", "3 months to July 2019"), ("2019-07", "quarter", "3 months to July 2019"),
+    ("2019-02", "month", "month of February 2019"), ("2019-03", "financial-year", "financial year 2018/19"),
+    ("2019-12", "year", "year 2019")])
+def test_periods_in_words_are_never_a_bare_month_a_spreadsheet_would_read_as_a_date(end, period, words):
+    assert csv_period(end, period) == words
+
+
+@pytest.mark.parametrize("end, day", [("2019-07", "2019-07-31"), ("2019-02", "2019-02-28"), ("2020-02", "2020-02-29"),
+                                      ("2019-04", "2019-04-30")])
+def test_the_period_ends_on_the_last_day_of_its_last_month(end, day):
+    assert last_day(end) == day
+
+
+def test_a_pound_sign_and_a_dash_survive_as_utf8_after_the_mark():
+    data = metrics_csv([metric_with([Observation("2019-01", 1, note="£65million – surge")])])
+    assert data.startswith(BOM.encode()) and "£65million – surge".encode() in data
 
 
 def test_cells_with_nothing_to_fear_are_written_as_the_csv_module_writes_them():
@@ -121,8 +155,9 @@ def test_cells_with_nothing_to_fear_are_written_as_the_csv_module_writes_them():
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for o in observations:
-        writer.writerow(["m", o.end, o.value, o.status, o.note, o.numerator, o.denominator, str(o.suppressed).lower()])
-    assert metrics_csv([metric_with(observations)]).decode() == buffer.getvalue()
+        writer.writerow(["m", "M", "s", "rate", "neutral", "month", csv_period(o.end, "month"), last_day(o.end),
+                         o.value, o.status, o.note, o.numerator, o.denominator, str(o.suppressed).lower()])
+    assert metrics_csv([metric_with(observations)]).decode("utf-8-sig") == buffer.getvalue()
 
 
 @pytest.mark.parametrize("text", ["=1", "+1", "-1", "@A1", "\t1", "\r1"])

@@ -7,7 +7,9 @@ a strand going live) is shared by the module; tests that change things work on t
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import re
@@ -20,6 +22,7 @@ import urllib.request
 from pathlib import Path
 from posixpath import normpath
 
+import feedparser
 import pytest
 import yaml
 from chromium import LAUNCH_ARGS, find_chromium
@@ -141,7 +144,8 @@ def test_versions_json_lists_each_release_by_title_newest_first_with_latest_on_t
 
 def test_each_release_is_frozen_as_it_was_published(released):
     def figure(version: str, metric_id: str) -> list[str]:
-        return [row.split(",")[2] for row in pages(released, f"{version}/data/metrics/{metric_id}.csv").splitlines()[1:]]
+        rows = csv.DictReader(io.StringIO(pages(released, f"{version}/data/metrics/{metric_id}.csv").removeprefix("\ufeff")))
+        return [row["value"] for row in rows]
 
     assert figure("2019-09", "knife-enabled-crime") == ["169", "176"]
     assert figure("2019-12", "knife-enabled-crime") == ["169", "181"]
@@ -205,7 +209,7 @@ def test_canonical_links_point_at_latest_and_each_release_has_its_own_sitemap(re
         locations = re.findall(r"<loc>([^<]+)</loc>", pages(released, f"{version}/sitemap.xml"))
         assert f"https://example.invalid/{version}/metrics/knife-enabled-crime/" in locations
         assert all(url.startswith(f"https://example.invalid/{version}/") for url in locations)
-        citation = re.search(r'<p class="portal-cite">.*?</p>', page).group(0)
+        citation = re.search(r'<figure class="portal-cite">.*?</figure>', page).group(0)
         assert f"https://example.invalid/{version}/metrics/knife-enabled-crime/" in citation
 
 
@@ -376,10 +380,39 @@ def test_a_preview_build_shows_changes_since_the_latest_release(released, tmp_pa
     page = (repo / "site/what-changed/index.html").read_text()
     assert ("This is a preview, not a published release: it shows what has changed since the latest release, "
             "the December 2019 board update (2019-12).") in page
-    assert re.search(r"Hate crime[^<]*</a></th><td>3 months to July 2019</td><td[^>]*>99</td><td[^>]*>101</td>", page)
+    assert re.search(r"Hate crime[^<]*</a></th> <td>3 months to July 2019</td> <td[^>]*>99</td> <td[^>]*>101</td>", page)
     assert 'rel="canonical"' not in page  # a preview is not the published site
     releases = (repo / "site/about/releases/index.html").read_text()
     assert releases.index("December 2019 board update") < releases.index("September 2019 board update")
+
+
+DECEMBER_SUMMARY = ("Since the September 2019 board update: 1 new figure, 1 figure revised, 1 new measure "
+                    "and 1 change to the strands.")
+
+
+def test_each_release_s_feed_lists_the_releases_to_it_newest_first_with_what_each_changed(released):
+    feed = feedparser.parse(pages(released, "2019-12/feed.xml").encode())
+    assert not feed.bozo, feed.bozo_exception
+    assert feed.feed.id == "https://example.invalid/latest/feed.xml"
+    published = {r["version"]: str(r["published"]) for r in yaml.safe_load((released / "data/releases.yml").read_text())["releases"]}
+    assert [(e.title, e.link, e.updated[:10]) for e in feed.entries] == [
+        (DECEMBER[1], "https://example.invalid/2019-12/what-changed/", published[DECEMBER[0]]),
+        (SEPTEMBER[1], "https://example.invalid/2019-09/what-changed/", published[SEPTEMBER[0]])]
+    assert [e.summary for e in feed.entries] == [DECEMBER_SUMMARY, "The first release of the portal."]
+    september = feedparser.parse(pages(released, "2019-09/feed.xml").encode())
+    assert [e.title for e in september.entries] == [SEPTEMBER[1]]  # frozen: it knew of no later release
+    # `latest` is a copy of the newest release, so its feed is the one subscribers follow
+    assert pages(released, "latest/feed.xml") == pages(released, "2019-12/feed.xml")
+    head = pages(released, "2019-09/metrics/knife-enabled-crime/index.html")
+    assert '<link rel="alternate" type="application/atom+xml"' in head and 'href="../../../latest/feed.xml"' in head
+
+
+def test_a_preview_s_feed_reads_what_earlier_releases_changed_from_the_published_data(released, tmp_path):
+    repo = copy_repo(released, tmp_path / "repo")
+    result = subprocess.run([str(CRIMEPORTAL), "build"], cwd=repo, env=GIT_ENV, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    feed = feedparser.parse((repo / "site/feed.xml").read_bytes())
+    assert not feed.bozo and [e.summary for e in feed.entries] == [DECEMBER_SUMMARY, "The first release of the portal."]
 
 
 def test_validate_reports_a_broken_register_with_file_line_and_field(tmp_path):

@@ -69,7 +69,8 @@ RESERVED_IDS = ("index", "readme")  # MkDocs makes index.md and README.md the pa
 
 # `<!-- crimeportal:... -->` comments are the build's own markers; these are the only ones an editor may write.
 BUILD_MARKER = re.compile(r"<!--\s*crimeportal:", re.IGNORECASE)
-EDITOR_BUILD_MARKERS = ("<!-- crimeportal:strand-cards -->", "<!-- crimeportal:block releases: -->")
+EDITOR_BUILD_MARKERS = ("<!-- crimeportal:strand-cards -->", "<!-- crimeportal:block releases: -->", "<!-- crimeportal:citation -->",
+                        "<!-- crimeportal:licence -->", "<!-- crimeportal:contact -->")
 
 # Bounds on what a source file may hold: far beyond any real portal, small enough to check quickly.
 MAX_SOURCE_BYTES = 1_000_000

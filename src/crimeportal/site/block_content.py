@@ -9,6 +9,7 @@ from mkdocs.utils import get_relative_url
 
 from . import problems_page, render
 from . import what_changed
+from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
 from .templates import render as render_template
 
@@ -112,8 +113,31 @@ def _downloads(page: PageContext, metric_id: str) -> str:
 @fills("cite")
 def _cite(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
-    url = page.site_url + measure.url if page.site_url else measure.url
-    return render.citation(measure.metric, page.site_name, url)
+    return citation_block(page.state.citation(measure.metric.title, measure.url).text)
+
+
+@fills("site-citation")
+def _site_citation(page: PageContext, _: str) -> str:
+    return citation_block(page.state.citation(page.site_name, "").text)
+
+
+def citation_block(text: str) -> Markup:
+    # selectable as one block with a single click or tap, so it can be copied without JavaScript
+    return render_template("citation.html", text=text)
+
+
+@fills("licence")
+def _licence(page: PageContext, _: str) -> str:
+    publication = page.state.publication
+    assert publication is not None
+    return render_template("licence.html", licence=publication.licence, publisher=publication.publisher)
+
+
+@fills("contact")
+def _contact(page: PageContext, _: str) -> str:
+    publication = page.state.publication
+    assert publication is not None
+    return render_template("contact.html", contact=publication.contact)
 
 
 @fills("chart")

@@ -35,7 +35,10 @@ KINDS: dict[str, tuple[str, str]] = {
     "figures": (BLOCK, "A measure page's chart and table of figures."),
     "about": (BLOCK, "A measure page's facts: what it measures, unit, period, source, caveats, test."),
     "downloads": (BLOCK, "A measure page's links to its CSV and JSON files."),
-    "cite": (BLOCK, "A measure page's citation."),
+    "cite": (BLOCK, "A measure page's citation, in the one format used everywhere."),
+    "site-citation": (BLOCK, "How to cite the portal as a whole (an editor's `<!-- crimeportal:citation -->`)."),
+    "licence": (BLOCK, "The licence and the attribution it asks for (an editor's `<!-- crimeportal:licence -->`)."),
+    "contact": (BLOCK, "The portal's contact from mkdocs.yml, as a link (an editor's `<!-- crimeportal:contact -->`)."),
     "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
     "table": (LATE, "A measure's table of figures."),
 }

@@ -31,8 +31,9 @@ _URL_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 
 def markdown(portal: Portal) -> str:
     """The report page's markdown, with measure blocks to fill in once Markdown has run."""
-    # search would find every strand twice: once on its page, once here
-    front_matter = yaml.safe_dump({"title": TITLE, "search": {"exclude": True}})
+    # searched section by section (each strand is a section); boosted down, so that a strand's own page,
+    # which says the same, comes first
+    front_matter = yaml.safe_dump({"title": TITLE, "search": {"boost": 0.5}})
     latest = max((s.updated for s in portal.strands), default=None)
     as_of = f" The latest strand update is dated {long_date(latest)}." if latest else ""
     contents = "\n".join(f"- [{markdown_text(heading(s))}](#{s.id})" for s in portal.strands)

@@ -23,14 +23,17 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import block_content, blocks, board_report, charts, escaping, pages, problems_page, render
-from .downloads import download_files
+from . import block_content, blocks, board_report, charts, escaping, feed, pages, problems_page, render, search_text
+from .citation import Citation, site_address
+from .open_data import OpenData, download_files
+from .publication import Publication, read_publication
 from ..core.conventions import CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
 from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
 from ..core.stats import assess
 from ..releases import current as release
+from ..releases import history
 from . import what_changed
 from ..source.files import left_out_of_site, scan_sources
 from ..source.validate import check_portal
@@ -52,6 +55,22 @@ class PortalBuild:
     charts: charts.Charts | None = None  # None in a live preview of files with problems
     tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
     unpublished: set[str] = field(default_factory=set)  # pages of drafts, left out of a public build
+    publication: Publication | None = None  # mkdocs.yml's licence and contact settings
+    site_name: str = ""
+    site_url: str | None = None  # this build's own address (a release's folder, once the release is known)
+    feed: bytes = b""
+    abbreviations: str = ""  # the glossary's abbreviation lines, added to every page
+
+    def citation(self, title: str, path: str) -> Citation:
+        """How to cite `title`, found at `path` from the site's root: the one format used everywhere."""
+        assert self.publication is not None
+        current_release = self.releases.current if self.releases else None
+        return Citation(self.publication.publisher, title, self.site_name, current_release, site_address(self.site_url, path))
+
+    def open_data(self) -> OpenData:
+        assert self.publication is not None
+        return OpenData(self.publication, self.citation(self.site_name, ""),
+                        lambda metric: self.citation(metric.title, self.measures[metric.id].url))
 
     def table(self, metric_id: str) -> str:
         if metric_id not in self.tables:
@@ -92,6 +111,7 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     if (root / WRITE_JOURNAL).exists():
         raise PluginError("An add-period was interrupted before it finished writing the metric files. "
                           "Run `crimeportal validate` (or make check), which finishes it, then build again.")
+    publication = read_publication(config.extra)
     checked = check_portal(root)
     # a live preview shows drafts, marked as such; every other build leaves them out
     portal, problems = (checked.portal if serving else checked.portal.published()), checked.problems
@@ -104,11 +124,25 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
         config[_STATE] = PortalBuild(root, portal, {}, {}, problems)
     else:
         measures, drawn = _measures(portal, root)
-        config[_STATE] = PortalBuild(root, portal, measures, download_files(portal, root), charts=drawn)
+        config[_STATE] = PortalBuild(root, portal, measures, {}, charts=drawn)
     current(config).unpublished = {f"strands/{s.id}.md" for s in checked.portal.strands if s not in portal.strands}
     _prepare_release(config, root, portal)
+    state = current(config)
+    state.publication, state.site_name, state.site_url = publication, config.site_name, config.site_url
+    state.abbreviations = pages.abbreviations(root / config.docs_dir)
+    if not problems:
+        state.downloads = download_files(portal, root, state.open_data())  # after the release: citations name it
+        state.feed = _feed(state)
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
+
+
+def _feed(state: PortalBuild) -> bytes:
+    assert state.releases is not None and state.publication is not None
+    releases = history.releases_so_far(state.releases)
+    changes = history.changes_by_release(state.root, state.releases)
+    latest_update = max((s.updated for s in state.portal.strands), default="1970-01-01")
+    return feed.feed_xml(state.releases, releases, changes, state.site_name, state.publication, latest_update)
 
 
 def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> None:
@@ -149,6 +183,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
             files.append(File.generated(config, path, content=content))
     for path, (content, _) in state.downloads.items():
         files.append(File.generated(config, path, content=content))
+    if state.feed:
+        files.append(File.generated(config, feed.FEED, content=state.feed))
     return files
 
 
@@ -160,7 +196,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
     if state.problems:
         page.meta.pop("status", None)
         return blocks.marker("problems") + "\n"
-    markdown = pages.with_blocks(markdown, set(state.measures))
+    markdown = pages.with_blocks(markdown, set(state.measures)) + state.abbreviations
     strand = state.portal.strand(Path(page.file.src_uri).stem) if page.file.src_uri.startswith("strands/") else None
     if strand is None:
         return markdown
@@ -176,7 +212,8 @@ def _page_context(page: Page, config: MkDocsConfig) -> block_content.PageContext
 @_plainly
 def on_page_content(html: str, page: Page, config: MkDocsConfig) -> str:
     # the editor's page first, then the portal's own blocks, which are safe by construction
-    return blocks.fill(escaping.sanitised(html), _page_context(page, config), blocks.BLOCK)
+    html = blocks.fill(escaping.sanitised(html), _page_context(page, config), blocks.BLOCK)
+    return search_text.spaced_cells(html)  # search indexes this HTML next
 
 
 @_plainly
@@ -191,6 +228,9 @@ THIRD_PARTY_FALLBACK = "https://unpkg.com/"
 @_plainly
 def on_post_build(config: MkDocsConfig) -> None:
     _drop_third_party_fallbacks(Path(config.site_dir))
+    # hooks run after the plugins, so the search plugin has written its index by now
+    search_text.board_report_by_strand(Path(config.site_dir) / "search" / "search_index.json",
+                                       board_report.PAGE.removesuffix(".md") + "/", [s.id for s in current(config).portal.strands])
     drawn = current(config).charts
     if drawn:
         drawn.close()

@@ -1,19 +1,27 @@
 """The downloadable data: each metric and all metrics as CSV and JSON, and the schemas.
 
-The CSV files are for spreadsheets, so a text cell that a spreadsheet would run as a formula is
-neutralised (`spreadsheet_text`); the JSON files hold the data files' text unchanged.
+The CSV files are for spreadsheets: they start with a UTF-8 byte-order mark, without which Excel on
+Windows reads the text in its own older encoding and garbles a £ or a dash; every row says what its
+measure is (title, strand, unit, polarity, period type), so a percentage is never mistaken for a count;
+the period is written in words, which spreadsheets keep as text, beside its last day as an ISO date,
+which they read as the right date (unlike `2019-07`, which Excel turns into the 1st of July); and a text
+cell that a spreadsheet would run as a formula is neutralised (`spreadsheet_text`). The JSON files hold
+the data files' text unchanged.
 """
 
 from __future__ import annotations
 
+import calendar
 import json
 from dataclasses import fields
-from pathlib import Path
 from typing import Any
 
-from ..core.model import Metric, Portal, Strand
+from ..core.formats import period_words
+from ..core.model import Metric, Strand
 
-CSV_COLUMNS = ("metric", "end", "value", "status", "note", "numerator", "denominator", "suppressed")
+CSV_COLUMNS = ("metric", "title", "strand", "unit", "polarity", "period_type", "period", "period_end", "value",
+               "status", "note", "numerator", "denominator", "suppressed")
+BOM = "\ufeff"  # UTF-8's byte-order mark, which tells Excel the file is UTF-8
 
 
 def metric_record(metric: Metric) -> dict[str, Any]:
@@ -36,13 +44,28 @@ def to_json(data: Any) -> bytes:
 
 
 def metrics_csv(metrics: list[Metric]) -> bytes:
-    """One row per figure; every text cell is safe to open in a spreadsheet (see `spreadsheet_text`)."""
-    lines = [_row([_text(column) for column in CSV_COLUMNS])]
+    """One row per figure, each saying what its measure is; every text cell is safe to open in a spreadsheet."""
+    lines = [BOM + _row([_text(column) for column in CSV_COLUMNS])]
     for metric in metrics:
+        about = [_text(metric.id), _text(metric.title), _text(metric.strand), _text(metric.unit),
+                 _text(metric.polarity), _text(metric.period)]
         for o in metric.observations:
-            lines.append(_row([_text(metric.id), _text(o.end), _number(o.value), _text(o.status), _text(o.note),
-                               _number(o.numerator), _number(o.denominator), "true" if o.suppressed else "false"]))
+            lines.append(_row(about + [_text(csv_period(o.end, metric.period)), _text(last_day(o.end)),
+                                       _number(o.value), _text(o.status), _text(o.note), _number(o.numerator),
+                                       _number(o.denominator), "true" if o.suppressed else "false"]))
     return "".join(lines).encode()
+
+
+def csv_period(end: str, period: str) -> str:
+    """The period in words that no spreadsheet reads as a date: 'July 2019' alone would become 1 July 2019."""
+    words = period_words(end, period)
+    return f"month of {words}" if period == "month" else words
+
+
+def last_day(end: str) -> str:
+    """'2019-07' -> '2019-07-31': the last day the period covers, as an ISO date."""
+    year, month = (int(part) for part in end.split("-"))
+    return f"{year:04d}-{month:02d}-{calendar.monthrange(year, month)[1]:02d}"
 
 
 # A spreadsheet runs a cell that begins with one of these as a formula (OWASP, "CSV Injection").
@@ -83,19 +106,3 @@ def _number(value: Any) -> str:
 
 def _row(cells: list[str]) -> str:
     return ",".join(cells) + "\n"
-
-
-def download_files(portal: Portal, root: Path) -> dict[str, tuple[bytes, str]]:
-    """Site path -> (content, what it holds), for every file the Data page lists."""
-    records = [metric_record(m) for m in portal.metrics]
-    files: dict[str, tuple[bytes, str]] = {
-        "data/all-metrics.csv": (metrics_csv(portal.metrics), "Every figure of every measure, one row per figure"),
-        "data/all-metrics.json": (to_json(records), "Every measure with its details and figures"),
-        "data/strands.json": (to_json([strand_record(s) for s in portal.strands]), "Every strand with its status and place in the strategy"),
-    }
-    for schema in sorted((root / "schemas").glob("*.json")):
-        files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
-    for metric, record in zip(portal.metrics, records):
-        files[f"data/metrics/{metric.id}.csv"] = (metrics_csv([metric]), f"{metric.title}: figures")
-        files[f"data/metrics/{metric.id}.json"] = (to_json(record), f"{metric.title}: details and figures")
-    return files

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import yaml
@@ -15,6 +16,12 @@ from .what_changed import CHANGES_PAGE
 
 MEASURES_INDEX = MEASURES_INDEX_PAGE
 CARDS_MARKER = "<!-- crimeportal:strand-cards -->"  # written by hand in content/index.md
+# markers an editor may write by hand in a page, and the block each becomes
+HAND_MARKERS = {CARDS_MARKER: "cards", "<!-- crimeportal:citation -->": "site-citation",
+                "<!-- crimeportal:licence -->": "licence", "<!-- crimeportal:contact -->": "contact"}
+GLOSSARY = "about/glossary.md"
+# `*[CSE]: words` in the glossary: Markdown's abbr extension marks every use of CSE with <abbr title="words">
+_ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:[^\n]+$", re.MULTILINE)
 _METRIC_SECTIONS = (("Chart and table", "figures"), ("About this measure", "about"),
                     ("Download the data", "downloads"), ("Cite this", "cite"))
 
@@ -48,14 +55,52 @@ def measures_index() -> str:
 
 def data_page() -> str:
     return ("# Data downloads\n\n"
-            "Every figure on this site can be downloaded. The CSV files have a header row and one row per figure; "
-            "periods are written YYYY-MM, the last month the period covers. The JSON files hold each measure's "
-            "details as well as its figures. Both hold what the portal's data files hold, including each "
-            "figure's status, notes and whether it was withheld.\n\n"
-            "In the CSV files, any text that begins with =, +, -, @, a tab or a line return has an apostrophe (') "
-            "put in front of it, so that a spreadsheet shows it as text instead of running it as a formula. "
-            "The JSON files hold every text exactly as written.\n\n"
+            "Every figure on this site can be downloaded, one measure at a time or all at once. "
+            "[portal-data.zip](data/portal-data.zip) holds every file listed below, with a README that says "
+            "what each one is. Each release has its own copy, so the address of a release's zip keeps giving "
+            "the figures as that release published them.\n\n"
+            f"{marker('licence')}\n\n"
+            "To hear when new figures are published, subscribe to the [feed of releases](feed.xml) "
+            "in a feed reader (it is an Atom feed; the [releases page](what-changed.md) lists them too).\n\n"
+            "## The CSV files\n\n"
+            "Each CSV file has a header row, then one row per figure. Every row says which measure it belongs "
+            "to and what that measure is, so a percentage cannot be mistaken for a count:\n\n"
+            "| Column | What it holds |\n|---|---|\n"
+            "| metric | the measure's id, as in the address of its page |\n"
+            "| title, strand | the measure's title, and the id of its strand |\n"
+            "| unit | count, percent (0 to 100) or rate (per 1,000 population) |\n"
+            "| polarity | higher-is-better, lower-is-better or neutral |\n"
+            "| period_type | month, quarter, rolling-3-months, financial-year or year |\n"
+            "| period | the period the figure covers, in words, such as *3 months to July 2019* |\n"
+            "| period_end | the last day of that period, written YYYY-MM-DD, such as 2019-07-31 |\n"
+            "| value | the figure, in the measure's unit; empty when withheld |\n"
+            "| status | final, provisional or revised |\n"
+            "| note | a note on the figure, if any |\n"
+            "| numerator, denominator | for a percentage or rate, the counts it was worked out from, when published |\n"
+            "| suppressed | true when the figure is withheld to protect people |\n\n"
+            "The files are saved as UTF-8 with a byte-order mark: without it, Excel on Windows guesses an older "
+            "encoding and garbles characters such as £ and dashes. The period is given in words, which "
+            "spreadsheets keep as text, and its last day as a full date, which they read as the right date "
+            "(a month written 2019-07 alone would become 1 July 2019).\n\n"
+            "Any text that begins with =, +, -, @, a tab or a line return has an apostrophe (') "
+            "put in front of it, so that a spreadsheet shows it as text instead of running it as a formula.\n\n"
+            "## The JSON files and the data package\n\n"
+            "The JSON files hold each measure's details as well as its figures, every text exactly as written; "
+            "each measure's own file also gives its licence and how to cite it. "
+            "[datapackage.json](datapackage.json) describes every file, each CSV column's type and the licence, "
+            "as a [Frictionless Data Package](https://datapackage.org/) that data tools can read; the "
+            "JSON Schema files say what the portal's own files must hold.\n\n"
+            "## Every file\n\n"
             f"{marker('data-files')}\n")
+
+
+def abbreviations(docs: Path) -> str:
+    """The glossary's abbreviation lines, to add to every page so that each use is marked with <abbr>."""
+    glossary = docs / GLOSSARY
+    if not glossary.is_file():
+        return ""
+    lines = _ABBREVIATION.findall(glossary.read_text(encoding="utf-8"))
+    return "\n\n" + "\n".join(lines) + "\n" if lines else ""
 
 
 def with_blocks(markdown: str, shown: set[str]) -> str:
@@ -64,7 +109,9 @@ def with_blocks(markdown: str, shown: set[str]) -> str:
     A marker for a measure this build does not show (a draft, in a public build) places nothing.
     """
     markdown = METRIC_MARKER.sub(lambda match: marker("measure", match["id"]) if match["id"] in shown else "", markdown)
-    return markdown.replace(CARDS_MARKER, marker("cards"))
+    for hand_marker, kind in HAND_MARKERS.items():
+        markdown = markdown.replace(hand_marker, marker(kind))
+    return markdown
 
 
 def strand_page(strand: Strand, portal: Portal, markdown: str) -> str:

@@ -191,11 +191,6 @@ def downloads(metric: Metric, relative_data: str, sizes: Mapping[str, int]) -> M
     return render("downloads.html", items=items)
 
 
-def citation(metric: Metric, site_name: str, url: str) -> Markup:
-    return render("citation.html", site_name=site_name, title=metric.title, month=month_name(metric.observations[-1].end),
-                  source=metric.source, url=url)
-
-
 def human_size(size: int) -> str:
     return f"{size:,} bytes" if size < 1024 else f"{size / 1024:,.1f} KB"
 

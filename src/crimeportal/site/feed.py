@@ -1,0 +1,73 @@
+"""The Atom feed of releases, `feed.xml`: one entry per release, newest first, each with its title, its
+date and what it changed in a sentence, linking to that release's What changed page.
+
+A feed reader subscribed to `latest/feed.xml` (every page's head links to it) hears of each new release.
+The XML comes from an autoescaping template, so a release's title can only ever be text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..releases.changes import Changes
+from ..releases.current import LATEST, ReleaseBuild
+from ..releases.register import Release
+from .publication import Publication
+from .templates import render
+
+FEED = "feed.xml"
+CHANGES_PATH = "what-changed/"
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    updated: str  # RFC 3339, as Atom asks
+    link: str
+    summary: str
+
+
+def feed_xml(build: ReleaseBuild, releases: list[Release], changes: dict[str, Changes | None], site_name: str,
+             publication: Publication, fallback_date: str) -> bytes:
+    """The feed of `releases` (oldest first); `fallback_date` (YYYY-MM-DD) dates a feed with no release yet."""
+    previous = {later.version: earlier for earlier, later in zip(releases, releases[1:])}
+    entries = [Entry(r.title, _instant(r.published), release_address(build, r.version, CHANGES_PATH),
+                     summary(changes.get(r.version), previous.get(r.version)))
+               for r in reversed(releases)]
+    updated = entries[0].updated if entries else _instant(fallback_date)
+    rights = f"{publication.licence.name}. {publication.licence.attribution}"
+    return render("feed.xml", site_name=site_name, entries=entries, updated=updated,
+                  publisher=publication.publisher, rights=rights,
+                  self_link=release_address(build, LATEST, FEED), home=release_address(build, LATEST, "")).encode() + b"\n"
+
+
+def release_address(build: ReleaseBuild, version: str, path: str) -> str:
+    """A page of a release (or of `latest`) as a full address when the site has one, else from this build's root."""
+    root = build.site_root if build.site_root else "../"
+    return f"{root}{version}/{path}"
+
+
+def _instant(date: str) -> str:
+    return f"{date}T00:00:00Z"
+
+
+def summary(changes: Changes | None, previous: Release | None) -> str:
+    """What a release changed, as a sentence."""
+    if previous is None:
+        return "The first release of the portal."
+    if changes is None:
+        return f"What changed since the {previous.title} is listed on this release's What changed page."
+    if not changes.anything:
+        return f"Nothing changed since the {previous.title}."
+    counts = [(len(changes.new_figures), "new figure", "new figures"),
+              (len(changes.revised), "figure revised", "figures revised"),
+              (len(changes.withdrawn), "figure withdrawn", "figures withdrawn"),
+              (len(changes.added_metrics), "new measure", "new measures"),
+              (len(changes.removed_metrics), "measure removed", "measures removed"),
+              (len(changes.restatused), "figure with a new status", "figures with a new status"),
+              (len(changes.details), "measure with changed details", "measures with changed details"),
+              (len(changes.strands_added) + len(changes.strands_removed) + len(changes.strands_restatused),
+               "change to the strands", "changes to the strands")]
+    words = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
+    listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    return f"Since the {previous.title}: {listed}."

@@ -1,0 +1,166 @@
+"""Every file the Data page offers: the CSV and JSON downloads, the schemas, a Frictionless data package
+describing them (`datapackage.json`), a README saying what each file is, and all of it in one zip.
+
+The data package follows Frictionless Data Package v2: each CSV is a tabular resource with its fields,
+their types and (for the figures) their unit, and every resource names the licence. Each release builds
+its own, so `<release>/data/portal-data.zip` is a stable address for that release's data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+from ..core.formats import UNIT_WORDS
+from ..core.model import Metric, OBSERVATION_STATUSES, PERIODS, POLARITIES, Portal, UNITS
+from .citation import Citation
+from .downloads import metric_record, metrics_csv, strand_record, to_json
+from .publication import Publication
+
+DATA_PACKAGE = "datapackage.json"  # at the site's root, so that every resource path is inside its folder
+README = "data/README.txt"
+ZIP = "data/portal-data.zip"
+DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes from the same data, whenever it is built
+
+Files = dict[str, tuple[bytes, str]]  # site path -> (content, what it holds)
+
+
+@dataclass(frozen=True)
+class OpenData:
+    """What the downloads need to know beyond the data: who publishes it, under which licence, and how to cite it."""
+
+    publication: Publication
+    portal_citation: Citation
+    cite: Callable[[Metric], Citation]
+
+
+def download_files(portal: Portal, root: Path, about: OpenData) -> Files:
+    """Site path -> (content, what it holds), for every file the Data page lists."""
+    files = data_files(portal, root, about)
+    files[DATA_PACKAGE] = (to_json(data_package(portal, files, about)),
+                           "Data package (Frictionless Data Package v2): every file here, its fields and licence")
+    files[README] = (readme(files, about).encode(), "What each file is, the licence and how to cite the data")
+    files[ZIP] = (zip_of(files), "Every file on this page in one zip, with the data package and the README")
+    return files
+
+
+def data_files(portal: Portal, root: Path, about: OpenData) -> Files:
+    records = [metric_record(m) for m in portal.metrics]
+    files: Files = {
+        "data/all-metrics.csv": (metrics_csv(portal.metrics), "Every figure of every measure, one row per figure, with what each measure is"),
+        "data/all-metrics.json": (to_json(records), "Every measure with its details and figures"),
+        "data/strands.json": (to_json([strand_record(s) for s in portal.strands]), "Every strand with its status and place in the strategy"),
+    }
+    for schema in sorted((root / "schemas").glob("*.json")):
+        files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
+    licence = about.publication.licence_record()
+    for metric, record in zip(portal.metrics, records):
+        files[f"data/metrics/{metric.id}.csv"] = (metrics_csv([metric]), f"{metric.title}: figures")
+        # a measure's own file says how it may be reused and cited; all-metrics.json stays the plain records
+        # that later releases compare with
+        record = {**record, "licence": licence, "citation": about.cite(metric).record()}
+        files[f"data/metrics/{metric.id}.json"] = (to_json(record), f"{metric.title}: details, figures, licence and citation")
+    return files
+
+
+def data_package(portal: Portal, files: Files, about: OpenData) -> dict[str, Any]:
+    licences = [_licence(about.publication)]
+    metrics = {f"data/metrics/{m.id}.csv": m for m in portal.metrics}
+    resources = [_resource(path, content, what, metrics.get(path), licences) for path, (content, what) in files.items()]
+    citation = about.portal_citation
+    return {
+        "$schema": DATA_PACKAGE_PROFILE,
+        "name": "crime-prevention-portal",
+        "title": citation.site_name,
+        "description": "The figures behind every measure of the portal, as CSV and JSON, with the schemas "
+                       "the portal's files are checked against.",
+        "version": citation.release.version if citation.release else "preview",
+        "homepage": citation.url,
+        "licenses": licences,
+        "contributors": [{"title": about.publication.publisher, "roles": ["publisher"]}],
+        "citation": citation.record(),  # a custom property: Data Package v2 has none for a citation
+        "resources": resources,
+    }
+
+
+def _licence(publication: Publication) -> dict[str, str]:
+    licence = publication.licence
+    return {"name": licence.identifier, "path": licence.url, "title": licence.name}
+
+
+def _resource(path: str, content: bytes, what: str, metric: Metric | None, licences: list[dict[str, str]]) -> dict[str, Any]:
+    name = path.removesuffix(".csv").removesuffix(".json").replace("/", "-").replace("_", "-").lower()
+    resource: dict[str, Any] = {"name": f"{name}-{path.rsplit('.', 1)[-1]}", "path": path, "description": what,
+                                "bytes": len(content), "hash": f"sha256:{hashlib.sha256(content).hexdigest()}",
+                                "licenses": licences}
+    if path.endswith(".csv"):
+        resource.update(type="table", format="csv", mediatype="text/csv", encoding="utf-8",
+                        schema=table_schema(metric))
+    else:
+        # frictionless reads a JSON Schema file as a Table Schema unless told that it is plain JSON
+        resource.update(type="json", format="json", mediatype="application/json", encoding="utf-8")
+    return resource
+
+
+def table_schema(metric: Metric | None) -> dict[str, Any]:
+    """The CSV's columns as a Table Schema; a measure's own file also says what unit its figures are in."""
+    unit = f"In {UNIT_WORDS[metric.unit]}." if metric and metric.unit in UNIT_WORDS else "In the unit the row's `unit` names."
+    return {"fields": [
+        _field("metric", "string", "The measure's id, as in its page's address."),
+        _field("title", "string", "The measure's title."),
+        _field("strand", "string", "The id of the strategy strand the measure belongs to."),
+        _field("unit", "string", "count, percent (0 to 100) or rate (per 1,000 population).", UNITS),
+        _field("polarity", "string", "Whether a rise is good (higher-is-better), bad (lower-is-better) or neither (neutral).", POLARITIES),
+        _field("period_type", "string", "How long each figure's period is.", PERIODS),
+        _field("period", "string", "The period the figure covers, in words."),
+        _field("period_end", "date", "The last day the period covers."),
+        _field("value", "number", f"The figure. {unit} Empty when withheld."),
+        _field("status", "string", "final, provisional (may change) or revised (changed since first published).", OBSERVATION_STATUSES),
+        _field("note", "string", "A note on the figure. Text that a spreadsheet would run as a formula starts with an apostrophe."),
+        _field("numerator", "integer", "For a percentage or rate: the count it was worked out from, when published."),
+        _field("denominator", "integer", "For a percentage or rate: the total it was worked out from, when published."),
+        {**_field("suppressed", "boolean", "true when the figure is withheld to protect people."),
+         "trueValues": ["true"], "falseValues": ["false"]},
+    ], "missingValues": [""]}
+
+
+def _field(name: str, kind: str, description: str, choices: tuple[str, ...] | None = None) -> dict[str, Any]:
+    field: dict[str, Any] = {"name": name, "type": kind, "description": description}
+    if choices:
+        field["constraints"] = {"enum": list(choices)}
+    return field
+
+
+def readme(files: Files, about: OpenData) -> str:
+    """A plain-text README for the zip: what each file is, the licence, and how to cite."""
+    publication, citation = about.publication, about.portal_citation
+    listing = "\n".join(f"  {path}\n      {what}" for path, (_, what) in files.items())
+    placeholder = ("\nThe licence above is a placeholder that the publisher has still to confirm.\n"
+                   if not publication.licence.confirmed else "")
+    return (f"{citation.site_name}: data files\n{'=' * (len(citation.site_name) + 12)}\n\n"
+            f"Release: {citation.release_words[:1].upper()}{citation.release_words[1:]}\nPublished by: {publication.publisher}\n\n"
+            f"Licence\n-------\n{publication.licence.name}: {publication.licence.url}\n"
+            f"When you reuse the data, say: {publication.licence.attribution}\n{placeholder}\n"
+            f"How to cite\n-----------\n{citation.text}\n\n"
+            "The CSV files\n-------------\nUTF-8 with a byte-order mark, so that Excel reads every character. "
+            "One row per figure; each row names its measure's title, strand, unit, polarity and period type. "
+            "`period` is the period in words; `period_end` is its last day (YYYY-MM-DD). Text that a spreadsheet "
+            "would run as a formula starts with an apostrophe. datapackage.json describes every column.\n\n"
+            f"The files\n---------\n{listing}\n  {DATA_PACKAGE}\n      Data package describing the files above\n")
+
+
+def zip_of(files: Files) -> bytes:
+    """Every file, at the same path as on the site, in a zip whose bytes depend only on the files."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for path, (content, _) in sorted(files.items()):
+            entry = zipfile.ZipInfo(path, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            archive.writestr(entry, content)
+    return buffer.getvalue()

@@ -1,0 +1,34 @@
+"""What the search index reads: a page's text as words a reader can follow in a result's snippet.
+
+The search plugin keeps the text of a table's cells but not the tags between them, so cells written with
+nothing between them (as the portal's templates write them) would run together: "all-metrics.csvEvery
+figure". A space between cells and rows changes nothing on screen, since browsers ignore it inside a table.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Iterable
+
+_TABLE_PART = "td|th|tr|thead|tbody|caption"
+_ADJACENT_PARTS = re.compile(rf"</({_TABLE_PART})>(?=<(?:{_TABLE_PART})[\s>])")
+
+
+def spaced_cells(html: str) -> str:
+    """A space between each cell, row and caption of every table and the next."""
+    return _ADJACENT_PARTS.sub(r"</\1> ", html)
+
+
+def board_report_by_strand(index_file: Path, report: str, strand_ids: Iterable[str]) -> None:
+    """Keep the board report in the search index as one result per strand (its title and summary) and drop
+    its other sections: they repeat the strand pages word for word, which search already holds, and the
+    index is part of every reader's first download."""
+    if not index_file.is_file():  # search is switched off
+        return
+    index = json.loads(index_file.read_text(encoding="utf-8"))
+    wanted = {report} | {f"{report}#{strand_id}" for strand_id in strand_ids}
+    index["docs"] = [doc for doc in index.get("docs", [])
+                     if not str(doc.get("location", "")).startswith(report) or doc.get("location") in wanted]
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
