@@ -34,23 +34,24 @@ def test_uk_formats_and_periods_in_words():
 
 def test_headline_states_count_change_in_per_cent_with_the_verdict():
     m = measure(metric([("2018-07", 169), ("2019-07", 176)]))
-    assert headline(m) == ("176 in the 3 months to July 2019, up 4.1% from 169 a year earlier: "
-                           "not a statistically significant change.")
+    assert headline(m) == ("176 in the 3 months to July 2019, up 4.1% from 169 in the 3 months to July 2018, "
+                           "the same period a year earlier: not a statistically significant change.")
     assert describe(m) == ("Knife-enabled crime offences: 176 in the 3 months to July 2019, up 4.1% from 169 "
-                           "a year earlier: not a statistically significant change (exact Poisson test, p = 0.747).")
+                           "in the 3 months to July 2018, the same period a year earlier: "
+                           "not a statistically significant change (exact Poisson test, p = 0.747).")
 
 
 def test_headline_states_percent_change_in_points_and_why_it_cannot_be_assessed():
     m = measure(metric([("2018-07", 46.43), ("2019-07", 46.28)], unit="percent"))
-    assert headline(m) == ("46.28% in the 3 months to July 2019, down 0.15 percentage points from 46.43% a year "
-                           "earlier: whether this is a real change cannot be assessed, because the percentages were "
+    assert headline(m) == ("46.28% in the 3 months to July 2019, down 0.15 percentage points from 46.43% in the "
+                           "3 months to July 2018, the same period a year earlier: whether this is a real change cannot be assessed, because the percentages were "
                            "published without the counts behind them.")
 
 
 def test_headline_names_a_significant_deterioration_and_previous_period():
     m = measure(metric([("2019-06", 804), ("2019-07", 707)], polarity="higher-is-better", period="month"))
-    assert headline(m) == ("707 in July 2019, down 12.1% from 804 in June 2019: "
-                           "a statistically significant deterioration.")
+    assert headline(m) == ("707 in July 2019, down 12.1% from 804 in June 2019, the previous period (there is no "
+                           "figure for the same period a year earlier): a statistically significant deterioration.")
 
 
 def test_headline_with_one_observation():

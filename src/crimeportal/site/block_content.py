@@ -77,12 +77,12 @@ def _strand_intro(page: PageContext, strand_id: str) -> str:
 @fills("measure")
 def _measure(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
-    return render.measure_section(measure, page.link(measure.url))
+    return render.measure_section(measure, page.link)
 
 
 @fills("headline")
 def _headline(page: PageContext, metric_id: str) -> str:
-    return render.headline_paragraph(page.measure(metric_id))
+    return render.headline_paragraph(page.measure(metric_id), page.link, "#caveats")
 
 
 @fills("figures")
@@ -95,7 +95,7 @@ def _figures(page: PageContext, metric_id: str) -> str:
 def _about(page: PageContext, metric_id: str) -> str:
     metric = page.measure(metric_id).metric
     strand = page.state.portal.strand(metric.strand)
-    return render.about_measure(page.measure(metric_id), strand, page.link(f"strands/{metric.strand}/"))
+    return render.about_measure(page.measure(metric_id), strand, page.link(f"strands/{metric.strand}/"), page.link)
 
 
 @fills("downloads")
