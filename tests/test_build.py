@@ -98,7 +98,7 @@ def test_charts_have_accessible_names_and_descriptions(built):
     for chart in charts:
         assert 'role="img"' in chart[:400]
         assert re.search(r"<title>Chart: [^<]+</title><desc>Bar chart comparing 3 months to July 2018 \([\d,]+\) "
-                         r"and 3 months to July 2019 \([\d,]+\)\.</desc>", chart)
+                         r"and 3 months to July 2019 \([\d,]+\), on an axis from zero\.</desc>", chart)
 
 
 def test_tables_have_captions_and_scoped_headers(built):

@@ -6,6 +6,7 @@ Checked on a real build of a copy of the portal, through its HTML and SVG parsed
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -170,3 +171,81 @@ def test_the_verdict_in_a_headline_links_to_its_glossary_entry(grown):
     headline = article(grown, "metrics/knife-enabled-crime").find_all("p", "portal-headline")[0]
     hrefs = [a.attrs["href"] for a in headline.find_all("a")]
     assert "../../about/glossary/#no-significant-change" in hrefs
+
+
+# ------------------------------------------------------------------------------------------- charts
+
+
+def charts_on(page: Element) -> list[Element]:
+    return [svg for svg in page.find_all("svg") if svg.attrs.get("role") == "img"]
+
+
+def axis_labels(svg: Element) -> list[list[str]]:
+    """The labels of each axis, in the order drawn."""
+    return [[t.text for t in group.find_all("text")] for group in svg.find_all("g", "role-axis-label")]
+
+
+@pytest.mark.parametrize("metric_id", ["knife-enabled-crime", "residential-burglary-offences",
+                                       "hate-crime-solved-outcomes", "repeat-domestic-abuse-incidents"])
+def test_every_value_axis_starts_at_zero_and_has_a_title_with_its_unit(grown, metric_id):
+    [svg] = charts_on(article(grown, f"metrics/{metric_id}"))
+    value_axes = [labels for labels in axis_labels(svg) if labels and labels[0] in ("0", "0%")]
+    assert value_axes, f"no axis of {metric_id}'s chart has a zero tick: {axis_labels(svg)}"
+    titles = [g.text for g in svg.find_all("g", "role-axis-title")]
+    expected = "Per cent" if metric_id == "repeat-domestic-abuse-incidents" else ("Outcomes" if "outcomes" in metric_id else "Offences")
+    assert expected in titles and "3 months to the month shown" in titles
+
+
+def test_provisional_and_revised_figures_are_named_in_the_charts_key(grown):
+    knife = charts_on(article(grown, "metrics/knife-enabled-crime"))[0]
+    burglary = charts_on(article(grown, "metrics/residential-burglary-offences"))[0]
+    legend_text = lambda svg: [t.text for g in svg.find_all("g", "role-legend-label") for t in g.find_all("text")]
+    assert "Provisional" in legend_text(knife)
+    assert "Revised" in legend_text(burglary)
+    assert legend_text(charts_on(article(grown, "metrics/hate-crime-solved-outcomes"))[0]) == []  # all final: no key
+
+
+def test_the_highest_bar_and_its_label_sit_inside_the_plot(grown):
+    [svg] = charts_on(article(grown, "metrics/residential-burglary-offences"))
+    top_tick = max(float(label.replace(",", "")) for labels in axis_labels(svg)
+                   for label in labels if label.replace(",", "").isdigit())
+    assert top_tick > 1948  # the axis runs past the highest figure, so the bar and its label stay in the frame
+
+
+def _line_paths(svg_text: str) -> list[list[float]]:
+    """The x of every vertex of each line the chart draws."""
+    svg = Tree(svg_text).root
+    paths = [p for group in svg.find_all("g", "role-mark") if "mark-line" in group.classes for p in group.find_all("path")]
+    return [[float(x) for x in re.findall(r"[ML](-?[\d.]+),", p.attrs["d"])] for p in paths]
+
+
+def test_a_gap_in_the_periods_is_a_gap_in_the_line():
+    import vl_convert
+    from crimeportal.core.model import Metric, Observation
+    from crimeportal.core.stats import assess
+    from crimeportal.site import charts
+
+    ends = ["2018-07", "2019-07", "2019-10", "2020-01", "2020-04"]  # nothing for the 9 months after July 2018
+    metric = Metric("m", "Burglary offences", "s", "d", "count", "lower-is-better", "rolling-3-months", "src",
+                    [Observation(end, value) for end, value in zip(ends, [1948, 1761, 1790, 1700, 1750])])
+    job = charts.chart_job(metric, assess(metric), "test")
+    assert not charts.is_bar_chart(job.data.rows)
+    paths = _line_paths(vl_convert.vegalite_to_svg(charts.vega_lite_spec(job.data)))
+    assert len(paths) == 2
+    first, rest = sorted(paths, key=min)
+    assert len(first) == 1 and len(rest) == 4  # July 2018 stands alone; the rest are joined
+    assert "The line breaks 1 time where periods have no figure" in job.description
+    # a withheld figure breaks the line too
+    metric.observations[2] = Observation("2019-10", None, suppressed=True)
+    job = charts.chart_job(metric, assess(metric), "test")
+    assert len(_line_paths(vl_convert.vegalite_to_svg(charts.vega_lite_spec(job.data)))) == 3
+
+
+def test_a_changed_chart_module_redraws_every_chart(monkeypatch, tmp_path):
+    from crimeportal.site import charts
+
+    module = tmp_path / "charts.py"
+    module.write_text(Path(charts.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    before = charts.cache_version()
+    monkeypatch.setattr(charts, "__file__", str(module))
+    assert charts.cache_version() != before

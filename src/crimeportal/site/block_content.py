@@ -88,7 +88,7 @@ def _headline(page: PageContext, metric_id: str) -> str:
 @fills("figures")
 def _figures(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
-    return render.chart_figure(measure) + page.state.table(metric_id)
+    return render.chart_figure(measure, page.link) + page.state.table(metric_id)
 
 
 @fills("about")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..core.formats import PERIOD_WORDS, UNIT_WORDS, format_value, long_date, month_name, period_words
 from . import blocks, verdicts
+from .charts import MAX_BARS
 from ..core.conventions import METRICS_DIR
 from ..core.model import Metric, Observation, Strand
 from ..core.stats import TEST_LABELS, VARIATION_LABELS, Assessment
@@ -125,16 +126,18 @@ def _variation_words(point) -> str:
     return words
 
 
-def chart_figure(measure: Measure) -> Markup:
+def chart_figure(measure: Measure, link: Link) -> Markup:
     return render("chart_figure.html", has_chart=measure.has_chart, spc=measure.assessment.spc,
-                  chart=Markup(blocks.late_marker("chart", measure.metric.id)))
+                  chart=Markup(blocks.late_marker("chart", measure.metric.id)), glossary=link(verdicts.GLOSSARY),
+                  line=len([o for o in measure.metric.observations if o.value is not None]) > MAX_BARS,
+                  marked=any(o.status != "final" for o in measure.metric.observations if o.value is not None))
 
 
 def measure_section(measure: Measure, link: Link) -> Markup:
     """Headline, caveats, chart, table and a link onward: what strand pages and the board report show for one metric."""
     caveats_id = f"caveats-{measure.metric.id}"
     return render("measure_section.html", headline=headline_paragraph(measure, link, f"#{caveats_id}"),
-                  caveats=measure.metric.caveats, caveats_id=caveats_id, figure=chart_figure(measure),
+                  caveats=measure.metric.caveats, caveats_id=caveats_id, figure=chart_figure(measure, link),
                   table=Markup(blocks.late_marker("table", measure.metric.id)), link=link(measure.url))
 
 
