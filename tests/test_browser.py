@@ -243,7 +243,9 @@ FOCUS_STATE = """() => {
   const shown = proxy || element;
   const style = getComputedStyle(shown);
   const box = shown.getClientRects()[0] || shown.getBoundingClientRect();
-  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  // the middle of the part on screen: a focused table taller than the window is scrolled to its top
+  const x = (Math.max(box.left, 0) + Math.min(box.right, innerWidth)) / 2;
+  const y = (Math.max(box.top, 0) + Math.min(box.bottom, innerHeight)) / 2;
   const hit = document.elementFromPoint(x, y);
   let background = [];
   for (let node = shown; node; node = node.parentElement) {

@@ -81,3 +81,34 @@ def test_table_marks_withheld_figures_and_status():
     html = data_table(measure(m))
     assert "<td>Provisional</td>" in html and "Withheld to protect people" in html
     assert '<td class="portal-num">withheld</td>' in html
+
+
+def test_a_badge_on_a_page_links_to_how_we_judge_change():
+    html = verdict_badge("improvement", lambda target: "../" + target)
+    assert html.startswith('<a class="portal-verdict portal-verdict--improvement" '
+                           'href="../about/how-we-judge-change/#the-words-we-use"')
+    assert html.endswith("</span> Improvement</a>")
+
+
+def test_the_headline_paragraph_links_its_verdict_and_p_value_and_marks_caveats_and_statuses():
+    from crimeportal.site.render import headline_paragraph
+
+    m = metric([("2018-07", 1948), ("2019-07", 1761), ("2019-10", 1790)])
+    m.observations[1] = Observation("2019-07", 1761, status="revised")
+    m.observations[2] = Observation("2019-10", 1790, status="provisional")
+    m.caveats = ["The <b>source</b> does not say."]
+    html = headline_paragraph(measure(m), lambda target: "../../" + target, "#caveats")
+    assert '<a class="portal-caveat-marker" href="#caveats"><span aria-hidden="true">⚠</span> 1 caveat' in html
+    assert '<a href="../../about/glossary/#no-significant-change">not a statistically significant change</a>' in html
+    assert "1,790 (provisional) in the 3 months to October 2019, up 1.6% from 1,761 (revised)" in html
+    assert ("<strong>Compared:</strong> previous period, as the series has no figure for the same period a year "
+            "earlier: 3 months to October 2019 (1,790, provisional) with 3 months to July 2019 (1,761, revised).") in html
+    assert '<a href="../../about/how-we-judge-change/#what-significant-means">p = 0.638</a>' in html
+    assert "<b>" not in html
+
+
+def test_a_measure_without_caveats_has_no_marker_and_index_words_name_the_basis():
+    m = measure(metric([("2018-07", 169), ("2019-07", 176)]))
+    from crimeportal.site.render import caveat_marker
+    assert caveat_marker(m.metric, "#caveats") == ""
+    assert m.earlier_words == "169 (3 months to July 2018); year on year"

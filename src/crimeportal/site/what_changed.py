@@ -24,7 +24,8 @@ BLOCK_KINDS = ("what-changed", "releases")
 Relative = Callable[[str, str], str]
 Record = dict[str, Any]  # a metric's or strand's record as data/all-metrics.json and data/strands.json publish it
 
-_HEADINGS = (("verdicts", "Verdicts that changed"), ("revised", "Revised figures"), ("withdrawn", "Figures withdrawn"),
+# corrections to what readers already used come first, then verdicts that moved, then what is new
+_HEADINGS = (("revised", "Revised figures"), ("withdrawn", "Figures withdrawn"), ("verdicts", "Verdicts that changed"),
              ("new-figures", "New figures"),
              ("new-measures", "New measures"), ("removed-measures", "Measures removed"),
              ("status", "Figures with a new status"), ("details", "Measure details changed"), ("strands", "Strands"))
