@@ -101,7 +101,7 @@ LAYOUT_PROBLEMS = """() => {
     if (wrap.scrollWidth > wrap.clientWidth + 1 && !wrap.matches('[tabindex="0"][role="region"][aria-label]'))
       problems.push(`a table scrolls without saying so: ${caption ? caption.textContent : ''}`);
   }
-  for (const cell of document.querySelectorAll('.portal-table th, .portal-table td')) {
+  for (const cell of document.querySelectorAll('.portal-table th, .portal-table td, .portal-table th *, .portal-table td *')) {
     const style = getComputedStyle(cell);
     if (['break-all', 'break-word'].includes(style.wordBreak) || ['anywhere', 'break-word'].includes(style.overflowWrap) || style.hyphens === 'auto')
       problems.push(`words may break mid-word in a table cell: ${cell.textContent.slice(0, 30)}`);

@@ -130,7 +130,8 @@ def chart_figure(measure: Measure, link: Link) -> Markup:
     return render("chart_figure.html", has_chart=measure.has_chart, spc=measure.assessment.spc,
                   chart=Markup(blocks.late_marker("chart", measure.metric.id)), glossary=link(verdicts.GLOSSARY),
                   line=len([o for o in measure.metric.observations if o.value is not None]) > MAX_BARS,
-                  marked=any(o.status != "final" for o in measure.metric.observations if o.value is not None))
+                  marked=[s for s in ("provisional", "revised")
+                          if any(o.status == s for o in measure.metric.observations if o.value is not None)])
 
 
 def measure_section(measure: Measure, link: Link) -> Markup:
