@@ -244,7 +244,9 @@ FOCUS_STATE = """() => {
   const shown = proxy || element;
   const style = getComputedStyle(shown);
   const box = shown.getClientRects()[0] || shown.getBoundingClientRect();
-  const x = box.left + box.width / 2, y = box.top + box.height / 2;
+  // the middle of the part on screen: a focused table taller than the window is scrolled to its top
+  const x = (Math.max(box.left, 0) + Math.min(box.right, innerWidth)) / 2;
+  const y = (Math.max(box.top, 0) + Math.min(box.bottom, innerHeight)) / 2;
   const hit = document.elementFromPoint(x, y);
   let background = [];
   for (let node = shown; node; node = node.parentElement) {
@@ -648,7 +650,7 @@ def test_the_board_report_brings_every_strand_update_and_measure_together(site: 
 
 
 def test_every_strand_and_metric_page_says_when_it_was_last_updated(site: Site):
-    from crimeportal.core.formats import long_date, month_name
+    from crimeportal.core.formats import long_date, period_words
     from crimeportal.source.validate import load_portal
 
     portal, _ = load_portal(REPO)
@@ -657,8 +659,9 @@ def test_every_strand_and_metric_page_says_when_it_was_last_updated(site: Site):
         assert f"Last updated {long_date(strand.updated)}." in text, f"strands/{strand.id}/ does not say when it was updated"
     for metric in portal.metrics:
         text = _text(_article(site.html(f"metrics/{metric.id}/")))
-        assert f"Last updated Figures to {month_name(metric.observations[-1].end)}" in text, \
-            f"metrics/{metric.id}/ does not say which month its figures run to"
+        latest = period_words(metric.observations[-1].end, metric.period)
+        assert f"Latest figure covers {latest[0].upper()}{latest[1:]}" in text, \
+            f"metrics/{metric.id}/ does not say which period its latest figure covers"
 
 
 # ---------------------------------------------------------------------------------------- page weight

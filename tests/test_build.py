@@ -101,7 +101,7 @@ def test_charts_have_accessible_names_and_descriptions(built):
         title, desc = [c for c in chart.children if not isinstance(c, str)][:2]
         assert (title.tag, desc.tag) == ("title", "desc")
         assert title.text.startswith("Chart: ")
-        assert re.fullmatch(r"Bar chart comparing 3 months to July 2018 \([\d,]+\) and 3 months to July 2019 \([\d,]+\)\.",
+        assert re.fullmatch(r"Bar chart comparing 3 months to July 2018 \([\d,]+\) and 3 months to July 2019 \([\d,]+\), on an axis from zero\.",
                             desc.text)
 
 
@@ -118,7 +118,8 @@ def test_metric_page_has_about_downloads_and_citation(built):
         assert f">{heading}<" in text
     assert "A rise is bad: lower is better." in text
     assert 'href="../../data/metrics/knife-enabled-crime.csv"' in text
-    assert "176 in the 3 months to July 2019, up 4.1% from 169 a year earlier" in text
+    assert ("176 in the 3 months to July 2019, up 4.1% from 169 in the 3 months to July 2018, "
+            "the same period a year earlier") in text
 
 
 def test_downloads_hold_exactly_what_the_yaml_holds(built):
@@ -241,10 +242,11 @@ SEED_VERDICTS = {
 
 
 @pytest.mark.parametrize("metric_id", sorted(SEED_VERDICTS))
-def test_pages_carry_the_verdict_word_beside_each_measure(built, metric_id):
+def test_pages_carry_the_verdict_word_beside_each_measure_linked_to_how_we_judge_change(built, metric_id):
     word = SEED_VERDICTS[metric_id]
-    badge = re.compile(r'<span class="portal-verdict portal-verdict--[a-z-]+"><span class="portal-verdict__icon" '
-                       r'aria-hidden="true">[^<]+</span> ' + re.escape(word) + "</span>")
+    badge = re.compile(r'<a class="portal-verdict portal-verdict--[a-z-]+" href="(\.\./)*about/how-we-judge-change/'
+                       r'#the-words-we-use" title="How we judge change"><span class="portal-verdict__icon" '
+                       r'aria-hidden="true">[^<]+</span> ' + re.escape(word) + "</a>")
     strand = SEED_FIGURES[metric_id][0]
     metric_page = article(page(built / "site", f"metrics/{metric_id}"))
     assert badge.search(metric_page)

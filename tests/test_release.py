@@ -232,6 +232,18 @@ def test_what_changed_lists_the_revision_the_new_figure_the_new_measure_and_the_
     assert re.search(r'<a href="what-changed/" class="md-nav__link">\s*<span class="md-ellipsis">\s*What changed', home_nav)
 
 
+def test_what_changed_lists_a_verdict_that_moved_with_the_figures_compared_and_why(released):
+    page = pages(released, "2019-12/what-changed/index.html")
+    text = " ".join(re.sub(r"<[^>]+>", " ", page[page.index("<article"):page.index("</article>")]).split())
+    assert "Verdicts that changed" in text
+    assert text.index("Revised figures") < text.index("Verdicts that changed") < text.index("New figures")
+    assert ("Residential burglary offences : Improvement → No significant change. In the earlier release: 1,761 "
+            "(3 months to July 2019) with 1,948 (3 months to July 2018), year on year") in text
+    assert ("Now: 1,702 (3 months to October 2019) with 1,761 (3 months to July 2019), previous period "
+            "(no figure a year earlier)") in text
+    assert "Why: a newer figure is now the latest; the comparison is now previous period" in text
+
+
 def test_the_first_release_says_it_is_the_first(released):
     page = pages(released, "2019-09/what-changed/index.html")
     assert "is the first release of the portal: there is no earlier release to compare it with." in page

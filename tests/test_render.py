@@ -36,23 +36,24 @@ def test_uk_formats_and_periods_in_words():
 
 def test_headline_states_count_change_in_per_cent_with_the_verdict():
     m = measure(metric([("2018-07", 169), ("2019-07", 176)]))
-    assert headline(m) == ("176 in the 3 months to July 2019, up 4.1% from 169 a year earlier: "
-                           "not a statistically significant change.")
+    assert headline(m) == ("176 in the 3 months to July 2019, up 4.1% from 169 in the 3 months to July 2018, "
+                           "the same period a year earlier: not a statistically significant change.")
     assert describe(m) == ("Knife-enabled crime offences: 176 in the 3 months to July 2019, up 4.1% from 169 "
-                           "a year earlier: not a statistically significant change (exact Poisson test, p = 0.747).")
+                           "in the 3 months to July 2018, the same period a year earlier: "
+                           "not a statistically significant change (exact Poisson test, p = 0.747).")
 
 
 def test_headline_states_percent_change_in_points_and_why_it_cannot_be_assessed():
     m = measure(metric([("2018-07", 46.43), ("2019-07", 46.28)], unit="percent"))
-    assert headline(m) == ("46.28% in the 3 months to July 2019, down 0.15 percentage points from 46.43% a year "
-                           "earlier: whether this is a real change cannot be assessed, because the percentages were "
+    assert headline(m) == ("46.28% in the 3 months to July 2019, down 0.15 percentage points from 46.43% in the "
+                           "3 months to July 2018, the same period a year earlier: whether this is a real change cannot be assessed, because the percentages were "
                            "published without the counts behind them.")
 
 
 def test_headline_names_a_significant_deterioration_and_previous_period():
     m = measure(metric([("2019-06", 804), ("2019-07", 707)], polarity="higher-is-better", period="month"))
-    assert headline(m) == ("707 in July 2019, down 12.1% from 804 in June 2019: "
-                           "a statistically significant deterioration.")
+    assert headline(m) == ("707 in July 2019, down 12.1% from 804 in June 2019, the previous period (there is no "
+                           "figure for the same period a year earlier): a statistically significant deterioration.")
 
 
 def test_headline_with_one_observation():
@@ -84,3 +85,34 @@ def test_table_marks_withheld_figures_and_status():
     html = data_table(measure(m))
     assert "<td>Provisional</td>" in html and "Withheld to protect people" in html
     assert '<td class="portal-num">withheld</td>' in html
+
+
+def test_a_badge_on_a_page_links_to_how_we_judge_change():
+    html = verdict_badge("improvement", lambda target: "../" + target)
+    assert html.startswith('<a class="portal-verdict portal-verdict--improvement" '
+                           'href="../about/how-we-judge-change/#the-words-we-use"')
+    assert html.endswith("</span> Improvement</a>")
+
+
+def test_the_headline_paragraph_links_its_verdict_and_p_value_and_marks_caveats_and_statuses():
+    from crimeportal.site.render import headline_paragraph
+
+    m = metric([("2018-07", 1948), ("2019-07", 1761), ("2019-10", 1790)])
+    m.observations[1] = Observation("2019-07", 1761, status="revised")
+    m.observations[2] = Observation("2019-10", 1790, status="provisional")
+    m.caveats = ["The <b>source</b> does not say."]
+    html = headline_paragraph(measure(m), lambda target: "../../" + target, "#caveats")
+    assert '<a class="portal-caveat-marker" href="#caveats"><span aria-hidden="true">⚠</span> 1 caveat' in html
+    assert '<a href="../../about/glossary/#no-significant-change">not a statistically significant change</a>' in html
+    assert "1,790 (provisional) in the 3 months to October 2019, up 1.6% from 1,761 (revised)" in html
+    assert ("<strong>Compared:</strong> previous period, as the series has no figure for the same period a year "
+            "earlier: 3 months to October 2019 (1,790, provisional) with 3 months to July 2019 (1,761, revised).") in html
+    assert '<a href="../../about/how-we-judge-change/#what-significant-means">p = 0.638</a>' in html
+    assert "<b>" not in html
+
+
+def test_a_measure_without_caveats_has_no_marker_and_index_words_name_the_basis():
+    m = measure(metric([("2018-07", 169), ("2019-07", 176)]))
+    from crimeportal.site.render import caveat_marker
+    assert caveat_marker(m.metric, "#caveats") == ""
+    assert m.earlier_words == "169 (3 months to July 2018); year on year"

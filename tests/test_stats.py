@@ -316,13 +316,33 @@ def test_comparison_uses_twelve_months_earlier_in_monthly_data():
     assert a.comparison.change == 12
 
 
-def test_comparison_falls_back_to_previous_observation():
+def test_comparison_falls_back_to_the_latest_period_that_shares_no_months():
+    # 3 months to June 2019 shares two months with 3 months to July 2019, so it is passed over
     metric = make_metric(
-        [Observation("2018-06", 150), Observation("2019-06", 170), Observation("2019-07", 176)]
+        [Observation("2018-06", 150), Observation("2019-06", 170), Observation("2019-07", 176)],
+        period="rolling-3-months",
     )
     c = stats.assess(metric).comparison
-    assert c.end == "2019-06"
-    assert c.value == 170
+    assert (c.end, c.value, c.basis) == ("2018-06", 150, "previous-period")
+
+
+def test_comparison_year_on_year_wins_over_a_nearer_quarter():
+    metric = make_metric([Observation("2018-10", 1800), Observation("2019-07", 1761), Observation("2019-10", 1790)],
+                         period="rolling-3-months")
+    c = stats.assess(metric).comparison
+    assert (c.end, c.basis) == ("2018-10", "year-on-year")
+
+
+def test_comparison_falls_back_to_the_previous_quarter_without_a_year_earlier_figure():
+    metric = make_metric([Observation("2018-07", 1948), Observation("2019-07", 1761), Observation("2019-10", 1790)],
+                         period="rolling-3-months")
+    c = stats.assess(metric).comparison
+    assert (c.end, c.value, c.basis) == ("2019-07", 1761, "previous-period")
+
+
+def test_no_comparison_when_every_earlier_figure_overlaps():
+    metric = make_metric([Observation("2019-06", 170), Observation("2019-07", 176)], period="rolling-3-months")
+    assert stats.assess(metric).comparison is None
 
 
 def test_comparison_quarterly_same_quarter_a_year_ago():
@@ -678,6 +698,7 @@ KNIFE_DICT = {
         "p_value": 0.7467,
         "verdict": "no-significant-change",
         "reason": None,
+        "basis": "year-on-year",
     },
     "spc": None,
 }
@@ -701,7 +722,7 @@ def test_assessment_to_dict_knife_example():
     assert list(d) == ["id", "latest", "comparison", "spc"]
     assert list(d["comparison"]) == [
         "end", "value", "change", "change_percent", "change_points",
-        "test", "p_value", "verdict", "reason",
+        "test", "p_value", "verdict", "reason", "basis",
     ]
 
 

@@ -44,3 +44,37 @@ def test_every_releases_error_is_a_portal_error():
         assert issubclass(kind, ReleaseError) and issubclass(kind, PortalError)
     refusal = Refused(["one reason.", "another."])
     assert str(refusal) == "  - one reason.\n  - another." and refusal.reasons == ["one reason.", "another."]
+
+
+def burglary(*observations: tuple[str, int]) -> dict:
+    return {"id": "residential-burglary-offences", "title": "Residential burglary offences", "strand": "s",
+            "description": "d", "unit": "count", "polarity": "lower-is-better", "period": "rolling-3-months",
+            "source": "src", "caveats": [], "order": None,
+            "observations": [{"end": end, "value": value, "status": "final", "note": None, "numerator": None,
+                              "denominator": None, "suppressed": False} for end, value in observations]}
+
+
+def test_a_verdict_that_moves_with_a_new_quarter_is_listed_with_both_comparisons_and_why():
+    from crimeportal.releases.changes import compare
+
+    before = burglary(("2018-07", 1948), ("2019-07", 1761))
+    after = burglary(("2018-07", 1948), ("2019-07", 1761), ("2019-10", 1790))
+    changes = compare([before], [after], [], [])
+    assert len(changes.verdicts) == 1
+    build = ReleaseBuild("2019-12", [EARLIER, LATER], EARLIER, changes, None)
+    html = block("what-changed", "verdicts", build, "what-changed/", relative)
+    text = " ".join(html.split())
+    assert "Improvement → No significant change" in text
+    assert ("1,761 (3 months to July 2019) with 1,948 (3 months to July 2018), year on year; "
+            "exact Poisson test, p = 0.002") in text
+    assert "1,790 (3 months to October 2019) with 1,761 (3 months to July 2019), previous period" in text
+    assert "Why: a newer figure is now the latest; the comparison is now previous period" in text
+    assert '<a href="../metrics/residential-burglary-offences/">' in html
+
+
+def test_a_verdict_that_stays_the_same_is_not_listed():
+    from crimeportal.releases.changes import compare
+
+    before = burglary(("2018-07", 1948), ("2019-07", 1761))
+    after = burglary(("2018-07", 1948), ("2019-07", 1761), ("2019-10", 1790), ("2020-07", 1500))
+    assert compare([before], [after], [], []).verdicts == []

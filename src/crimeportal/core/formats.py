@@ -8,7 +8,9 @@ from functools import lru_cache
 PERIOD_WORDS = {
     "month": "Each figure covers one calendar month.",
     "quarter": "Each figure covers a quarter (3 months).",
-    "rolling-3-months": "Each figure covers 3 months; the periods roll, so each shares months with the figures next to it.",
+    "rolling-3-months": ("Each figure covers 3 months, and a new one can be published every month, so figures "
+                         "less than 3 months apart share months. Figures a year apart, as the headline compares, "
+                         "share none."),
     "financial-year": "Each figure covers a financial year (April to March).",
     "year": "Each figure covers 12 months.",
 }

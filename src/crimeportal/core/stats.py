@@ -3,7 +3,8 @@
 Two things are worked out for each metric, with the standard library only:
 
 * a **comparison** of the latest published figure with the same period a year
-  earlier (or, failing that, the previous published figure), with a test of
+  earlier (or, failing that, the latest earlier figure that shares no months
+  with it; `basis` says which), with a test of
   whether the change is statistically significant:
 
   - counts: the exact conditional test for two Poisson counts (given the total
@@ -49,6 +50,19 @@ VARIATION_LABELS = {
     "common-cause": "Common cause",
 }
 
+#: How the latest figure was compared: with the same period a year earlier (how police and ONS crime
+#: statistics are read, so seasons cancel out), or, only when the series has no figure for that period,
+#: with the latest earlier period that shares no months with it.
+BASIS_YEAR_ON_YEAR, BASIS_PREVIOUS = "year-on-year", "previous-period"
+BASIS_LABELS = {
+    BASIS_YEAR_ON_YEAR: "year on year",
+    BASIS_PREVIOUS: "previous period (no figure a year earlier)",
+}
+
+#: How many months one figure of each period covers: an earlier figure that ends at least this many
+#: months before the latest shares no months with it.
+PERIOD_MONTHS = {"month": 1, "quarter": 3, "rolling-3-months": 3, "financial-year": 12, "year": 12}
+
 TEST_LABELS = {
     "poisson-exact": "exact Poisson test",
     "two-proportion": "two-proportion z-test",
@@ -70,6 +84,7 @@ class Comparison:
     p_value: float | None  # rounded to 4 dp
     verdict: str  # a key of VERDICT_LABELS
     reason: str | None = None  # why it could not be assessed
+    basis: str = BASIS_YEAR_ON_YEAR  # a key of BASIS_LABELS
 
 
 @dataclass(frozen=True)
@@ -189,16 +204,22 @@ def usable_observations(metric: Metric) -> list[Observation]:
     return [o for o in metric.observations if o.value is not None and not o.suppressed]
 
 
-def comparison_base(observations: Sequence[Observation]) -> Observation | None:
-    """The observation to compare the last one with: 12 months earlier, else the previous one."""
+def comparison_base(observations: Sequence[Observation], period: str) -> tuple[Observation, str] | None:
+    """What to compare the last observation with, and on what basis.
+
+    The same period 12 months earlier when the series has it; otherwise the latest earlier figure that
+    shares no months with the last one (comparing overlapping periods would count the same months twice).
+    None when there is neither.
+    """
     if len(observations) < 2:
         return None
-    latest = observations[-1]
-    target = month_index(latest.end) - 12
+    latest = month_index(observations[-1].end)
     for obs in observations[:-1]:
-        if month_index(obs.end) == target:
-            return obs
-    return observations[-2]
+        if month_index(obs.end) == latest - 12:
+            return obs, BASIS_YEAR_ON_YEAR
+    apart = PERIOD_MONTHS.get(period, 12)
+    earlier = [obs for obs in observations[:-1] if month_index(obs.end) <= latest - apart]
+    return (earlier[-1], BASIS_PREVIOUS) if earlier else None
 
 
 def _change(unit: str, earlier: float | int, later: float | int) -> float | int:
@@ -208,11 +229,12 @@ def _change(unit: str, earlier: float | int, later: float | int) -> float | int:
 
 
 def compare(metric: Metric) -> Comparison | None:
-    """Compare the latest usable observation with the same period a year earlier."""
+    """Compare the latest usable observation with the same period a year earlier, or failing that the previous one."""
     observations = usable_observations(metric)
-    earlier = comparison_base(observations)
-    if earlier is None:
+    base = comparison_base(observations, metric.period)
+    if base is None:
         return None
+    earlier, basis = base
     latest = observations[-1]
     unit = metric.unit
     a, b = earlier.value, latest.value
@@ -240,6 +262,7 @@ def compare(metric: Metric) -> Comparison | None:
         p_value=None if result.p_value is None else round(result.p_value, 4),
         verdict=verdict_for(result.p_value, result.direction, metric.polarity),
         reason=result.reason,
+        basis=basis,
     )
 
 
@@ -286,6 +309,7 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
             "p_value": c.p_value,
             "verdict": c.verdict,
             "reason": c.reason,
+            "basis": c.basis,
         }
     spc = None
     if a.spc is not None:

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
+
+from ..core.model import Metric, Observation
+from ..core.stats import Comparison, compare as compare_latest, usable_observations
 
 @dataclass(frozen=True)
 class FigureChange:
     metric: dict[str, Any]  # the metric's record in the newer release
     old: dict[str, Any] | None  # the observation as the earlier release published it
     new: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """A measure whose headline verdict differs from the earlier release's, with both comparisons behind it."""
+
+    metric: dict[str, Any]  # the metric's record in the newer release
+    old: Comparison | None
+    new: Comparison | None
+    old_latest: Observation | None  # the latest figure each release compared
+    new_latest: Observation | None
 
 
 @dataclass
@@ -27,11 +41,12 @@ class Changes:
     strands_removed: list[dict[str, Any]] = field(default_factory=list)
     strands_restatused: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     strands_compared: bool = True
+    verdicts: list[VerdictChange] = field(default_factory=list)
 
     @property
     def anything(self) -> bool:
         return any((self.added_metrics, self.removed_metrics, self.new_figures, self.revised, self.withdrawn,
-                    self.restatused, self.details, self.strands_added, self.strands_removed, self.strands_restatused))
+                    self.restatused, self.details, self.verdicts, self.strands_added, self.strands_removed, self.strands_restatused))
 
 
 _FIGURE_FIELDS = ("value", "numerator", "denominator", "suppressed")
@@ -71,6 +86,42 @@ def _compare_metric(old: dict[str, Any], new: dict[str, Any], changes: Changes) 
     changed = [name for name in _DETAIL_FIELDS if old.get(name) != new.get(name)]
     if changed:
         changes.details.append((new, changed))
+    verdict = verdict_change(old, new)
+    if verdict is not None:
+        changes.verdicts.append(verdict)
+
+
+_METRIC_FIELDS = {f.name for f in fields(Metric)} - {"path", "observations"}
+_OBSERVATION_FIELDS = {f.name for f in fields(Observation)}
+
+
+def _as_metric(record: dict[str, Any]) -> Metric | None:
+    """A published record as a Metric, so it is assessed exactly as its release assessed it; None if it cannot be."""
+    try:
+        observations = [Observation(**{k: v for k, v in o.items() if k in _OBSERVATION_FIELDS})
+                        for o in record["observations"]]
+        return Metric(**{k: v for k, v in record.items() if k in _METRIC_FIELDS}, observations=observations)
+    except (KeyError, TypeError, AttributeError):  # an earlier release's records may lack fields: nothing to say
+        return None
+
+
+def verdict_change(old: dict[str, Any], new: dict[str, Any]) -> VerdictChange | None:
+    """Both releases' headline comparisons when their verdicts differ; None when they agree or cannot be worked out."""
+    before, after = _as_metric(old), _as_metric(new)
+    if before is None or after is None:
+        return None
+    try:
+        was, now = compare_latest(before), compare_latest(after)
+    except (ValueError, TypeError, AttributeError):  # figures an earlier release published that cannot be tested
+        return None
+    if (was.verdict if was else None) == (now.verdict if now else None):
+        return None
+    return VerdictChange(new, was, now, _latest(before), _latest(after))
+
+
+def _latest(metric: Metric) -> Observation | None:
+    usable = usable_observations(metric)
+    return usable[-1] if usable else None
 
 
 def _compare_strands(before: list[dict[str, Any]], after: list[dict[str, Any]], changes: Changes) -> None:

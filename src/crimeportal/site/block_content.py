@@ -84,25 +84,25 @@ def _strand_intro(page: PageContext, strand_id: str) -> str:
 @fills("measure")
 def _measure(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
-    return render.measure_section(measure, page.link(measure.url))
+    return render.measure_section(measure, page.link)
 
 
 @fills("headline")
 def _headline(page: PageContext, metric_id: str) -> str:
-    return render.headline_paragraph(page.measure(metric_id))
+    return render.headline_paragraph(page.measure(metric_id), page.link, "#caveats")
 
 
 @fills("figures")
 def _figures(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
-    return render.chart_figure(measure) + page.state.table(metric_id)
+    return render.chart_figure(measure, page.link) + page.state.table(metric_id)
 
 
 @fills("about")
 def _about(page: PageContext, metric_id: str) -> str:
     metric = page.measure(metric_id).metric
     strand = page.state.portal.strand(metric.strand)
-    return render.about_measure(page.measure(metric_id), strand, page.link(f"strands/{metric.strand}/"))
+    return render.about_measure(page.measure(metric_id), strand, page.link(f"strands/{metric.strand}/"), page.link)
 
 
 @fills("downloads")

@@ -24,12 +24,27 @@ from importlib.metadata import version as package_version
 
 from ..core.formats import format_value, period_words
 from ..core.model import Metric
-from ..core.stats import Assessment
+from ..core.stats import PERIOD_MONTHS, Assessment, month_index
 
 # Government Analysis Function colours (dark blue, orange, mid grey)
 DARK_BLUE, ORANGE, GREY, TEXT = "#12436D", "#F46A25", "#707070", "#3D3D3D"
 VARIATION_COLOURS = {"improvement": DARK_BLUE, "concern": ORANGE, "neutral": "#801650", "common-cause": GREY}
-WIDTH, HEIGHT = 480, 220
+# Shapes that no verdict badge uses (badges: ✓ ! ◆ = ?), so a chart's symbol never reads as a verdict.
+VARIATION_SHAPES = {"improvement": "square", "concern": "triangle-up", "neutral": "cross", "common-cause": "circle"}
+VARIATION_LEGEND = {"improvement": "Special cause: improvement", "concern": "Special cause: concern",
+                    "neutral": "Special cause: neither", "common-cause": "Common cause"}
+STATUS_LEGEND = {"final": "Final", "provisional": "Provisional", "revised": "Revised"}
+# The SVG is drawn no wider than the narrowest screen's column (320 px less Material's margins), so it is
+# never shrunk there and its text keeps the sizes below; wider screens may enlarge it (see portal.css).
+WIDTH, HEIGHT = 190, 190
+SVG_WIDTH = 280  # the drawn SVG's width at most, axes and padding included; portal.css sets it as min-width
+FONT_SIZE, LABEL_FONT_SIZE = 13, 14  # CSS px, never below 12 at any width
+MAX_BARS = 3  # up to this many figures: bars, each labelled; more: a line with a point per figure
+HEADROOM = 1.15  # the value axis runs to 15% above the highest point, so it and its label sit inside the frame
+Y_TITLES = {"percent": "Per cent", "rate": "Per 1,000 people"}
+X_TITLES = {"month": "Month", "quarter": "3 months to the month shown",
+            "rolling-3-months": "3 months to the month shown", "financial-year": "Financial year",
+            "year": "12 months to the month shown"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +54,8 @@ class ChartData:
     unit: str
     rows: list[dict]
     limits: dict[str, float] | None  # mean, upper and lower when control limits apply
+    y_title: str = "Number"
+    x_title: str = "Period"
 
 
 @dataclass(frozen=True)
@@ -61,70 +78,160 @@ def chart_job(metric: Metric, assessment: Assessment, version: str) -> ChartJob 
         return None
     spc = assessment.spc
     limits = {"mean": spc.mean, "upper": spc.upper, "lower": spc.lower} if spc and len(rows) > 2 else None
-    data = ChartData(metric.unit, rows, limits)
-    key = hashlib.sha256(json.dumps([version, data.unit, data.rows, data.limits]).encode()).hexdigest()[:32]
+    data = ChartData(metric.unit, rows, limits, y_title(metric), X_TITLES.get(metric.period, "Period"))
+    key = hashlib.sha256(json.dumps([version, data.unit, data.rows, data.limits, data.y_title, data.x_title])
+                         .encode()).hexdigest()[:32]
     return ChartJob(key, data, f"Chart: {metric.title}", _description(metric, rows, assessment))
 
 
+def y_title(metric: Metric) -> str:
+    """The value axis's unit: per cent, per 1,000 people, or for counts what is counted (the title's last word)."""
+    if metric.unit in Y_TITLES:
+        return Y_TITLES[metric.unit]
+    last = metric.title.split()[-1] if metric.title.split() else ""
+    return last.capitalize() if last.isalpha() and last.lower().endswith("s") else "Number"
+
+
+def is_bar_chart(rows: list[dict]) -> bool:
+    return len(rows) <= MAX_BARS
+
+
 def vega_lite_spec(data: ChartData) -> dict:
-    chart = _comparison(data.unit, data.rows) if len(data.rows) == 2 else _series(data.unit, data.rows, data.limits)
+    chart = _bars(data) if is_bar_chart(data.rows) else _series(data)
     return chart.properties(width=WIDTH, height=HEIGHT).configure(
-        background="white", font="Arial, Helvetica, sans-serif", aria=False,
-        axis={"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": 13, "titleFontSize": 13, "gridColor": "#e6e6e6"},
+        background="white", font="Arial, Helvetica, sans-serif", aria=False, padding=4,
+        axis={"labelColor": TEXT, "titleColor": TEXT, "labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE,
+              "titleFontWeight": "normal", "gridColor": "#e6e6e6"},
+        legend={"labelFontSize": FONT_SIZE, "titleFontSize": FONT_SIZE, "labelColor": TEXT, "titleColor": TEXT,
+                "orient": "bottom", "direction": "vertical", "labelLimit": SVG_WIDTH - 40, "symbolSize": 90},
         view={"stroke": None},
     ).to_dict(validate=False)
 
 
 def _rows(metric: Metric, assessment: Assessment) -> list[dict]:
+    """One row per published figure, with the line segment it belongs to: a new segment starts after a
+    withheld figure or a missing period, so no line is ever drawn across months without data."""
     variation = {p.end: p.variation for p in assessment.spc.points} if assessment.spc else {}
-    return [
-        {"end": o.end + "-01", "period": period_words(o.end, metric.period), "value": o.value,
-         "label": format_value(o.value, metric.unit), "variation": variation.get(o.end, "common-cause")}
-        for o in metric.observations if o.value is not None
-    ]
+    step = PERIOD_MONTHS.get(metric.period, 12)
+    rows, segment, previous = [], 0, None
+    for o in metric.observations:
+        if o.value is None or o.suppressed:
+            segment, previous = segment + 1, None
+            continue
+        if previous is not None and month_index(o.end) - month_index(previous) > step:
+            segment += 1
+        previous = o.end
+        words = period_words(o.end, metric.period)
+        rows.append({"end": o.end + "-01", "period": words, "short": short_period(words), "value": o.value,
+                     "figure": format_value(o.value, metric.unit),
+                     "label": format_value(o.value, metric.unit) + ("" if o.status == "final" else f", {o.status}"),
+                     "status": o.status, "variation": variation.get(o.end, "common-cause"), "segment": segment})
+    return rows
+
+
+def short_period(words: str) -> str:
+    """A bar's label under the axis title that names the kind of period: '3 months to July 2019' -> 'Jul 2019'."""
+    for prefix in ("3 months to ", "12 months to ", "financial year ", "year "):
+        if words.startswith(prefix):
+            words = words[len(prefix):]
+    name, _, year = words.rpartition(" ")
+    return f"{name[:3]} {year}" if name.isalpha() else words
+
+
+def _value_scale(data: ChartData) -> "alt.Scale":
+    """Always from zero (counts, rates and percentages alike), to a little above the highest point or limit."""
+    import altair as alt
+
+    values = [r["value"] for r in data.rows] + ([data.limits["upper"]] if data.limits else [])
+    top, bottom = max(values), min(values + [0])
+    top = top * HEADROOM if top > 0 else 1
+    if data.unit == "percent":
+        top = min(top, 100) if max(values) <= 100 else top
+    return alt.Scale(domain=[bottom, top], zero=True, nice=True)
+
+
+def _y(data: ChartData) -> "alt.Y":
+    import altair as alt
+
+    return alt.Y("value:Q", title=data.y_title, scale=_value_scale(data),
+                 axis=alt.Axis(labelExpr=_axis_format(data.unit), tickCount=5, titlePadding=8))
 
 
 def _axis_format(unit: str) -> str:
     return "format(datum.value, ',')" + (" + '%'" if unit == "percent" else "")
 
 
-def _comparison(unit: str, rows: list[dict]) -> "alt.LayerChart":
+def _statuses(rows: list[dict]) -> list[str]:
+    return [s for s in STATUS_LEGEND if any(r["status"] == s for r in rows)]
+
+
+def _bars(data: ChartData) -> "alt.LayerChart":
     import altair as alt  # only when a chart must be drawn: importing it costs more than a warm build's other work
 
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        x=alt.X("period:N", sort=None, title=None, axis=alt.Axis(labelAngle=0, labelLimit=WIDTH // 2)),
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(labelExpr=_axis_format(unit), tickCount=5)),
+    statuses = _statuses(data.rows)
+    base = alt.Chart(alt.Data(values=data.rows)).encode(
+        x=alt.X("short:N", sort=None, title=data.x_title, axis=alt.Axis(labelAngle=0, labelLimit=WIDTH)),
+        y=_y(data),
     )
-    bars = base.mark_bar(color=DARK_BLUE, size=72)
-    labels = base.mark_text(dy=-8, fontSize=14, fontWeight="bold", color=TEXT).encode(text="label:N")
+    # fill tells the statuses apart (solid, hollow, light with a dashed edge) and the legend names them
+    fills = {"final": DARK_BLUE, "provisional": "#ffffff", "revised": "#9fc3e7"}
+    bars = base.mark_bar(size=44, stroke=DARK_BLUE, strokeWidth=2).encode(
+        fill=alt.Fill("status:N", scale=alt.Scale(domain=statuses, range=[fills[s] for s in statuses]),
+                      legend=alt.Legend(title="Status of figure", labelExpr=_legend_labels(STATUS_LEGEND)) if statuses != ["final"] else None),
+        strokeDash=alt.StrokeDash("status:N", scale=alt.Scale(domain=statuses,
+                                  range=[[6, 3] if s == "revised" else [1, 0] for s in statuses]), legend=None),
+    )
+    labels = base.mark_text(dy=-9, fontSize=LABEL_FONT_SIZE, fontWeight="bold", color=TEXT).encode(text="figure:N")
     return alt.layer(bars, labels)
 
 
-def _series(unit: str, rows: list[dict], limits: dict[str, float] | None) -> "alt.LayerChart":
+def _legend_labels(words: dict[str, str]) -> str:
+    cases = " : ".join(f"datum.value === '{key}' ? '{label}'" for key, label in words.items())
+    return f"{cases} : datum.value"
+
+
+def _series(data: ChartData) -> "alt.LayerChart":
     import altair as alt
 
-    x = alt.X("end:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
-    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False), axis=alt.Axis(labelExpr=_axis_format(unit)))
-    base = alt.Chart(alt.Data(values=rows)).encode(x=x, y=y)
-    layers = [base.mark_line(color=DARK_BLUE, strokeWidth=2)]
-    if limits:
-        lines = [{"y": limits["mean"], "dash": [1, 0]}, {"y": limits["upper"], "dash": [6, 4]}, {"y": limits["lower"], "dash": [6, 4]}]
+    x = alt.X("end:T", title=data.x_title, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=3, labelOverlap=True))
+    base = alt.Chart(alt.Data(values=data.rows)).encode(x=x, y=_y(data))
+    # one line per segment: a gap in the periods stays a gap (detail splits the path; nothing is interpolated)
+    layers = [base.mark_line(color=DARK_BLUE, strokeWidth=2).encode(detail="segment:N")]
+    if data.limits:
+        lines = [{"y": data.limits["mean"], "dash": [1, 0]}, {"y": data.limits["upper"], "dash": [6, 4]},
+                 {"y": data.limits["lower"], "dash": [6, 4]}]
         for line in lines:
             layers.append(alt.Chart(alt.Data(values=[line])).mark_rule(color=TEXT, strokeDash=line["dash"]).encode(y="y:Q"))
-        points = base.mark_point(filled=True, size=60).encode(
-            color=alt.Color("variation:N", scale=alt.Scale(domain=list(VARIATION_COLOURS), range=list(VARIATION_COLOURS.values())), legend=None),
-            shape=alt.Shape("variation:N", scale=alt.Scale(domain=list(VARIATION_COLOURS), range=["triangle-up", "diamond", "square", "circle"]), legend=None),
-        )
+        present = [v for v in VARIATION_COLOURS if any(r["variation"] == v for r in data.rows)]
+        layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(
+            color=alt.Color("variation:N", scale=alt.Scale(domain=present, range=[VARIATION_COLOURS[v] for v in present]),
+                            legend=alt.Legend(title="Variation", orient="top", labelExpr=_legend_labels(VARIATION_LEGEND))),
+            shape=alt.Shape("variation:N", scale=alt.Scale(domain=present, range=[VARIATION_SHAPES[v] for v in present]),
+                            legend=alt.Legend(title="Variation", orient="top", labelExpr=_legend_labels(VARIATION_LEGEND))),
+        ))
     else:
-        points = base.mark_point(filled=True, size=40, color=DARK_BLUE)
-    layers.append(points)
-    return alt.layer(*layers)
+        layers.append(base.transform_filter("datum.status === 'final'").mark_point(filled=True, size=50, color=DARK_BLUE, opacity=1))
+    marked = [s for s in _statuses(data.rows) if s != "final"]
+    if marked:  # provisional: a hollow ring; revised: a hollow diamond around the point; named in the legend
+        rings = {"provisional": "circle", "revised": "diamond"}
+        layers.append(base.transform_filter("datum.status !== 'final'").mark_point(
+            filled=False, size=170, strokeWidth=2, color=DARK_BLUE, opacity=1).encode(
+            shape=alt.Shape("status:N", scale=alt.Scale(domain=marked, range=[rings[s] for s in marked]),
+                            legend=alt.Legend(title="Status of figure", orient="bottom",
+                                              labelExpr=_legend_labels(STATUS_LEGEND)))))
+    return alt.layer(*layers).resolve_scale(shape="independent", color="independent")
 
 
 def _description(metric: Metric, rows: list[dict], assessment: Assessment) -> str:
     first, last = rows[0], rows[-1]
-    kind, joined_by = ("Bar chart comparing", "and") if len(rows) == 2 else (f"Line chart of {len(rows)} figures from", "to")
-    text = f"{kind} {first['period']} ({first['label']}) {joined_by} {last['period']} ({last['label']})."
+    if is_bar_chart(rows):
+        kind, joined_by = ("Bar chart comparing", "and") if len(rows) == 2 else (f"Bar chart of {len(rows)} figures,", "to")
+    else:
+        kind, joined_by = f"Line chart of {len(rows)} figures from", "to"
+    text = f"{kind} {first['period']} ({first['label']}) {joined_by} {last['period']} ({last['label']}), on an axis from zero."
+    gaps = len({r["segment"] for r in rows}) - 1
+    if gaps and not is_bar_chart(rows):
+        text += f" The line breaks {gaps} time{'s' if gaps != 1 else ''} where periods have no figure."
     if assessment.spc:
         spc = assessment.spc
         flagged = sum(1 for p in spc.points if p.variation != "common-cause")

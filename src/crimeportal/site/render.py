@@ -9,20 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from ..core.formats import PERIOD_WORDS, UNIT_WORDS, format_change, format_percent, format_value, in_period, long_date, month_name, period_words
-from . import blocks
+from ..core.formats import PERIOD_WORDS, UNIT_WORDS, format_value, long_date, month_name, period_words
+from . import blocks, verdicts
+from .charts import MAX_BARS
 from ..core.conventions import METRICS_DIR
-from ..core.model import Metric, Strand
-from ..core.stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison, month_index
+from ..core.model import Metric, Observation, Strand
+from ..core.stats import TEST_LABELS, VARIATION_LABELS, Assessment
 from .templates import Markup, render
+from .verdicts import VERDICT_ICONS, Link, caveat_marker, verdict_badge  # noqa: F401  (re-exported)
 
-VERDICT_ICONS = {
-    "improvement": "✓",
-    "deterioration": "!",
-    "significant-change": "◆",
-    "no-significant-change": "=",
-    "not-assessable": "?",
-}
 RISE_MEANS = {
     "higher-is-better": "A rise is good: higher is better.",
     "lower-is-better": "A rise is bad: lower is better.",
@@ -41,72 +36,56 @@ class Measure:
     url: str  # the metric page's URL relative to the site root, e.g. "metrics/knife-enabled-crime/"
 
     @property
+    def earlier(self) -> Observation | None:
+        """The observation the latest is compared with (its status is shown beside it)."""
+        comparison = self.assessment.comparison
+        if comparison is None:
+            return None
+        return next((o for o in self.metric.observations if o.end == comparison.end), None)
+
+    @property
     def latest_words(self) -> str:
         latest = self.assessment.latest
         if latest is None:
             return "No figure published"
-        return f"{format_value(latest.value, self.metric.unit)} ({period_words(latest.end, self.metric.period)})"
+        return (f"{format_value(latest.value, self.metric.unit)} "
+                f"({period_words(latest.end, self.metric.period)}{verdicts.status_suffix(latest)})")
 
     @property
     def earlier_words(self) -> str:
-        comparison = self.assessment.comparison
+        comparison, earlier = self.assessment.comparison, self.earlier
         if comparison is None:
             return "None published"
-        return f"{format_value(comparison.value, self.metric.unit)} ({period_words(comparison.end, self.metric.period)})"
+        return (f"{format_value(comparison.value, self.metric.unit)} "
+                f"({period_words(comparison.end, self.metric.period)}{verdicts.status_suffix(earlier)}); "
+                f"{verdicts.basis_label(comparison).lower()}")
 
     @property
     def verdict(self) -> str | None:
         return self.assessment.comparison.verdict if self.assessment.comparison else None
 
+    def parts(self) -> verdicts.Headline:
+        return verdicts.headline(self.metric, self.assessment.latest, self.assessment.comparison, self.earlier)
+
 
 def headline(measure: Measure) -> str:
-    """One plain-English sentence: the latest figure, the comparison, and whether it is a real change."""
-    metric, latest, comparison = measure.metric, measure.assessment.latest, measure.assessment.comparison
-    if latest is None:
-        return "No figure has been published yet."
-    sentence = f"{format_value(latest.value, metric.unit)} {in_period(latest.end, metric.period)}"
-    if comparison is None:
-        return sentence + ". There is no earlier figure to compare it with."
-    return f"{sentence}, {_movement(comparison, metric, latest.end)}: {_verdict_phrase(comparison)}."
+    """One plain-English sentence: the latest figure, the comparison and its basis, and whether it is a real change."""
+    return measure.parts().text
 
 
-def _movement(comparison: Comparison, metric: Metric, latest_end: str) -> str:
-    earlier = format_value(comparison.value, metric.unit)
-    when = "a year earlier" if month_index(latest_end) - month_index(comparison.end) == 12 else in_period(comparison.end, metric.period)
-    if comparison.change == 0:
-        return f"unchanged from {earlier} {when}"
-    direction = "up" if comparison.change > 0 else "down"
-    if metric.unit == "percent" or comparison.change_percent is None:
-        size = format_change(comparison.change, metric.unit)
-    else:
-        size = format_percent(comparison.change_percent)
-    return f"{direction} {size} from {earlier} {when}"
-
-
-def _verdict_phrase(comparison: Comparison) -> str:
-    phrases = {
-        "improvement": "a statistically significant improvement",
-        "deterioration": "a statistically significant deterioration",
-        "significant-change": "a statistically significant change",
-        "no-significant-change": "not a statistically significant change",
-    }
-    if comparison.verdict in phrases:
-        return phrases[comparison.verdict]
-    return f"whether this is a real change cannot be assessed, because {comparison.reason or 'the figures do not allow a test'}"
-
-
-def headline_paragraph(measure: Measure) -> Markup:
-    return render("headline.html", badge=verdict_badge(measure.verdict), sentence=headline(measure))
+def headline_paragraph(measure: Measure, link: Link, caveats_href: str) -> Markup:
+    """The headline as a page shows it: badge and caveat marker linked, then basis, figures and test."""
+    comparison, latest = measure.assessment.comparison, measure.assessment.latest
+    parts = measure.parts()
+    basis = (verdicts.basis_line(measure.metric, latest, comparison, measure.earlier, link)
+             if comparison is not None and latest is not None else None)
+    return render("headline.html", badge=verdict_badge(measure.verdict, link),
+                  caveats=caveat_marker(measure.metric, caveats_href), headline=parts,
+                  glossary=verdicts.glossary_link(parts.verdict, link), basis=basis)
 
 
 def strand_intro(strand: Strand) -> Markup:
     return render("strand_intro.html", strand=strand, updated=long_date(strand.updated))
-
-
-def verdict_badge(verdict: str | None) -> Markup:
-    if verdict is None:
-        return Markup("")
-    return render("verdict_badge.html", verdict=verdict, icon=VERDICT_ICONS[verdict], label=VERDICT_LABELS[verdict])
 
 
 def table(caption: str, columns: list[tuple[str, bool]], rows: list[Markup]) -> Markup:
@@ -147,24 +126,32 @@ def _variation_words(point) -> str:
     return words
 
 
-def chart_figure(measure: Measure) -> Markup:
+def chart_figure(measure: Measure, link: Link) -> Markup:
     return render("chart_figure.html", has_chart=measure.has_chart, spc=measure.assessment.spc,
-                  chart=Markup(blocks.late_marker("chart", measure.metric.id)))
+                  chart=Markup(blocks.late_marker("chart", measure.metric.id)), glossary=link(verdicts.GLOSSARY),
+                  line=len([o for o in measure.metric.observations if o.value is not None]) > MAX_BARS,
+                  marked=[s for s in ("provisional", "revised")
+                          if any(o.status == s for o in measure.metric.observations if o.value is not None)])
 
 
-def measure_section(measure: Measure, link: str) -> Markup:
-    """Headline, chart, table and a link onward: what a strand page shows for one metric."""
-    return render("measure_section.html", headline=headline_paragraph(measure), figure=chart_figure(measure),
-                  table=Markup(blocks.late_marker("table", measure.metric.id)), link=link)
+def measure_section(measure: Measure, link: Link) -> Markup:
+    """Headline, caveats, chart, table and a link onward: what strand pages and the board report show for one metric."""
+    caveats_id = f"caveats-{measure.metric.id}"
+    return render("measure_section.html", headline=headline_paragraph(measure, link, f"#{caveats_id}"),
+                  caveats=measure.metric.caveats, caveats_id=caveats_id, figure=chart_figure(measure, link),
+                  table=Markup(blocks.late_marker("table", measure.metric.id)), link=link(measure.url))
 
 
-def about_measure(measure: Measure, strand: Strand | None, strand_link: str) -> Markup:
+def about_measure(measure: Measure, strand: Strand | None, strand_link: str, link: Link) -> Markup:
     metric = measure.metric
     statuses = "; ".join(f"{period_words(o.end, metric.period)}: {STATUS_WORDS[o.status].lower()}"
                          for o in metric.observations)
     comparison = measure.assessment.comparison
-    test = "Not tested." if comparison is None or comparison.test is None else \
-        f"{TEST_LABELS[comparison.test][0].upper()}{TEST_LABELS[comparison.test][1:]}, p = {comparison.p_value:.4f}."
+    test = render("test_words.html", test=None, reason="there is no earlier figure to compare with") \
+        if comparison is None else \
+        render("test_words.html", basis=verdicts.basis_label(comparison),
+               test=TEST_LABELS[comparison.test] if comparison.test else None, reason=comparison.reason,
+               p=f"{comparison.p_value:.4f}" if comparison.p_value is not None else "", how=link(verdicts.HOW_WE_JUDGE))
     rows = [
         ("What it measures", metric.description),
         ("Strand", render("about_strand_link.html", strand=strand, link=strand_link, strand_id=metric.strand)),
@@ -175,14 +162,16 @@ def about_measure(measure: Measure, strand: Strand | None, strand_link: str) -> 
         ("Caveats", render("caveats.html", caveats=metric.caveats)),
         ("Status of each figure", statuses),
         ("Test of the latest change", test),
-        ("Last updated", last_updated(metric)),
+        ("Latest figure covers", last_updated(metric)),
     ]
     return render("about_measure.html", rows=rows)
 
 
 def last_updated(metric: Metric) -> str:
-    """Taken from the data (the latest period published), not from git history."""
-    return f"Figures to {month_name(metric.observations[-1].end)}"
+    """The period the latest figure covers, taken from the data (not from git history, which is not a date readers can use)."""
+    latest = metric.observations[-1]
+    words = period_words(latest.end, metric.period)
+    return words[0].upper() + words[1:] + verdicts.status_words(latest)
 
 
 def downloads(metric: Metric, relative_data: str, sizes: Mapping[str, int]) -> Markup:
@@ -202,7 +191,8 @@ def metrics_index(measures: list[Measure], strands: dict[str, Strand], link: Cal
         rows.append(render("metrics_index_row.html", link=link(m.url), title=m.metric.title,
                            strand_link=link(f"strands/{m.metric.strand}/"),
                            strand_title=strand.title if strand else m.metric.strand,
-                           latest=m.latest_words, earlier=m.earlier_words, badge=verdict_badge(m.verdict)))
+                           latest=m.latest_words, earlier=m.earlier_words, badge=verdict_badge(m.verdict, link),
+                           caveats=caveat_marker(m.metric, link(m.url) + "#caveats")))
     columns = [("Measure", False), ("Strand", False), ("Latest figure", False), ("Compared with", False), ("Change", False)]
     return table("Every measure, its latest figure and the change", columns, rows)
 
@@ -210,7 +200,8 @@ def metrics_index(measures: list[Measure], strands: dict[str, Strand], link: Cal
 def strand_cards(strands: list[Strand], measures: list[Measure], link: Callable[[str], str]) -> Markup:
     cards = []
     for strand in strands:
-        items = [{"link": link(m.url), "title": m.metric.title, "latest": m.latest_words, "badge": verdict_badge(m.verdict)}
+        items = [{"link": link(m.url), "title": m.metric.title, "latest": m.latest_words,
+                  "badge": verdict_badge(m.verdict, link), "caveats": caveat_marker(m.metric, link(m.url) + "#caveats")}
                  for m in measures if m.metric.strand == strand.id]
         cards.append({"link": link(f"strands/{strand.id}/"), "title": strand.title, "summary": strand.summary,
                       "planned": strand.status == "planned", "measures": items})
@@ -229,8 +220,7 @@ def describe(measure: Measure) -> str:
     text = f"{measure.metric.title}: {headline(measure)}"
     comparison, spc = measure.assessment.comparison, measure.assessment.spc
     if comparison and comparison.test and comparison.p_value is not None:
-        p = "p < 0.001" if comparison.p_value < 0.001 else f"p = {comparison.p_value:.3f}"
-        text = text[:-1] + f" ({TEST_LABELS[comparison.test]}, {p})."
+        text = text[:-1] + f" ({TEST_LABELS[comparison.test]}, {verdicts.p_words(comparison.p_value)})."
     if spc:
         last = spc.points[-1]
         text += (f" Process control chart of {len(spc.points)} points: the latest point shows "

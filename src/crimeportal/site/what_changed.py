@@ -11,7 +11,9 @@ from typing import Any, Callable, Iterable
 
 from ..core.conventions import CHANGES_PAGE  # noqa: F401  (re-exported for the pages that link to it)
 from ..core.formats import format_value, in_period, long_date, period_words
-from ..releases.changes import Changes, FigureChange
+from ..core.stats import BASIS_LABELS, TEST_LABELS, VERDICT_LABELS, Comparison
+from ..core.model import Observation
+from ..releases.changes import Changes, FigureChange, VerdictChange
 from ..releases.current import LATEST, ReleaseBuild
 from ..releases.git import PAGES_BRANCH
 from ..releases.register import Release
@@ -22,7 +24,9 @@ BLOCK_KINDS = ("what-changed", "releases")
 Relative = Callable[[str, str], str]
 Record = dict[str, Any]  # a metric's or strand's record as data/all-metrics.json and data/strands.json publish it
 
-_HEADINGS = (("revised", "Revised figures"), ("withdrawn", "Figures withdrawn"), ("new-figures", "New figures"),
+# corrections to what readers already used come first, then verdicts that moved, then what is new
+_HEADINGS = (("revised", "Revised figures"), ("withdrawn", "Figures withdrawn"), ("verdicts", "Verdicts that changed"),
+             ("new-figures", "New figures"),
              ("new-measures", "New measures"), ("removed-measures", "Measures removed"),
              ("status", "Figures with a new status"), ("details", "Measure details changed"), ("strands", "Strands"))
 
@@ -52,7 +56,7 @@ def _sections(changes: Changes | None) -> list[tuple[str, str]]:
     if changes is None:
         return []
     present = {
-        "revised": changes.revised, "withdrawn": changes.withdrawn, "new-figures": changes.new_figures,
+        "verdicts": changes.verdicts, "revised": changes.revised, "withdrawn": changes.withdrawn, "new-figures": changes.new_figures,
         "new-measures": changes.added_metrics, "removed-measures": changes.removed_metrics,
         "status": changes.restatused, "details": changes.details,
         "strands": changes.strands_added or changes.strands_removed or changes.strands_restatused,
@@ -96,6 +100,9 @@ class _Sections:
                 for c in self.changes.revised]
         return render("what_changed_revised.html", rows=rows, earlier=self.earlier)
 
+    def verdicts(self) -> Markup:
+        return _list(Item(self.link(c.metric), verdict_words(c)) for c in self.changes.verdicts)
+
     def withdrawn(self) -> Markup:
         items = self._items(self.changes.withdrawn,
                             lambda c: f", {period_words(c.old['end'], c.metric['period'])}: {_figure(c.old, c.metric)}")
@@ -135,6 +142,43 @@ class _Sections:
 
     def _items(self, figures: list[FigureChange], words: Callable[[FigureChange], str]) -> list[Item]:
         return [Item(self.link(c.metric), words(c)) for c in figures]
+
+
+def verdict_words(change: VerdictChange) -> str:
+    """': Improvement → No significant change. Then: …. Now: …. Why: …'"""
+    metric = change.metric
+    old, new = _verdict_label(change.old), _verdict_label(change.new)
+    return (f": {old} → {new}. In the earlier release: {_compared(change.old, change.old_latest, metric)}. "
+            f"Now: {_compared(change.new, change.new_latest, metric)}. Why: {_why(change)}.")
+
+
+def _verdict_label(comparison: Comparison | None) -> str:
+    return VERDICT_LABELS[comparison.verdict] if comparison else "no comparison"
+
+
+def _compared(comparison: Comparison | None, latest: Observation | None, metric: Record) -> str:
+    if comparison is None or latest is None:
+        return "there was no earlier figure to compare with"
+    unit, period = metric["unit"], metric["period"]
+    test = (f"{TEST_LABELS[comparison.test]}, p = {comparison.p_value:.3f}" if comparison.test and comparison.p_value is not None
+            else f"not tested, because {comparison.reason}")
+    return (f"{format_value(latest.value, unit)} ({period_words(latest.end, period)}) with "
+            f"{format_value(comparison.value, unit)} ({period_words(comparison.end, period)}), "
+            f"{BASIS_LABELS[comparison.basis]}; {test}")
+
+
+def _why(change: VerdictChange) -> str:
+    old, new, was, now = change.old, change.new, change.old_latest, change.new_latest
+    reasons = []
+    if was is not None and now is not None and was.end != now.end:
+        reasons.append("a newer figure is now the latest")
+    if old is not None and new is not None and old.basis != new.basis:
+        reasons.append(f"the comparison is now {BASIS_LABELS[new.basis]}, not {BASIS_LABELS[old.basis]}")
+    elif old is not None and new is not None and old.end != new.end:
+        reasons.append("the latest figure is compared with a different earlier figure")
+    if not reasons:
+        reasons.append("figures compared were revised")
+    return "; ".join(reasons)
 
 
 def _figure(observation: Record, metric: Record) -> str:
