@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import warnings
-import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,10 +13,8 @@ from typing import Callable
 import pytest
 
 from chromium import LAUNCH_ARGS, find_chromium
+from portal_files import copy_portal
 
-REAL_PORTAL = Path(__file__).resolve().parent.parent
-PORTAL_FOLDERS = ("content", "data", "schemas", "hooks", "overrides")
-PORTAL_FILES = ("mkdocs.yml",)
 CONSOLE_SCRIPT = Path(sys.executable).parent / "crimeportal"
 
 
@@ -35,12 +32,7 @@ class CliResult:
 @pytest.fixture
 def portal_copy(tmp_path: Path) -> Path:
     """The real portal's sources, copied into tmp_path so a test may break them freely."""
-    for name in PORTAL_FOLDERS:
-        if (REAL_PORTAL / name).is_dir():
-            shutil.copytree(REAL_PORTAL / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in PORTAL_FILES:
-        shutil.copy2(REAL_PORTAL / name, tmp_path / name)
-    return tmp_path
+    return copy_portal(tmp_path)
 
 
 @pytest.fixture

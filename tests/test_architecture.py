@@ -22,6 +22,7 @@ from crimeportal.site import block_content, blocks  # noqa: F401  (block_content
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 import compare_sites  # noqa: E402
+from portal_files import copy_portal
 
 
 def _schema(name: str) -> dict:
@@ -58,10 +59,7 @@ def test_markers_of_the_other_phase_are_left_for_later():
 
 
 def _built_site(tmp_path: Path) -> Path:
-    for name in ("content", "data", "schemas", "hooks", "overrides"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_portal(tmp_path)
     crimeportal = Path(sys.executable).parent / "crimeportal"
     done = subprocess.run([str(crimeportal), "build"], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
@@ -109,10 +107,7 @@ def _wait_for(lines: list[str], text: str, timeout: float) -> bool:
 
 @pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to list a process's children")
 def test_a_rebuild_that_fails_after_the_chart_workers_start_leaves_no_worker_running(tmp_path: Path):
-    for name in ("content", "data", "schemas", "hooks", "overrides"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, tmp_path / name)
-    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    copy_portal(tmp_path)
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import html
 import json
 import os
 import re
@@ -16,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from html_tree import parse
+from portal_files import copy_portal
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
@@ -34,14 +34,6 @@ STRAND_ORDER = [
     "digital-crime-and-fraud", "extremism-and-radicalisation", "house-burglary-and-street-robbery", "hate-crime",
     "serious-and-organised-crime", "business-crime", "rural-crime",
 ]
-
-
-def copy_portal(target: Path) -> Path:
-    for name in ("content", "data", "schemas", "hooks", "overrides"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, target / name)
-    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    return target
 
 
 def run_build(root: Path) -> subprocess.CompletedProcess:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ import pytest
 
 from crimeportal.core.model import Metric, Observation
 from crimeportal.site.downloads import BOM, CSV_COLUMNS, FORMULA_STARTS, csv_period, last_day, metrics_csv, spreadsheet_text
+from portal_files import copy_portal
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
@@ -42,10 +42,7 @@ def observations_yaml(notes: list[str]) -> str:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("portal")
-    for name in ("content", "data", "schemas", "hooks", "overrides"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_portal(root)
     metric = root / "data" / "metrics" / f"{METRIC}.yml"
     text = metric.read_text(encoding="utf-8").replace("period: rolling-3-months", "period: month")
     metric.write_text(text[: text.index("observations:")] + "observations:\n" + observations_yaml(BUILDABLE_NOTES),

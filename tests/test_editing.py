@@ -26,6 +26,7 @@ import yaml
 
 from crimeportal.cli import main
 from crimeportal.source.validate import load_portal
+from portal_files import copy_portal
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
@@ -67,13 +68,6 @@ def crimeportal(capsys):
         return Run(code, captured.out, captured.err)
 
     return run
-
-
-def copy_portal(target: Path) -> Path:
-    for name in ("content", "data", "schemas", "hooks", "overrides"):
-        shutil.copytree(REPO / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
-    return target
 
 
 def hashes(root: Path) -> dict[str, str]:

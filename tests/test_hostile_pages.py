@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import subprocess
 import sys
 import threading
@@ -21,6 +20,7 @@ import pytest
 import yaml
 
 from payloads import BODY_PAYLOADS, PAYLOADS
+from portal_files import copy_portal
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
@@ -54,10 +54,7 @@ def _write_metric(path: Path, payload: str) -> None:
 def hostile_site(request, tmp_path_factory) -> tuple[str, Path]:
     payload = PAYLOADS[request.param]
     root = tmp_path_factory.mktemp("hostile")
-    for name in ("content", "data", "schemas", "hooks", "overrides"):
-        if (REPO / name).exists():
-            shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_portal(root)
     _write_strand(root / "content" / "strands" / f"{STRAND}.md", payload)
     _write_metric(root / "data" / "metrics" / f"{METRIC}.yml", payload)
     checked = subprocess.run([str(CRIMEPORTAL), "--root", str(root), "validate"], capture_output=True, text=True)

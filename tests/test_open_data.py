@@ -26,6 +26,7 @@ from crimeportal.site.feed import feed_xml, summary
 from crimeportal.site.open_data import DATA_PACKAGE, README, ZIP
 from crimeportal.site.publication import SettingsError, read_publication
 from payloads import PAYLOADS
+from portal_files import copy_portal
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
@@ -60,9 +61,7 @@ def block_text(html: str, css_class: str) -> list[str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("portal")
-    for name in ("content", "data", "schemas", "hooks", "overrides"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    copy_portal(root)
     result = subprocess.run([str(CRIMEPORTAL), "build"], cwd=root, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     return root / "site"

@@ -11,7 +11,6 @@ from . import problems_page, render
 from . import what_changed
 from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
-from .templates import render as render_template
 
 if TYPE_CHECKING:
     from .build import PortalBuild

@@ -13,7 +13,6 @@ comment prefix, so every marker in a page was written by `marker`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from ..core.errors import PortalError

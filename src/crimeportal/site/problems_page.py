@@ -15,7 +15,6 @@ from mkdocs.utils import CountHandler
 
 from ..core.problems import Problem, count_words
 from .templates import render
-from ..core.conventions import METRICS_DIR
 from ..source.validate import metric_files
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")

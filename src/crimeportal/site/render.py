@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from ..core.formats import PERIOD_WORDS, UNIT_WORDS, format_value, long_date, month_name, period_words
+from ..core.formats import PERIOD_WORDS, UNIT_WORDS, format_value, long_date, period_words
 from . import blocks, verdicts
 from .charts import MAX_BARS
 from ..core.conventions import METRICS_DIR

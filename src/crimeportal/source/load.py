@@ -21,7 +21,7 @@ try:  # libyaml parses many times faster; fall back where PyYAML was built witho
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from ..core.conventions import MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_SOURCE_BYTES, MAX_VALUES, SCHEMA_LINE_METRIC  # noqa: F401  (benchmarks import the schema line from here)
+from ..core.conventions import MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_SOURCE_BYTES, MAX_VALUES
 from ..core.problems import Problem, field_name
 from .traps import bracket_problems, control_problems, event_problems, tab_problems, too_deep_brackets
 
