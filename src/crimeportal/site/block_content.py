@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils import get_relative_url
 
-from . import problems_page, render
+from . import board_pack, problems_page, render
 from . import what_changed
 from .blocks import UnknownBlock, fills
 
@@ -108,6 +108,12 @@ def _cite(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
     url = page.site_url + measure.url if page.site_url else measure.url
     return render.citation(measure.metric, page.site_name, url)
+
+
+@fills("board-pack")
+def _board_pack(page: PageContext, _: str) -> str:
+    # the size is known only once the pack is made, after every page: a placeholder stands for it until then
+    return render.board_pack_link(page.link(board_pack.PDF), board_pack.SIZE_PLACEHOLDER, page.state.serving)
 
 
 @fills("chart")

@@ -35,6 +35,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "about": (BLOCK, "A measure page's facts: what it measures, unit, period, source, caveats, test."),
     "downloads": (BLOCK, "A measure page's links to its CSV and JSON files."),
     "cite": (BLOCK, "A measure page's citation."),
+    "board-pack": (BLOCK, "A link to the board pack PDF with its size (filled in once the pack is made), or why there is none."),
     "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
     "table": (LATE, "A measure's table of figures."),
 }

@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import block_content, blocks, board_report, charts, escaping, pages, problems_page, render
+from . import block_content, blocks, board_pack, board_report, charts, escaping, pages, problems_page, render
 from .downloads import download_files
 from ..core.conventions import CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
@@ -51,6 +51,7 @@ class PortalBuild:
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
     charts: charts.Charts | None = None  # None in a live preview of files with problems
     tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
+    serving: bool = False  # `mkdocs serve`, which makes no board pack
 
     def table(self, metric_id: str) -> str:
         if metric_id not in self.tables:
@@ -100,6 +101,7 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     else:
         measures, drawn = _measures(portal, root)
         config[_STATE] = PortalBuild(root, portal, measures, download_files(portal, root), charts=drawn)
+    current(config).serving = serving
     _prepare_release(config, root, portal)
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
@@ -130,9 +132,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     never = left_out_of_site(state.root, scan_sources(state.root))  # links and editors' leftovers: never published
     for refused in [f for f in files if f.src_uri in never]:
         files.remove(refused)
+    pack_link = f"\n\n## The board pack\n\n{blocks.marker('board-pack')}\n"
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
-                 pages.DATA_PAGE: pages.data_page(),
-                 what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases),
+                 pages.DATA_PAGE: pages.data_page() + pack_link,
+                 what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal)}
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title)
@@ -185,10 +188,23 @@ THIRD_PARTY_FALLBACK = "https://unpkg.com/"
 @_plainly
 def on_post_build(config: MkDocsConfig) -> None:
     _drop_third_party_fallbacks(Path(config.site_dir))
-    drawn = current(config).charts
+    state = current(config)
+    drawn = state.charts
     if drawn:
         drawn.close()
         log.info(f"crimeportal: rendered {drawn.rendered} chart(s); {drawn.from_cache} came from the cache")
+    if not state.serving and not state.problems:
+        _make_board_pack(state, config)
+
+
+def _make_board_pack(state: PortalBuild, config: MkDocsConfig) -> None:
+    settings = config.extra.get("board_pack") or {}
+    facts = board_pack.pack_facts(state.portal, state.releases, settings if isinstance(settings, dict) else {},
+                                  config.site_name, config.site_url, config.copyright)
+    made = board_pack.make(state.portal, state.measures, facts, state.root, Path(config.site_dir))
+    board_pack.write_sizes(Path(config.site_dir), made.size)
+    log.info(f"crimeportal: the board pack PDF ({board_pack.size_words(made.size)}) "
+             + ("came from the cache" if made.from_cache else "was made"))
 
 
 def on_build_error() -> None:

@@ -14,7 +14,7 @@ from . import blocks
 from ..core.conventions import METRICS_DIR
 from ..core.model import Metric, Strand
 from ..core.stats import TEST_LABELS, VARIATION_LABELS, VERDICT_LABELS, Assessment, Comparison, month_index
-from .templates import Markup, render
+from .templates import Markup, markup, render
 
 VERDICT_ICONS = {
     "improvement": "✓",
@@ -241,3 +241,8 @@ def describe(measure: Measure) -> str:
         text += (f" Process control chart of {len(spc.points)} points: the latest point shows "
                  f"{VARIATION_LABELS[last.variation].lower()} variation.")
     return text
+
+
+def board_pack_link(link: str, size_placeholder: str, serving: bool) -> Markup:
+    """The link to the board pack PDF; a live preview makes no pack, so it says where to get one instead."""
+    return render("board_pack_link.html", link=link, size=markup(size_placeholder), serving=serving)
