@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .generate import copy_site_files, generate_portal, make_baseline, repository_root
-from .measure import BenchError, Run, build, charts_line, validation_run
+from .measure import BenchError, Run, board_pack_line, build, charts_line, validation_run
 
 # Targets from the issue, on a 2-core machine.
 WARM_RATIO = 1.5
@@ -83,9 +83,9 @@ def _trio(label: str, folder: Path, baseline: Path, sites: Path, keep: bool, rep
     warm_row = Row(f"{label}: warm build", warm, warm.seconds / base.seconds,
                    f"<= {warm_ratio:g}x baseline", warm.seconds / base.seconds <= warm_ratio)
     for row in (cold_row, warm_row):
-        charts = charts_line(row.run)
-        if charts:
-            row.notes.append(charts)
+        for note in (charts_line(row.run), board_pack_line(row.run)):
+            if note:
+                row.notes.append(note)
         if row.run.pages != base.pages:
             row.notes.append(f"{row.run.pages} HTML pages, but the baseline has {base.pages}: the ratio compares unlike sites")
     return rows + [cold_row, warm_row]
