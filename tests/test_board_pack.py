@@ -21,13 +21,13 @@ from PIL import Image
 from crimeportal.core.formats import long_date
 from crimeportal.core.stats import VERDICT_LABELS
 from crimeportal.site.board_report import heading
+from crimeportal.site.board_pack import LocalFetcher
 from crimeportal.site.build import _measures
-from crimeportal.site.render import human_size
+from crimeportal.site.render import board_pack_link, human_size
 from crimeportal.source.validate import load_portal
 
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 PACK = "site/board-report/board-pack.pdf"
-pytestmark = pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed (.ci/run installs it)")
 
 
 def build(root: Path) -> subprocess.CompletedProcess:
@@ -64,6 +64,8 @@ def inflated(pdf: Path) -> bytes:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("poppler-utils is not installed (.ci/run and make test install it as root)")
     root = tmp_path_factory.mktemp("pack")
     for name in PORTAL_FOLDERS:
         shutil.copytree(REAL_PORTAL / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
@@ -185,3 +187,24 @@ def test_a_change_to_a_strand_makes_a_new_pack(built):
     changed = build(built)
     assert "was made" in changed.stderr
     assert "A sentence added for the board pack test." in words(tool("pdftotext", built / PACK, "-"))
+
+
+def test_the_live_preview_says_where_the_pack_is_made_instead_of_linking_to_nothing():
+    preview = parse(str(board_pack_link("board-pack.pdf", "<!-- size -->", serving=True)))
+    assert not preview.find_all("a")
+    assert "make site" in preview.text and "the live preview does not make it" in preview.text
+    built_page = parse(str(board_pack_link("board-pack.pdf", "12.0 KB", serving=False)))
+    assert [a.attrs.get("href") for a in built_page.find_all("a")] == ["board-pack.pdf"]
+
+
+def test_making_the_pack_reads_only_the_built_sites_own_files(tmp_path):
+    site = tmp_path / "site"
+    (site / "strands").mkdir(parents=True)
+    (site / "strands" / "map.png").write_bytes(b"\x89PNG")
+    (tmp_path / "secret.txt").write_text("not for the pack")
+    fetcher = LocalFetcher(site)
+    assert fetcher.fetch((site / "strands" / "map.png").as_uri()) is not None
+    for refused in ((tmp_path / "secret.txt").as_uri(), (site / ".." / "secret.txt").as_uri(),
+                    "http://127.0.0.1:9/chart.png", "https://example.invalid/font.woff2", "ftp://example.invalid/x"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(refused)
