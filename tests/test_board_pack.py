@@ -6,6 +6,7 @@ pack (its title and meeting date) is checked in tests/test_release.py, which pub
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -21,7 +22,7 @@ from PIL import Image
 from crimeportal.core.formats import long_date
 from crimeportal.core.stats import VERDICT_LABELS
 from crimeportal.site.board_report import heading
-from crimeportal.site.board_pack import LocalFetcher
+from crimeportal.site.board_pack import LocalFetcher, latest_rows
 from crimeportal.site.build import _measures
 from crimeportal.site.render import board_pack_link, human_size
 from crimeportal.source.validate import load_portal
@@ -190,10 +191,10 @@ def test_a_change_to_a_strand_makes_a_new_pack(built):
 
 
 def test_the_live_preview_says_where_the_pack_is_made_instead_of_linking_to_nothing():
-    preview = parse(str(board_pack_link("board-pack.pdf", "<!-- size -->", serving=True)))
+    preview = parse(str(board_pack_link("board-pack.pdf", "<!-- size -->", not_made=True)))
     assert not preview.find_all("a")
-    assert "make site" in preview.text and "the live preview does not make it" in preview.text
-    built_page = parse(str(board_pack_link("board-pack.pdf", "12.0 KB", serving=False)))
+    assert "make site" in preview.text and "a live preview, did not make it" in preview.text
+    built_page = parse(str(board_pack_link("board-pack.pdf", "12.0 KB", not_made=False)))
     assert [a.attrs.get("href") for a in built_page.find_all("a")] == ["board-pack.pdf"]
 
 
@@ -208,3 +209,23 @@ def test_making_the_pack_reads_only_the_built_sites_own_files(tmp_path):
                     "http://127.0.0.1:9/chart.png", "https://example.invalid/font.woff2", "ftp://example.invalid/x"):
         with pytest.raises(ValueError):
             fetcher.fetch(refused)
+
+
+def test_a_long_table_keeps_its_latest_periods_and_says_where_the_rest_are():
+    rows = "".join(f"<tr><th scope=\"row\">Period {n}</th><td>{n}</td></tr>" for n in range(1, 13))
+    table = f'<div class="portal-table-wrap"><table class="portal-table"><caption>C</caption><tbody>{rows}</tbody></table></div>'
+    cut = parse(latest_rows(table, keep=8))
+    assert [r.find("th").text for r in cut.find_all("tr")] == [f"Period {n}" for n in range(5, 13)]
+    assert "the 4 earlier ones are on the measure's page" in cut.find("p", class_="pack-earlier").text
+    short = table.replace(rows, rows[: rows.index("<tr><th scope=\"row\">Period 3<")])
+    assert latest_rows(short, keep=8) == short
+
+
+def test_a_build_told_not_to_make_it_links_to_nothing(portal_copy):
+    done = subprocess.run([str(CRIMEPORTAL), "build"], cwd=portal_copy, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "CRIMEPORTAL_BOARD_PACK": "off"})
+    assert done.returncode == 0, done.stderr
+    assert not (portal_copy / PACK).exists() and "board pack PDF" not in done.stderr
+    report = parse((portal_copy / "site" / "board-report" / "index.html").read_text(encoding="utf-8"))
+    assert not [a for a in report.find_all("a") if a.attrs.get("href", "").endswith("board-pack.pdf")]
+    assert "did not make it" in report.find("p", class_="portal-board-pack").text

@@ -113,7 +113,7 @@ def _cite(page: PageContext, metric_id: str) -> str:
 @fills("board-pack")
 def _board_pack(page: PageContext, _: str) -> str:
     # the size is known only once the pack is made, after every page: a placeholder stands for it until then
-    return render.board_pack_link(page.link(board_pack.PDF), board_pack.SIZE_PLACEHOLDER, page.state.serving)
+    return render.board_pack_link(page.link(board_pack.PDF), board_pack.SIZE_PLACEHOLDER, not page.state.makes_board_pack)
 
 
 @fills("chart")

@@ -38,16 +38,20 @@ from ..core.stats import VERDICT_LABELS
 from ..releases.current import ReleaseBuild
 
 PDF = BOARD_PACK_PDF
+SWITCH_ENV = "CRIMEPORTAL_BOARD_PACK"  # "off": build without the pack (make bench's portal of 1,000 measures)
 # Written into the pages that link to the pack, and replaced by its size once the pack exists (after every page).
 SIZE_PLACEHOLDER = "<!-- crimeportal:board-pack-size -->"
 LINKING_PAGES = ("board-report/index.html", "data/index.html", "what-changed/index.html")
 ANNEX_PAGE = "about/how-we-judge-change/index.html"  # the annex on how change is judged is this page's text
-FORMAT = "1"  # part of the cache key: change it when the pack changes in a way its document does not show
+FORMAT = "2"  # part of the cache key: change it when the pack changes in a way its document does not show
 _ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(?P<body>.*?)</article>', re.DOTALL)
 _SECTION = re.compile(re.escape(board_report.SECTION_MARKER.format("@")).replace("@", "(?P<id>[a-z0-9-]+)"))
 _HREF = re.compile(r'href="(?P<target>[^"]*)"')
 _HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
 _CHART_TEXT = re.compile(r"<title>(?P<title>[^<]*)</title><desc>(?P<desc>[^<]*)</desc>")
+_FIGURES_TABLE = re.compile(r'(?P<head><table class="portal-table">.*?<tbody>)(?P<rows>.*?)(?P<tail></tbody></table>)', re.DOTALL)
+_ROW = re.compile(r"<tr>.*?</tr>", re.DOTALL)
+LATEST_ROWS = 8  # a measure's table in the pack: two years of quarters; the chart shows the whole series
 _KEEP_CACHED = 8  # packs kept in the cache: enough for each release a publish builds, and a plain build
 
 
@@ -171,6 +175,22 @@ def with_chart_descriptions(fragment: str) -> str:
     return _CHART_TEXT.sub(lambda m: f"<title>{m['title']}. {m['desc']}</title><desc>{m['desc']}</desc>", fragment)
 
 
+def latest_rows(fragment: str, keep: int = LATEST_ROWS) -> str:
+    """Each table of figures cut to its latest periods (rows run oldest first), saying where the rest are.
+
+    A board reads the recent periods; a long series would make the pack hundreds of pages longer, and laying
+    out its rows is most of the time WeasyPrint takes."""
+    def shorten(match: re.Match[str]) -> str:
+        rows = _ROW.findall(match["rows"])
+        if len(rows) <= keep:
+            return match[0]
+        note = (f'<p class="pack-earlier">The table lists the latest {keep} periods; the {len(rows) - keep} '
+                "earlier ones are on the measure's page, linked below, and in its data files.</p>")
+        return match["head"] + "".join(rows[-keep:]) + match["tail"] + note
+
+    return _FIGURES_TABLE.sub(shorten, fragment)
+
+
 def document(portal: Portal, measures: Mapping[str, Measure], facts: PackFacts, site_dir: Path) -> str:
     """The pack's whole HTML document, made from the built pages and the portal's figures."""
     sections = strand_sections((site_dir / "board-report" / "index.html").read_text(encoding="utf-8"))
@@ -180,7 +200,7 @@ def document(portal: Portal, measures: Mapping[str, Measure], facts: PackFacts, 
     annex_address = urljoin(facts.address, "about/how-we-judge-change/") if facts.address else None
 
     def section(strand_id: str) -> str:
-        return markup(with_chart_descriptions(absolute_links(sections.get(strand_id, ""), report_address)))
+        return markup(latest_rows(with_chart_descriptions(absolute_links(sections.get(strand_id, ""), report_address))))
 
     active = [(s, section(s.id)) for s in portal.strands if s.status != "planned"]
     planned = [(s, section(s.id)) for s in portal.strands if s.status == "planned"]

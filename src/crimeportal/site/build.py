@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -51,7 +52,7 @@ class PortalBuild:
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
     charts: charts.Charts | None = None  # None in a live preview of files with problems
     tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
-    serving: bool = False  # `mkdocs serve`, which makes no board pack
+    makes_board_pack: bool = True  # not under `mkdocs serve`, nor with CRIMEPORTAL_BOARD_PACK=off
 
     def table(self, metric_id: str) -> str:
         if metric_id not in self.tables:
@@ -101,7 +102,8 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     else:
         measures, drawn = _measures(portal, root)
         config[_STATE] = PortalBuild(root, portal, measures, download_files(portal, root), charts=drawn)
-    current(config).serving = serving
+    # the live preview rebuilds on every save, and laying out the PDF would slow each one by seconds
+    current(config).makes_board_pack = not serving and os.environ.get(board_pack.SWITCH_ENV) != "off"
     _prepare_release(config, root, portal)
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
@@ -193,7 +195,7 @@ def on_post_build(config: MkDocsConfig) -> None:
     if drawn:
         drawn.close()
         log.info(f"crimeportal: rendered {drawn.rendered} chart(s); {drawn.from_cache} came from the cache")
-    if not state.serving and not state.problems:
+    if state.makes_board_pack and not state.problems:
         _make_board_pack(state, config)
 
 

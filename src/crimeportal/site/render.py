@@ -243,6 +243,6 @@ def describe(measure: Measure) -> str:
     return text
 
 
-def board_pack_link(link: str, size_placeholder: str, serving: bool) -> Markup:
+def board_pack_link(link: str, size_placeholder: str, not_made: bool) -> Markup:
     """The link to the board pack PDF; a live preview makes no pack, so it says where to get one instead."""
-    return render("board_pack_link.html", link=link, size=markup(size_placeholder), serving=serving)
+    return render("board_pack_link.html", link=link, size=markup(size_placeholder), not_made=not_made)
