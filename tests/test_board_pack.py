@@ -22,7 +22,7 @@ from PIL import Image
 from crimeportal.core.formats import long_date
 from crimeportal.core.stats import VERDICT_LABELS
 from crimeportal.site.board_report import heading
-from crimeportal.site.board_pack import LocalFetcher, latest_rows
+from crimeportal.site.board_pack import local_fetcher, latest_rows
 from crimeportal.site.build import _measures
 from crimeportal.site.render import board_pack_link, human_size
 from crimeportal.source.validate import load_portal
@@ -203,7 +203,7 @@ def test_making_the_pack_reads_only_the_built_sites_own_files(tmp_path):
     (site / "strands").mkdir(parents=True)
     (site / "strands" / "map.png").write_bytes(b"\x89PNG")
     (tmp_path / "secret.txt").write_text("not for the pack")
-    fetcher = LocalFetcher(site)
+    fetcher = local_fetcher(site)
     assert fetcher.fetch((site / "strands" / "map.png").as_uri()) is not None
     for refused in ((tmp_path / "secret.txt").as_uri(), (site / ".." / "secret.txt").as_uri(),
                     "http://127.0.0.1:9/chart.png", "https://example.invalid/font.woff2", "ftp://example.invalid/x"):

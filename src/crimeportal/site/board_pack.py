@@ -252,7 +252,7 @@ def lay_out(document_html: str, css: str, site_dir: Path, key: str) -> bytes:
     import weasyprint
 
     base = (site_dir / "board-report" / "index.html").resolve().as_uri()
-    pdf = weasyprint.HTML(string=document_html, base_url=base, url_fetcher=LocalFetcher(site_dir)).write_pdf(
+    pdf = weasyprint.HTML(string=document_html, base_url=base, url_fetcher=local_fetcher(site_dir)).write_pdf(
         stylesheets=[weasyprint.CSS(string=css)], pdf_variant="pdf/ua-1", pdf_identifier=key[:32].encode("ascii"),
         custom_metadata=False, uncompressed_pdf=False)
     if not pdf:
@@ -260,27 +260,26 @@ def lay_out(document_html: str, css: str, site_dir: Path, key: str) -> bytes:
     return pdf
 
 
-class LocalFetcher:
-    """WeasyPrint's URL fetcher, limited to the built site's own files and data: URLs."""
+def local_fetcher(site_dir: Path):
+    """WeasyPrint's URL fetcher, limited to the built site's own files and data: URLs.
 
-    def __init__(self, site_dir: Path) -> None:
-        import weasyprint
+    A subclass, as WeasyPrint asks of a fetcher, made when a pack is laid out so that a warm build never loads it.
+    A refused or missing file is logged by WeasyPrint and left out of the pack, as a browser would."""
+    import weasyprint
 
-        self._site = site_dir.resolve()
-        self._fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"})
+    site = site_dir.resolve()
 
-    def __call__(self, url: str):
-        return self.fetch(url)
+    class Fetcher(weasyprint.URLFetcher):
+        def fetch(self, url: str, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "file":
+                if not Path(parts.path).resolve().is_relative_to(site):
+                    raise ValueError(f"the board pack only reads files of the built site, not {url}")
+            elif parts.scheme != "data":
+                raise ValueError(f"the board pack fetches nothing from another host: {url}")
+            return super().fetch(url, headers)
 
-    def fetch(self, url: str, headers=None):
-        parts = urlsplit(url)
-        if parts.scheme == "file":
-            path = Path(parts.path).resolve()
-            if not path.is_relative_to(self._site):
-                raise ValueError(f"the board pack only reads files of the built site, not {url}")
-        elif parts.scheme != "data":
-            raise ValueError(f"the board pack fetches nothing from another host: {url}")
-        return self._fetcher.fetch(url, headers)
+    return Fetcher(allowed_protocols={"file", "data"})
 
 
 def _write_atomically(path: Path, content: bytes) -> None:
