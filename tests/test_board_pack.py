@@ -141,7 +141,9 @@ def test_it_is_in_british_english_with_charts_described_and_fonts_embedded(built
     assert structure.count(b"/Alt (Chart: ") == len(charted)
     fonts = tool("pdffonts", built / PACK).splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts), "every font is embedded"
-    assert "Figure" in tool("pdfinfo", "-struct", built / PACK)
+    tree = tool("pdfinfo", "-struct", built / PACK)
+    for tag in ("H1", "H2", "H3", "Table", "TH", "TD", "Figure", "Link"):
+        assert re.search(rf"^\s*{tag}[ :]", tree, re.MULTILINE), f"the structure tree has no {tag}"
 
 
 def test_no_page_is_blank(built, tmp_path):
