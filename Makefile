@@ -21,7 +21,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
+# The board pack PDF (WeasyPrint) needs Pango and fonts from the system; as root with apt-get (as in CI) the
+# targets that build install Debian's packages where Pango is missing, and elsewhere say what to install.
+PANGO_FOUND := { ldconfig -p || /sbin/ldconfig -p; } 2>/dev/null | grep -q 'libpangoft2-1.0.so.0'
+APT_PANGO := { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-liberation >/dev/null; }
+NEED_PANGO := $(PANGO_FOUND) || $(APT_PANGO) || { echo "The board pack needs Pango: install libpango-1.0-0, libpangoft2-1.0-0, fonts-dejavu-core and fonts-liberation (README, Set up)." >&2; exit 2; }
+# the board pack's tests read the PDF with poppler's tools, and are skipped without them
+APT_POPPLER := { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null; }
+
 site: $(STAMP)
+	@$(NEED_PANGO)
 	$(BIN)/crimeportal build
 
 serve: $(STAMP)
@@ -38,6 +47,7 @@ add-period: $(STAMP)
 # make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1]
 publish: $(STAMP)
 	@test -n "$$CP_VERSION" && test -n "$$CP_TITLE" || { echo 'Say which release: make publish VERSION=2019-09 TITLE="September 2019 board update"' >&2; exit 2; }
+	@$(NEED_PANGO)
 	$(BIN)/crimeportal publish "$$CP_VERSION" --title "$$CP_TITLE" $(if $(value BOARD_MEETING),--board-meeting "$$CP_BOARD_MEETING") $(if $(value REPLACE),--replace) $(if $(value PUSH),--push)
 
 # every published release, as the gh-pages branch holds them, at http://127.0.0.1:8001
@@ -51,6 +61,8 @@ APT_CHROMIUM := { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-ge
 
 test: $(STAMP)
 	@$(FIND_CHROMIUM) || $(APT_CHROMIUM) || echo "make test: no Chromium was found, so the browser tests will be skipped. Run 'make browser' to get one." >&2
+	@$(NEED_PANGO)
+	@command -v pdfinfo >/dev/null || $(APT_POPPLER) || echo "make test: poppler-utils is not installed, so the board pack's tests will be skipped." >&2
 	$(BIN)/python -m pytest
 
 browser: $(STAMP)

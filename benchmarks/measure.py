@@ -161,3 +161,9 @@ def charts_line(run: Run) -> str:
     """The build's own note of how many charts it drew and how many came from the cache."""
     match = re.search(r"rendered \d+ chart\(s\); \d+ came from the cache", run.log)
     return match.group(0) if match else ""
+
+
+def board_pack_line(run: Run) -> str:
+    """The build's own note of the board pack PDF: its size, whether it was laid out or copied, and how long it took."""
+    match = re.search(r"the board pack PDF \([^)]*\) (was made|came from the cache) in [0-9.]+ s", run.log)
+    return match.group(0) if match else ""

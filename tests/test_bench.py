@@ -89,6 +89,8 @@ def test_cold_builds_draw_every_chart_and_warm_builds_take_them_from_the_cache(b
     assert "generated (3 metrics): warm build: rendered 0 chart(s); 3 came from the cache" in notes
     assert f"seed: cold build: rendered {SEED_CHARTS} chart(s); 0 came from the cache" in notes
     assert f"seed: warm build: rendered 0 chart(s); {SEED_CHARTS} came from the cache" in notes
+    assert re.search(r"seed: cold build: the board pack PDF \([0-9.,]+ KB\) was made in [0-9.]+ s", notes)
+    assert re.search(r"seed: warm build: the board pack PDF \([0-9.,]+ KB\) came from the cache in [0-9.]+ s", notes)
     # the baseline stands in for every page the hooks make, so the ratios compare like with like
     assert "HTML pages, but the baseline has" not in notes
 

@@ -450,3 +450,25 @@ def test_compare_finds_withdrawn_figures_status_changes_and_changed_details():
     assert [(c.old["status"], c.new["status"]) for c in changes.restatused] == [("provisional", "final")]
     assert not changes.revised and changes.details == [(later, ["source"])]
     assert changes.strands_compared is False
+
+
+# ---------------------------------------------------------------------------------------------- the board pack
+
+
+@pytest.mark.skipif(shutil.which("pdfinfo") is None, reason="poppler-utils is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("release, meeting, other", [(SEPTEMBER, "12 September 2019", DECEMBER),
+                                                     (DECEMBER, "12 December 2019", SEPTEMBER)])
+def test_each_release_has_a_board_pack_naming_its_own_release_and_meeting(released, tmp_path, release, meeting, other):
+    shown = subprocess.run(["git", "show", f"gh-pages:{release[0]}/board-report/board-pack.pdf"], cwd=released,
+                           env=GIT_ENV, capture_output=True, timeout=60)
+    assert shown.returncode == 0, shown.stderr
+    pdf = tmp_path / "board-pack.pdf"
+    pdf.write_bytes(shown.stdout)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert re.search(rf"^Title:\s+{re.escape(release[1])}", info, re.MULTILINE)
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert release[1] in text and f"Board meeting {meeting}" in text
+    title_page = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert release[1] in " ".join(title_page.split()) and other[1] not in " ".join(title_page.split())
+    assert f"https://example.invalid/{release[0]}/metrics/" in text, "its links go to its own release"

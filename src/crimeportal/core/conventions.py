@@ -11,6 +11,7 @@ METRICS_DIR = Path("data/metrics")
 SCHEMAS_DIR = Path("schemas")
 REGISTER = Path("data/releases.yml")
 CHART_CACHE = Path(".cache/charts")
+BOARD_PACK_CACHE = Path(".cache/board-pack")  # each board pack PDF, named by the hash of what it is made from
 WRITE_JOURNAL = Path("data/.crimeportal-writing.json")  # present only while add-period replaces files
 
 METRIC_SUFFIX = ".yml"
@@ -63,6 +64,7 @@ MEASURES_INDEX_PAGE = "metrics/index.md"
 DATA_PAGE = "data.md"
 CHANGES_PAGE = "what-changed.md"
 BOARD_REPORT_PAGE = "board-report.md"
+BOARD_PACK_PDF = "board-report/board-pack.pdf"  # in the built site, beside the board report page
 GENERATED_PAGES = (MEASURES_INDEX_PAGE, DATA_PAGE, CHANGES_PAGE, BOARD_REPORT_PAGE)
 GENERATED_FOLDERS = ("metrics", "data", "schemas")  # each metric's page, the downloads, the schemas served
 RESERVED_IDS = ("index", "readme")  # MkDocs makes index.md and README.md the page of their folder

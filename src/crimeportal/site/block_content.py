@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils import get_relative_url
 
-from . import problems_page, render
+from . import board_pack, problems_page, render
 from . import what_changed
 from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
@@ -137,6 +137,12 @@ def _contact(page: PageContext, _: str) -> str:
     publication = page.state.publication
     assert publication is not None
     return render_template("contact.html", contact=publication.contact)
+
+
+@fills("board-pack")
+def _board_pack(page: PageContext, _: str) -> str:
+    # the size is known only once the pack is made, after every page: a placeholder stands for it until then
+    return render.board_pack_link(page.link(board_pack.PDF), board_pack.SIZE_PLACEHOLDER, not page.state.makes_board_pack)
 
 
 @fills("chart")

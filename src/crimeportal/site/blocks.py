@@ -38,6 +38,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "site-citation": (BLOCK, "How to cite the portal as a whole (an editor's `<!-- crimeportal:citation -->`)."),
     "licence": (BLOCK, "The licence and the attribution it asks for (an editor's `<!-- crimeportal:licence -->`)."),
     "contact": (BLOCK, "The portal's contact from mkdocs.yml, as a link (an editor's `<!-- crimeportal:contact -->`)."),
+    "board-pack": (BLOCK, "A link to the board pack PDF with its size (filled in once the pack is made), or why there is none."),
     "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
     "table": (LATE, "A measure's table of figures."),
 }

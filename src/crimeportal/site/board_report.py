@@ -22,6 +22,10 @@ from ..core.conventions import BOARD_REPORT_PAGE, METRIC_MARKER
 
 PAGE = BOARD_REPORT_PAGE
 TITLE = "Board report"
+# Around each strand's section, so the board pack can take the sections from the built page; editors cannot
+# write comments that begin `crimeportal:` (validation refuses them), so every one of these was written here.
+SECTION_MARKER = "<!-- crimeportal:report-strand {} -->"
+END_MARKER = "<!-- crimeportal:report-end -->"
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")
 _INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
@@ -39,12 +43,14 @@ def markdown(portal: Portal) -> str:
     contents = "\n".join(f"- [{markdown_text(heading(s))}](#{s.id})" for s in portal.strands)
     parts = [
         f"---\n{front_matter}---\n\n# {TITLE}\n\n",
-        "Every strand of the strategy, its latest update and its measures, in one document for the board. "
-        f"To print it, or save it as a PDF, use your browser's Print command.{as_of}\n\n",
+        f"Every strand of the strategy, its latest update and its measures, in one document for the board.{as_of}\n\n",
+        f"{marker('board-pack')}\n\n",
+        # an instruction for the screen, which paper does not need
+        "To print this page instead, use your browser's Print command.\n{: .portal-screen-only }\n\n",
         f'<nav class="portal-report-contents" aria-label="Strands in this report" markdown>\n\n{contents}\n\n</nav>\n\n',
     ]
-    parts += [_strand_section(portal, strand) for strand in portal.strands]
-    return "".join(parts)
+    parts += [f"{SECTION_MARKER.format(strand.id)}\n\n{_strand_section(portal, strand)}" for strand in portal.strands]
+    return "".join(parts) + f"\n{END_MARKER}\n"
 
 
 def heading(strand: Strand) -> str:

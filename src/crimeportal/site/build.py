@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,7 +24,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import block_content, blocks, board_report, charts, escaping, feed, pages, problems_page, render, search_text
+from . import block_content, blocks, board_pack, board_report, charts, escaping, feed, pages, problems_page, render, search_text
 from .citation import Citation, site_address
 from .open_data import OpenData, download_files
 from .publication import Publication, read_publication
@@ -71,6 +72,7 @@ class PortalBuild:
         assert self.publication is not None
         return OpenData(self.publication, self.citation(self.site_name, ""),
                         lambda metric: self.citation(metric.title, self.measures[metric.id].url))
+    makes_board_pack: bool = True  # not under `mkdocs serve`, nor with CRIMEPORTAL_BOARD_PACK=off
 
     def table(self, metric_id: str) -> str:
         if metric_id not in self.tables:
@@ -126,6 +128,8 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
         measures, drawn = _measures(portal, root)
         config[_STATE] = PortalBuild(root, portal, measures, {}, charts=drawn)
     current(config).unpublished = {f"strands/{s.id}.md" for s in checked.portal.strands if s not in portal.strands}
+    # the live preview rebuilds on every save, and laying out the PDF would slow each one by seconds
+    current(config).makes_board_pack = not serving and os.environ.get(board_pack.SWITCH_ENV) != "off"
     _prepare_release(config, root, portal)
     state = current(config)
     state.publication, state.site_name, state.site_url = publication, config.site_name, config.site_url
@@ -170,9 +174,10 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     never = left_out_of_site(state.root, scan_sources(state.root))  # links and editors' leftovers: never published
     for refused in [f for f in files if f.src_uri in never | state.unpublished]:
         files.remove(refused)
+    pack_link = f"\n\n## The board pack\n\n{blocks.marker('board-pack')}\n"
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
-                 pages.DATA_PAGE: pages.data_page(),
-                 what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases),
+                 pages.DATA_PAGE: pages.data_page() + pack_link,
+                 what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal)}
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft)
@@ -231,10 +236,23 @@ def on_post_build(config: MkDocsConfig) -> None:
     # hooks run after the plugins, so the search plugin has written its index by now
     search_text.board_report_by_strand(Path(config.site_dir) / "search" / "search_index.json",
                                        board_report.PAGE.removesuffix(".md") + "/", [s.id for s in current(config).portal.strands])
-    drawn = current(config).charts
+    state = current(config)
+    drawn = state.charts
     if drawn:
         drawn.close()
         log.info(f"crimeportal: rendered {drawn.rendered} chart(s); {drawn.from_cache} came from the cache")
+    if state.makes_board_pack and not state.problems:
+        _make_board_pack(state, config)
+
+
+def _make_board_pack(state: PortalBuild, config: MkDocsConfig) -> None:
+    settings = config.extra.get("board_pack") or {}
+    facts = board_pack.pack_facts(state.portal, state.releases, settings if isinstance(settings, dict) else {},
+                                  config.site_name, config.site_url, config.copyright)
+    made = board_pack.make(state.portal, state.measures, facts, state.root, Path(config.site_dir))
+    board_pack.write_sizes(Path(config.site_dir), made.size)
+    log.info(f"crimeportal: the board pack PDF ({board_pack.size_words(made.size)}) "
+             + ("came from the cache" if made.from_cache else "was made") + f" in {made.seconds:.1f} s")
 
 
 def on_build_error() -> None:

@@ -15,7 +15,7 @@ from .charts import MAX_BARS
 from ..core.conventions import METRICS_DIR
 from ..core.model import Metric, Observation, Strand
 from ..core.stats import TEST_LABELS, VARIATION_LABELS, Assessment
-from .templates import Markup, render
+from .templates import Markup, markup, render
 from .verdicts import VERDICT_ICONS, Link, caveat_marker, verdict_badge  # noqa: F401  (re-exported)
 
 RISE_MEANS = {
@@ -226,3 +226,8 @@ def describe(measure: Measure) -> str:
         text += (f" Process control chart of {len(spc.points)} points: the latest point shows "
                  f"{VARIATION_LABELS[last.variation].lower()} variation.")
     return text
+
+
+def board_pack_link(link: str, size_placeholder: str, not_made: bool) -> Markup:
+    """The link to the board pack PDF; a live preview makes no pack, so it says where to get one instead."""
+    return render("board_pack_link.html", link=link, size=markup(size_placeholder), not_made=not_made)
