@@ -29,12 +29,15 @@ KINDS: dict[str, tuple[str, str]] = {
     "releases": (BLOCK, "The table of every published release, newest first."),
     "draft": (BLOCK, "In a live preview, on a draft's page: that it is a draft, left out of the published site."),
     "strand-intro": (BLOCK, "A strand's summary, date of its latest update, lead, and whether it is planned."),
-    "measure": (BLOCK, "One measure as a strand page shows it: headline, chart, table and a link to its page."),
+    # Late blocks are filled after search has indexed the page: a measure's words are searchable on its own
+    # page, and neither repeating them on strand pages nor indexing links and citations helps anyone find
+    # anything, while the index is part of every reader's first download.
+    "measure": (LATE, "One measure as a strand page shows it: headline, chart, table and a link to its page."),
     "headline": (BLOCK, "A measure's headline sentence with its verdict badge."),
-    "figures": (BLOCK, "A measure page's chart and table of figures."),
+    "figures": (LATE, "A measure page's chart and table of figures."),
     "about": (BLOCK, "A measure page's facts: what it measures, unit, period, source, caveats, test."),
-    "downloads": (BLOCK, "A measure page's links to its CSV and JSON files."),
-    "cite": (BLOCK, "A measure page's citation, in the one format used everywhere."),
+    "downloads": (LATE, "A measure page's links to its CSV and JSON files."),
+    "cite": (LATE, "A measure page's citation, in the one format used everywhere."),
     "site-citation": (BLOCK, "How to cite the portal as a whole (an editor's `<!-- crimeportal:citation -->`)."),
     "licence": (BLOCK, "The licence and the attribution it asks for (an editor's `<!-- crimeportal:licence -->`)."),
     "contact": (BLOCK, "The portal's contact from mkdocs.yml, as a link (an editor's `<!-- crimeportal:contact -->`)."),
@@ -86,4 +89,10 @@ def fill(html: str, context: object, phase: str) -> str:
             raise UnknownBlock(f"The page has a marker for a kind of block the portal does not know: {match[0]}")
         return str(filler(context, match["arg"]))  # plain text from here on: Markup would escape the page around it
 
-    return _MARKER.sub(replace, html)
+    # a late block may hold late blocks of its own (a measure holds its chart and table): fill those too
+    for _ in range(3):
+        filled = _MARKER.sub(replace, html)
+        if filled == html:
+            break
+        html = filled
+    return html

@@ -233,6 +233,7 @@ THIRD_PARTY_FALLBACK = "https://unpkg.com/"
 @_plainly
 def on_post_build(config: MkDocsConfig) -> None:
     _drop_third_party_fallbacks(Path(config.site_dir))
+    _compact_stylesheets(Path(config.site_dir), config.extra_css)
     # hooks run after the plugins, so the search plugin has written its index by now
     search_text.board_report_by_strand(Path(config.site_dir) / "search" / "search_index.json",
                                        board_report.PAGE.removesuffix(".md") + "/", [s.id for s in current(config).portal.strands])
@@ -262,6 +263,15 @@ def on_build_error() -> None:
 
 def on_shutdown() -> None:
     charts.abandon_all()
+
+
+def _compact_stylesheets(site_dir: Path, stylesheets: list) -> None:
+    """The portal's own stylesheet is written for its editors, with comments on every rule; readers get it
+    without them, which keeps a first visit within its weight budget."""
+    for name in stylesheets:
+        path = site_dir / str(name)
+        if path.suffix == ".css" and path.is_file() and not path.is_symlink():
+            path.write_text(escaping.compact_css(path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def _drop_third_party_fallbacks(site_dir: Path) -> None:

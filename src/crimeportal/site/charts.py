@@ -241,6 +241,21 @@ def _description(metric: Metric, rows: list[dict], assessment: Assessment) -> st
     return text
 
 
+_INTERACTIVE_ONLY = re.compile(r' (?:pointer-events="none"|aria-hidden="true"|opacity="1")|'
+                               r'<path class="(?:foreground|background)" d="(?:|M0,0h0v0h0Z)"(?: display="none")?/>')
+
+
+def _shared_font(head: str, body: str) -> tuple[str, str]:
+    """A font every text in the chart shares is said once, on the chart: SVG text inherits it."""
+    for attribute in ("font-family", "font-size"):
+        values = set(re.findall(rf' {attribute}="([^"]*)"', body))
+        if len(values) == 1:
+            value = values.pop()
+            body = body.replace(f' {attribute}="{value}"', "")
+            head = head.replace("<svg ", f'<svg {attribute}="{value}" ', 1)  # the renderer's own, already escaped
+    return head, body
+
+
 def accessible(svg: str, label: str, description: str) -> str:
     """Give the SVG a name and description; the renderer drops Vega-Lite's own."""
     svg = re.sub(r'<\?xml[^>]*>\s*', "", svg)
@@ -252,6 +267,10 @@ def accessible(svg: str, label: str, description: str) -> str:
     # The chart is one image, named by its title; the renderer's roles on its marks
     # would ask for a name on every bar (axe: svg-img-alt).
     body = re.sub(r'\s(?:role|aria-roledescription)="[^"]*"', "", svg[head_end:])
+    # what only an interactive view needs: the whole image is one picture, so these change nothing a reader
+    # sees or hears, and strand pages carry several charts within their page-weight budget
+    body = _INTERACTIVE_ONLY.sub("", _INTERACTIVE_ONLY.sub("", body))
+    head, body = _shared_font(head, body)
     return f"{head}<title>{html.escape(label)}</title><desc>{html.escape(description)}</desc>{body}"
 
 

@@ -13,6 +13,7 @@ Three places take it, and each has one function here:
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import nh3
@@ -45,3 +46,15 @@ def sanitised(html: str) -> str:
     """An editor's page as Markdown made it, with nothing that could run or fetch from elsewhere."""
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, strip_comments=False,
                      link_rel=None)
+
+
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_CSS_SPACE_AROUND = re.compile(r"\s*([{};,>])\s*")
+
+
+def compact_css(css: str) -> str:
+    """CSS without comments and the spaces around braces, semicolons, commas and `>`; strings keep theirs."""
+    parts = re.split(r'("(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\')', _CSS_COMMENT.sub("", css))
+    squeezed = [part if index % 2 else _CSS_SPACE_AROUND.sub(r"\1", re.sub(r"\s+", " ", part))
+                for index, part in enumerate(parts)]
+    return "".join(squeezed).strip() + "\n"

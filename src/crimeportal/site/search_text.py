@@ -21,6 +21,9 @@ def spaced_cells(html: str) -> str:
     return _ADJACENT_PARTS.sub(r"</\1> ", html)
 
 
+_LAYOUT_TAGS = re.compile(r"\s*</?(?:p|ul|ol|li)>\s*")
+
+
 def board_report_by_strand(index_file: Path, report: str, strand_ids: Iterable[str]) -> None:
     """Keep the board report in the search index as one result per strand (its title and summary) and drop
     its other sections: they repeat the strand pages word for word, which search already holds, and the
@@ -31,4 +34,7 @@ def board_report_by_strand(index_file: Path, report: str, strand_ids: Iterable[s
     wanted = {report} | {f"{report}#{strand_id}" for strand_id in strand_ids}
     index["docs"] = [doc for doc in index.get("docs", [])
                      if not str(doc.get("location", "")).startswith(report) or doc.get("location") in wanted]
+    for doc in index["docs"]:  # paragraphs and lists become plain text: results show a snippet, not the layout
+        if isinstance(doc.get("text"), str):
+            doc["text"] = _LAYOUT_TAGS.sub(" ", doc["text"]).strip()
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
