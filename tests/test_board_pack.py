@@ -15,7 +15,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from conftest import PORTAL_FILES, PORTAL_FOLDERS, REAL_PORTAL
+from portal_files import REPO as REAL_PORTAL, copy_portal
 from html_tree import parse
 from PIL import Image
 
@@ -67,11 +67,7 @@ def inflated(pdf: Path) -> bytes:
 def built(tmp_path_factory) -> Path:
     if shutil.which("pdfinfo") is None:
         pytest.skip("poppler-utils is not installed (.ci/run and make test install it as root)")
-    root = tmp_path_factory.mktemp("pack")
-    for name in PORTAL_FOLDERS:
-        shutil.copytree(REAL_PORTAL / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-    for name in PORTAL_FILES:
-        shutil.copy2(REAL_PORTAL / name, root / name)
+    root = copy_portal(tmp_path_factory.mktemp("pack"))
     first = build(root)
     assert "the board pack PDF" in first.stderr and "was made" in first.stderr
     return root
