@@ -167,7 +167,7 @@ def test_one_citation_format_on_the_about_page_the_measure_pages_the_json_and_th
 
 def test_the_citation_can_be_selected_as_one_block_without_javascript(site):
     css = (site / "stylesheets" / "portal.css").read_text(encoding="utf-8")
-    assert re.search(r"\.portal-cite__text \{[^}]*user-select: all", css)
+    assert re.search(r"\.portal-cite__text\s*\{[^}]*user-select:\s*all", css)
 
 
 def test_the_licence_is_marked_as_still_to_be_confirmed_until_the_force_confirms_it(site):

@@ -252,7 +252,7 @@ def _shared_font(head: str, body: str) -> tuple[str, str]:
         if len(values) == 1:
             value = values.pop()
             body = body.replace(f' {attribute}="{value}"', "")
-            head = head.replace("<svg ", f'<svg {attribute}="{value}" ', 1)  # the renderer's own, already escaped
+            head = f'{head[:-1]} {attribute}="{value}">'  # the renderer's own value, already escaped
     return head, body
 
 
