@@ -320,6 +320,10 @@ def _walk(page, limit: int = 600) -> tuple[list[str], list[FocusStop]]:
     for _ in range(limit):
         page.keyboard.press("Tab")
         state = page.evaluate(FOCUS_STATE)
+        if state is not None and not state["uncovered"]:
+            # Material fits its sticky sidebars to the scrolled page a frame or two later; judge after it has
+            page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+            state = page.evaluate(FOCUS_STATE)
         if state is None or (stops and state["id"] == stops[0].id):
             break
         stops.append(FocusStop(**state))
