@@ -434,8 +434,10 @@ def test_search_works_offline_and_finds_the_right_page_first(browser, site: Site
     context = _context(browser)
     try:
         page = context.new_page()
-        _open(page, site, "")
-        page.wait_for_load_state("networkidle")  # the search worker has fetched its index; then the network goes
+        # the search worker fetches its index once the page has settled: wait for exactly that, then go offline
+        with page.expect_response(lambda response: response.url.endswith("search/search_index.json")):
+            _open(page, site, "")
+        page.wait_for_load_state("networkidle")
         page.click(".md-search__input")
         context.set_offline(True)
         found = {words: _first_result(page, words) for words in SEARCHES}
