@@ -254,6 +254,7 @@ FOCUS_STATE = """() => {
     if (colour && /^rgb\\(/.test(colour)) break;
   }
   const previous = window.__walkPrevious;
+  window.__walkBefore = previous;  // so that the same stop can be judged again against the same one before it
   window.__walkPrevious = element;
   return {
     id: element.dataset.walk,
@@ -320,9 +321,12 @@ def _walk(page, limit: int = 600) -> tuple[list[str], list[FocusStop]]:
     for _ in range(limit):
         page.keyboard.press("Tab")
         state = page.evaluate(FOCUS_STATE)
-        if state is not None and not state["uncovered"]:
-            # Material fits its sticky sidebars to the scrolled page a frame or two later; judge after it has
+        for _ in range(5):
+            if state is None or (state["uncovered"] and state["onScreen"]):
+                break
+            # Material fits its sticky sidebars and scrolls to the focus a frame or two later; judge after it has
             page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
+            page.evaluate("() => { window.__walkPrevious = window.__walkBefore; }")
             state = page.evaluate(FOCUS_STATE)
         if state is None or (stops and state["id"] == stops[0].id):
             break
