@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import editing, releases
-from ..editing.files import finish_interrupted_writes
+from ..editing.files import finish_interrupted_writes, shown_path as _relative
 from ..releases.register import read_register
 from ..core.errors import PortalError
 from ..core.problems import count_words, format_problems
@@ -133,11 +133,6 @@ def run_assess(root: Path, file: Path, as_json: bool) -> int:
     else:
         print(describe(Measure(metric, assessment, False, "")))
     return EXIT_OK
-
-
-def _relative(path: Path, root: Path) -> str:
-    absolute = path.resolve()
-    return absolute.relative_to(root).as_posix() if absolute.is_relative_to(root) else path.as_posix()
 
 
 def run_build(root: Path, site_dir: Path) -> int:

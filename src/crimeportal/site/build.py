@@ -28,7 +28,7 @@ from . import block_content, blocks, board_pack, board_report, charts, escaping,
 from .citation import Citation, site_address
 from .open_data import OpenData, download_files
 from .publication import Publication, read_publication
-from ..core.conventions import CHART_CACHE, WRITE_JOURNAL
+from ..core.conventions import CHANGES_PAGE, CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
 from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
@@ -36,7 +36,6 @@ from ..core.stats import assess
 from ..releases import current as release
 from ..releases import history
 from . import what_changed
-from ..source.files import left_out_of_site, scan_sources
 from ..source.validate import check_portal
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
@@ -127,7 +126,9 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     else:
         measures, drawn = _measures(portal, root)
         config[_STATE] = PortalBuild(root, portal, measures, {}, charts=drawn)
-    current(config).unpublished = {f"strands/{s.id}.md" for s in checked.portal.strands if s not in portal.strands}
+    # drafts' pages, and links and editors' leftovers under content/, as the checks found them
+    current(config).unpublished = checked.never_published | {f"strands/{s.id}.md" for s in checked.portal.strands
+                                                              if s not in portal.strands}
     # the live preview rebuilds on every save, and laying out the PDF would slow each one by seconds
     current(config).makes_board_pack = not serving and os.environ.get(board_pack.SWITCH_ENV) != "off"
     _prepare_release(config, root, portal)
@@ -171,13 +172,12 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], ch
 @_plainly
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = current(config)
-    never = left_out_of_site(state.root, scan_sources(state.root))  # links and editors' leftovers: never published
-    for refused in [f for f in files if f.src_uri in never | state.unpublished]:
+    for refused in [f for f in files if f.src_uri in state.unpublished]:
         files.remove(refused)
     pack_link = f"\n\n## The board pack\n\n{blocks.marker('board-pack')}\n"
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
                  pages.DATA_PAGE: pages.data_page() + pack_link,
-                 what_changed.CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
+                 CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal)}
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft)

@@ -10,9 +10,8 @@ import yaml
 from . import board_report
 from .blocks import marker
 from .escaping import markdown_text, title_text
-from ..core.conventions import DATA_PAGE, MEASURES_INDEX_PAGE, METRIC_MARKER, METRIC_PAGES
+from ..core.conventions import CHANGES_PAGE, DATA_PAGE, MEASURES_INDEX_PAGE, METRIC_MARKER, METRIC_PAGES
 from ..core.model import Portal, Strand
-from .what_changed import CHANGES_PAGE
 
 MEASURES_INDEX = MEASURES_INDEX_PAGE
 CARDS_MARKER = "<!-- crimeportal:strand-cards -->"  # written by hand in content/index.md

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
-from ..core.conventions import CHANGES_PAGE  # noqa: F401  (re-exported for the pages that link to it)
 from ..core.formats import format_value, in_period, long_date, period_words
 from ..core.stats import BASIS_LABELS, TEST_LABELS, VERDICT_LABELS, Comparison
 from ..core.model import Observation

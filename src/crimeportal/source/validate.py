@@ -19,7 +19,7 @@ from ..core.conventions import (METRIC_SCHEMA, RESERVED_IDS, SCHEMA_LINE_METRIC,
                                 STRANDS_DIR)
 from ..core.model import Metric, Observation, Portal, Strand
 from ..core.problems import Problem, field_name
-from .files import scan_sources, shown_path as _shown
+from .files import left_out_of_site, scan_sources, shown_path as _shown
 from .load import Document, Location, parse_yaml, quick_load, read_text, split_front_matter, top_level_locations
 from .pages import page_problems
 from .drafts import placeholder_problems
@@ -58,6 +58,7 @@ class PortalCheck:
     portal: Portal
     problems: list[Problem]
     notes: list[Problem]
+    never_published: set[str] = field(default_factory=set)  # content/ files (as MkDocs names them) a build drops
 
 
 def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
@@ -72,7 +73,7 @@ def check_portal(root: Path) -> PortalCheck:
     problems = list(sources.problems)
     if any(p.file.startswith(f"{SCHEMAS_DIR.as_posix()}/") for p in problems):
         # files are checked against the schemas: a schema that is a link cannot be trusted to check anything
-        return PortalCheck(Portal([], []), sorted(set(problems)), sorted(set(sources.notes)))
+        return PortalCheck(Portal([], []), sorted(set(problems)), sorted(set(sources.notes)), left_out_of_site(root, sources))
     schemas = Schemas(root)
     loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in sources.strands) if s]
     notes = list(sources.notes)
@@ -85,7 +86,7 @@ def check_portal(root: Path) -> PortalCheck:
     strands.sort(key=lambda s: (s.order, s.id))
     strand_rank = {s.id: index for index, s in enumerate(strands)}
     metrics.sort(key=lambda m: (strand_rank.get(m.strand, len(strands)), m.sort_key))
-    return PortalCheck(Portal(strands, metrics), sorted(set(problems)), sorted(set(notes)))
+    return PortalCheck(Portal(strands, metrics), sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources))
 
 
 def metric_files(root: Path) -> list[Path]:
