@@ -103,7 +103,7 @@ HOSTILE = [
     case("link-page", "content/secret.md", link("/etc/hostname"), "is a symbolic link (to /etc/hostname)", 1),
     case("link-dangling", "data/metrics/gone.yml", link("/nowhere/at/all.yml"), "is a symbolic link", 1),
     case("link-folder", "content/linked", link("/etc"), "is a symbolic link (to /etc)", 1),
-    case("link-data-file", "data/areas.yml", link("{outside}"), "is a symbolic link", 1),
+    case("link-data-file", "data/extra.yml", link("{outside}"), "is a symbolic link", 1),
     case("link-override", "overrides/partials/leak.html", link("/etc/hostname"), "is a symbolic link", 1),
     case("link-schema", "schemas/extra.schema.json", link("{outside}"), "is a symbolic link", 1),
     # editors' leftovers: ignored, with a note

@@ -10,6 +10,8 @@ STRANDS_DIR = Path("content/strands")
 METRICS_DIR = Path("data/metrics")
 SCHEMAS_DIR = Path("schemas")
 REGISTER = Path("data/releases.yml")
+AREAS_REGISTER = Path("data/areas.yml")
+ACTIONS_DIR = Path("data/actions")  # <strand-id>.yml, and <csp-id>.yml for a partnership's own return
 CHART_CACHE = Path(".cache/charts")
 BOARD_PACK_CACHE = Path(".cache/board-pack")  # each board pack PDF, named by the hash of what it is made from
 WRITE_JOURNAL = Path("data/.crimeportal-writing.json")  # present only while add-period replaces files
@@ -20,14 +22,20 @@ STRAND_SUFFIX = ".md"
 METRIC_SCHEMA = "metric.schema.json"
 STRAND_SCHEMA = "strand.schema.json"
 RELEASES_SCHEMA = "releases.schema.json"
+AREAS_SCHEMA = "areas.schema.json"
+ACTIONS_SCHEMA = "actions.schema.json"
 
 # The first line that lets editors' YAML tooling find the schema; relative to the file it heads.
 SCHEMA_LINE_METRIC = f"# yaml-language-server: $schema=../../schemas/{METRIC_SCHEMA}"
 SCHEMA_LINE_STRAND = f"# yaml-language-server: $schema=../../schemas/{STRAND_SCHEMA}"
 SCHEMA_LINE_RELEASES = f"# yaml-language-server: $schema=../schemas/{RELEASES_SCHEMA}"
+SCHEMA_LINE_AREAS = f"# yaml-language-server: $schema=../schemas/{AREAS_SCHEMA}"
+SCHEMA_LINE_ACTIONS = f"# yaml-language-server: $schema=../../schemas/{ACTIONS_SCHEMA}"
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MONTH_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
+ONS_CODE_PATTERN = re.compile(r"^[EWSN][0-9]{8}$")
+CSP_PREFIX = "csp-"  # a Community Safety Partnership's area id starts with it, so no strand's actions file can share its name
 DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 VERSION_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")
 

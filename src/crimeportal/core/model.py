@@ -1,4 +1,4 @@
-"""Plain data for a portal: strands, metrics and their observations."""
+"""Plain data for a portal: strands, metrics and their observations, the areas register and the delivery plans."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ PERIODS = ("month", "quarter", "rolling-3-months", "financial-year", "year")
 OBSERVATION_STATUSES = ("provisional", "final", "revised")
 STRAND_STATUSES = ("active", "planned")
 PLAN_STAGES = ("prepare", "prevent", "protect", "pursue")
+AREA_KINDS = ("district", "csp")
+ACTION_STATUSES = ("planned", "in-progress", "complete", "delayed", "stopped")
 
 
 @dataclass(frozen=True)
@@ -59,10 +61,67 @@ class Strand:
     path: Path | None = None
 
 
+@dataclass(frozen=True)
+class Area:
+    """A district or Community Safety Partnership from data/areas.yml."""
+
+    id: str
+    name: str
+    kind: str  # district | csp
+    ons_code: str | None = None
+    covers: tuple[str, ...] = ()  # a CSP's districts, by id
+    population: int | None = None  # of the register's population year
+
+
+@dataclass(frozen=True)
+class Population:
+    """Where the register's population figures come from, stated once for every area."""
+
+    year: int
+    source: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    as_at: str  # YYYY-MM-DD
+    status: str  # one of ACTION_STATUSES
+    note: str | None = None
+
+
+@dataclass
+class Action:
+    """One commitment of a delivery plan, with its progress as each board update reported it."""
+
+    id: str
+    title: str
+    strand: str
+    owner: str
+    progress: list[Progress]  # oldest first
+    area: str | None = None  # None: force-wide
+    category: str | None = None  # one of PLAN_STAGES, only where the source says
+    start: str | None = None  # YYYY-MM or YYYY-MM-DD
+    due: str | None = None
+    outcome: str | None = None
+    path: Path | None = None
+
+    @property
+    def latest(self) -> Progress | None:
+        return self.progress[-1] if self.progress else None
+
+
 @dataclass
 class Portal:
     strands: list[Strand]  # in strategy order
     metrics: list[Metric]  # in strand order, then metric order
+    areas: list[Area] = field(default_factory=list)  # in register order
+    actions: list[Action] = field(default_factory=list)  # in strand order, then file order
+    population: Population | None = None
+
+    def area(self, area_id: str) -> Area | None:
+        return next((a for a in self.areas if a.id == area_id), None)
+
+    def actions_of(self, strand_id: str) -> list[Action]:
+        return [a for a in self.actions if a.strand == strand_id]
 
     def strand(self, strand_id: str) -> Strand | None:
         return next((s for s in self.strands if s.id == strand_id), None)
@@ -77,4 +136,5 @@ class Portal:
         """The portal without its drafts, nor the measures of draft strands: what a public build shows."""
         strands = [s for s in self.strands if not s.draft]
         shown = {s.id for s in strands}
-        return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown])
+        return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown], self.areas,
+                      [a for a in self.actions if a.strand in shown], self.population)

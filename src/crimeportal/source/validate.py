@@ -23,6 +23,7 @@ from .files import left_out_of_site, scan_sources, shown_path as _shown
 from .load import Document, Location, parse_yaml, quick_load, read_text, split_front_matter, top_level_locations
 from .pages import page_problems
 from .drafts import placeholder_problems
+from .plans import load_actions, load_areas
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
@@ -86,7 +87,11 @@ def check_portal(root: Path) -> PortalCheck:
     strands.sort(key=lambda s: (s.order, s.id))
     strand_rank = {s.id: index for index, s in enumerate(strands)}
     metrics.sort(key=lambda m: (strand_rank.get(m.strand, len(strands)), m.sort_key))
-    return PortalCheck(Portal(strands, metrics), sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources))
+    areas, population, _ = load_areas(root, schemas, problems)
+    actions = [action for path in sources.actions for action in load_actions(path, root, schemas, problems)[0]]
+    actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
+    portal = Portal(strands, metrics, areas, actions, population)
+    return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources))
 
 
 def metric_files(root: Path) -> list[Path]:
