@@ -11,6 +11,7 @@ METRICS_DIR = Path("data/metrics")
 SCHEMAS_DIR = Path("schemas")
 REGISTER = Path("data/releases.yml")
 AREAS_REGISTER = Path("data/areas.yml")
+BOUNDARIES = Path("data/boundaries/districts.geojson")  # the districts' shapes, for maps
 ACTIONS_DIR = Path("data/actions")  # <strand-id>.yml, and <csp-id>.yml for a partnership's own return
 CHART_CACHE = Path(".cache/charts")
 BOARD_PACK_CACHE = Path(".cache/board-pack")  # each board pack PDF, named by the hash of what it is made from
@@ -91,6 +92,7 @@ MAX_SOURCE_BYTES = 1_000_000
 MAX_VALUES = 20_000  # scalars in one YAML file: a monthly series of a century holds under 10,000
 MAX_DEPTH = 20  # nesting of lists and fields; a metric file needs 4
 MAX_NUMBER_LENGTH = 30  # characters in one written number
+MAX_BOUNDARY_POINTS = 200_000  # in the boundaries file: a generalised district boundary has hundreds to thousands
 MAX_COUNT = 10**12  # a count, numerator or denominator
 MAX_RATE = 10**6  # a rate per 1,000 population
 

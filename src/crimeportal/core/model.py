@@ -73,6 +73,10 @@ class Area:
     population: int | None = None  # of the register's population year
 
 
+# A district's boundary: polygons, each its outer ring then any holes, each ring (longitude, latitude) pairs
+Shape = list[list[list[tuple[float, float]]]]
+
+
 @dataclass(frozen=True)
 class Population:
     """Where the register's population figures come from, stated once for every area."""
@@ -116,6 +120,7 @@ class Portal:
     areas: list[Area] = field(default_factory=list)  # in register order
     actions: list[Action] = field(default_factory=list)  # in strand order, then file order
     population: Population | None = None
+    boundaries: dict[str, Shape] = field(default_factory=dict)  # each district's by its ONS code, for maps
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -137,4 +142,4 @@ class Portal:
         strands = [s for s in self.strands if not s.draft]
         shown = {s.id for s in strands}
         return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown], self.areas,
-                      [a for a in self.actions if a.strand in shown], self.population)
+                      [a for a in self.actions if a.strand in shown], self.population, self.boundaries)

@@ -23,6 +23,7 @@ from .files import left_out_of_site, scan_sources, shown_path as _shown
 from .load import Document, Location, parse_yaml, quick_load, read_text, split_front_matter, top_level_locations
 from .pages import page_problems
 from .drafts import placeholder_problems
+from .boundaries import load_boundaries
 from .plans import load_actions, load_areas
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
@@ -90,7 +91,7 @@ def check_portal(root: Path) -> PortalCheck:
     areas, population, _ = load_areas(root, schemas, problems)
     actions = [action for path in sources.actions for action in load_actions(path, root, schemas, problems)[0]]
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
-    portal = Portal(strands, metrics, areas, actions, population)
+    portal = Portal(strands, metrics, areas, actions, population, load_boundaries(root, areas, problems))
     return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources))
 
 
