@@ -96,7 +96,58 @@ def is_bar_chart(rows: list[dict]) -> bool:
     return len(rows) <= MAX_BARS
 
 
+# Each chart's spec, made from its shape's first spec by putting its own data in place of that chart's:
+# Altair takes tens of milliseconds to build a spec, and a portal's charts share a handful of shapes.
+# Only the code decides a template, so keeping them for the process's life carries nothing between builds.
+_TEMPLATES: dict[tuple, tuple[ChartData, str]] = {}
+MAX_TEMPLATES = 256
+
+
 def vega_lite_spec(data: ChartData) -> dict:
+    shape = _shape(data)
+    if shape not in _TEMPLATES:
+        spec = spec_from_scratch(data)
+        if len(_TEMPLATES) < MAX_TEMPLATES:
+            _TEMPLATES[shape] = (data, json.dumps(spec))
+        return spec
+    template, text = _TEMPLATES[shape]
+    return _with_data(json.loads(text), _data_parts(template), _data_parts(data))
+
+
+def _shape(data: ChartData) -> tuple:
+    """Everything but the figures themselves that decides a spec."""
+    variations = tuple(v for v in VARIATION_COLOURS if any(r["variation"] == v for r in data.rows)) if data.limits else ()
+    return (is_bar_chart(data.rows), data.unit, data.limits is not None, tuple(_statuses(data.rows)), variations,
+            data.y_title, data.x_title)
+
+
+def _data_parts(data: ChartData) -> dict[str, object]:
+    parts: dict[str, object] = {"rows": data.rows, "domain": _value_domain(data)}
+    for name, line in zip(("mean", "upper", "lower"), _limit_lines(data)):
+        parts[name] = [line]
+    return parts
+
+
+def _with_data(spec: dict, old: dict[str, object], new: dict[str, object]) -> dict:
+    def walk(node: object, under_y: bool) -> None:
+        if isinstance(node, dict):
+            if "values" in node:
+                part = next((name for name, value in old.items() if name != "domain" and node["values"] == value), None)
+                if part:
+                    node["values"] = new[part]
+            if under_y and isinstance(node.get("scale"), dict) and node["scale"].get("domain") == old["domain"]:
+                node["scale"]["domain"] = new["domain"]
+            for key, value in node.items():
+                walk(value, under_y or key == "y")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, under_y)
+
+    walk(spec, False)
+    return spec
+
+
+def spec_from_scratch(data: ChartData) -> dict:
     chart = _bars(data) if is_bar_chart(data.rows) else _series(data)
     return chart.properties(width=WIDTH, height=HEIGHT).configure(
         background="white", font="Arial, Helvetica, sans-serif", aria=False, padding=4,
@@ -138,16 +189,27 @@ def short_period(words: str) -> str:
     return f"{name[:3]} {year}" if name.isalpha() else words
 
 
-def _value_scale(data: ChartData) -> "alt.Scale":
+def _value_domain(data: ChartData) -> list[float]:
     """Always from zero (counts, rates and percentages alike), to a little above the highest point or limit."""
-    import altair as alt
-
     values = [r["value"] for r in data.rows] + ([data.limits["upper"]] if data.limits else [])
     top, bottom = max(values), min(values + [0])
     top = top * HEADROOM if top > 0 else 1
     if data.unit == "percent":
         top = min(top, 100) if max(values) <= 100 else top
-    return alt.Scale(domain=[bottom, top], zero=True, nice=True)
+    return [bottom, top]
+
+
+def _value_scale(data: ChartData) -> "alt.Scale":
+    import altair as alt
+
+    return alt.Scale(domain=_value_domain(data), zero=True, nice=True)
+
+
+def _limit_lines(data: ChartData) -> list[dict]:
+    if not data.limits:
+        return []
+    return [{"y": data.limits["mean"], "dash": [1, 0]}, {"y": data.limits["upper"], "dash": [6, 4]},
+            {"y": data.limits["lower"], "dash": [6, 4]}]
 
 
 def _y(data: ChartData) -> "alt.Y":
@@ -198,9 +260,7 @@ def _series(data: ChartData) -> "alt.LayerChart":
     # one line per segment: a gap in the periods stays a gap (detail splits the path; nothing is interpolated)
     layers = [base.mark_line(color=DARK_BLUE, strokeWidth=2).encode(detail="segment:N")]
     if data.limits:
-        lines = [{"y": data.limits["mean"], "dash": [1, 0]}, {"y": data.limits["upper"], "dash": [6, 4]},
-                 {"y": data.limits["lower"], "dash": [6, 4]}]
-        for line in lines:
+        for line in _limit_lines(data):
             layers.append(alt.Chart(alt.Data(values=[line])).mark_rule(color=TEXT, strokeDash=line["dash"]).encode(y="y:Q"))
         present = [v for v in VARIATION_COLOURS if any(r["variation"] == v for r in data.rows)]
         layers.append(base.mark_point(filled=True, size=70, opacity=1).encode(
