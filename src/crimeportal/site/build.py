@@ -164,7 +164,10 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], ch
     version = charts.cache_version()
     assessments = {m.id: assess(m) for m in portal.metrics}
     jobs = {m.id: charts.chart_job(m, assessments[m.id], version) for m in portal.metrics}
-    drawn = charts.Charts({metric_id: job for metric_id, job in jobs.items() if job}, root / CHART_CACHE)
+    # drawn in the order pages ask for them, so that no page waits on charts queued behind others: MkDocs
+    # builds the strand pages (each showing its measures) first, in the order of their file names
+    needed = sorted(portal.metrics, key=lambda m: m.strand)  # stable: each strand's measures in page order
+    drawn = charts.Charts({m.id: jobs[m.id] for m in needed if jobs[m.id]}, root / CHART_CACHE)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
 

@@ -1,4 +1,5 @@
-"""A chart's spec made from its shape's template equals the spec Altair builds for it from scratch."""
+"""How a build gets its charts: each spec made from its shape's template (equal to the spec Altair builds
+from scratch), and the charts drawn in the order the pages ask for them."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import pytest
 from crimeportal.core.stats import assess
 from crimeportal.site import charts
 from crimeportal.source.validate import check_portal
-from portal_files import REPO
+from portal_files import REPO, copy_portal
 
 sys.path.insert(0, str(REPO))
 from benchmarks.generate import generate_portal  # noqa: E402
@@ -38,3 +39,27 @@ def test_templated_specs_equal_specs_built_from_scratch(chart_data, order, monke
         assert json.dumps(charts.vega_lite_spec(item), sort_keys=True) == json.dumps(charts.spec_from_scratch(item), sort_keys=True)
     # the shapes are few, so nearly every spec above came from a template rather than from Altair
     assert len(charts._TEMPLATES) < len(data) / 2
+
+
+def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeypatch):
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    queued, asked = [], []
+    original_init, original_svg = charts.Charts.__init__, charts.Charts.svg
+
+    def recording_init(self, jobs, cache_dir):
+        queued.extend(jobs)
+        original_init(self, jobs, cache_dir)
+
+    def recording_svg(self, metric_id):
+        if metric_id not in asked:
+            asked.append(metric_id)
+        return original_svg(self, metric_id)
+
+    monkeypatch.setattr(charts.Charts, "__init__", recording_init)
+    monkeypatch.setattr(charts.Charts, "svg", recording_svg)
+    monkeypatch.setenv("CRIMEPORTAL_BOARD_PACK", "off")
+    root = copy_portal(tmp_path / "portal")
+    build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
+    assert len(queued) == 8 and asked == queued
