@@ -107,7 +107,7 @@ def test_parallel_validation_names_every_broken_file_and_keeps_every_good_one(bo
     assert "strand: there is no strand page" in said["broken-strand.yml"]
     assert [Path(n.file).name for n in notes] == ["no-first-line.yml"]
     assert "the first line is usually '# yaml-language-server" in notes[0].message
-    assert "broken-yaml.yml:6:7: the YAML is not valid here" in said["broken-yaml.yml"]
+    assert "broken-yaml.yml:6:7: a bracket opened here is not closed" in said["broken-yaml.yml"]
     assert "broken-bytes.yml:9:13: the file is not saved as UTF-8 text" in said["broken-bytes.yml"]
     assert "Traceback" not in "".join(said.values())
     ids = {m.id for m in portal.metrics}

@@ -228,14 +228,19 @@ BROKEN = [
     case("metric-of-only-comments", KNIFE, WHOLE, SCHEMA_LINE + "# nothing yet\n", SCHEMA_LINE.strip(), "",
          "the file is empty"),
     case("unclosed-quote", KNIFE, "title: Knife-enabled crime offences", 'title: "Knife-enabled crime offences',
-         'title: "Knife', "", "is a closing quote missing?", column_text='"Knife'),
+         'title: "Knife', "", "the quoted text that starts here runs on to line 5: is a closing quote missing?",
+         column_text='"Knife'),
     case("unclosed-quote-at-end-of-front-matter", RURAL, 'updated: "2019-09-12"', 'updated: "2019-09-12',
-         'updated: "2019', "", "the YAML is not valid here", column_text='"2019'),
+         'updated: "2019', "", "the quoted text that starts here is never closed: add the closing quote at the end "
+         "of the text", column_text='"2019'),
     case("bad-indentation", KNIFE, "polarity: lower-is-better", "  polarity: lower-is-better", "  polarity:", "",
-         "the YAML is not valid here"),
-    case("missing-colon", KNIFE, "unit: count", "unit count", "unit count", "", "could not find expected ':'",
+         "this line is indented further than the field above it, which already has its value: line it up with the "
+         "field above, using spaces"),
+    case("missing-colon", KNIFE, "unit: count", "unit count", "unit count", "", "this line has no colon: each line must be a field, 'name: value', or a list item "
+         "starting '- '; if it continues the text above, put the whole text in quotes",
          column_text="unit"),
-    case("unclosed-bracket", KNIFE, "order: 1\n", "order: [1\n", "order: [1", "", "did not find expected ',' or ']'",
+    case("unclosed-bracket", KNIFE, "order: 1\n", "order: [1\n", "order: [1", "", "a bracket opened here is not closed: close it, or if the bracket "
+         "is part of the text, put the whole text in quotes",
          column_text="["),
     # strand pages
     case("strand-without-front-matter", RURAL, "---\n# yaml-language-server", "# yaml-language-server",
