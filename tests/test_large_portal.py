@@ -100,7 +100,7 @@ def test_parallel_validation_names_every_broken_file_and_keeps_every_good_one(bo
     for problem in problems:
         said[Path(problem.file).name] = said.get(Path(problem.file).name, "") + problem.as_text() + "\n"
     assert set(said) == set(BROKEN) | {"broken-bytes.yml"}
-    assert re.search(r"broken-value.yml:\d+:\d+: observations\[0\].value: must be a number", said["broken-value.yml"])
+    assert re.search(r"broken-value.yml:\d+:\d+: value in the figure for the 3 months to July 2018: must be a number", said["broken-value.yml"])
     assert "count must be a whole number, 0 or more; found -3" in said["broken-negative-count.yml"]
     assert "titel: is not a field this file can have; did you mean 'title'?" in said["broken-typo.yml"]
     assert "must be the same as the file name, 'broken-id'" in said["broken-id.yml"]

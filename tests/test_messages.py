@@ -107,3 +107,45 @@ def test_a_tab_is_named(portal_copy):
     text = edit(portal_copy, KNIFE, "    value: 176", "\tvalue: 176")
     line, _ = at(text, "\tvalue")
     assert only_problem(portal_copy) == f"{KNIFE}:{line}:1: the line is indented with a tab; YAML needs spaces"
+def test_a_field_written_twice_names_the_figure_and_the_first_line(portal_copy):
+    text = edit(portal_copy, KNIFE, "    value: 176\n", "    value: 176\n    value: 177\n")
+    first, _ = at(text, "value: 176")
+    line, _ = at(text, "value: 177")
+    assert only_problem(portal_copy) == (
+        f"{KNIFE}:{line}:5: value in the figure for the 3 months to July 2019: appears twice (first on line {first}); "
+        "YAML would silently keep only the last, so remove one")
+
+
+def test_a_missing_field_is_reported_at_the_figure_it_belongs_to(portal_copy):
+    text = edit(portal_copy, KNIFE, "  - end: 2019-07\n    value: 176\n", "  - end: 2019-07\n")
+    line, column = at(text, "end: 2019-07")
+    assert only_problem(portal_copy) == (
+        f"{KNIFE}:{line}:{column}: value in the figure for the 3 months to July 2019: is missing: this field is required")
+
+
+def test_a_missing_top_level_field_is_reported_where_it_goes(portal_copy):
+    text = edit(portal_copy, KNIFE, "period: rolling-3-months\n", "")
+    line, _ = at(text, "source:")
+    assert only_problem(portal_copy) == (
+        f"{KNIFE}:{line}:1: period: is missing: this field is required; add a line 'period: ...' above this one")
+
+
+@pytest.mark.parametrize(("period", "name"), [
+    ("month", "the figure for July 2019"),
+    ("quarter", "the figure for the 3 months to July 2019"),
+    ("year", "the figure for the 12 months to July 2019"),
+])
+def test_a_figure_is_named_by_its_period(portal_copy, period, name):
+    edit(portal_copy, KNIFE, "period: rolling-3-months", f"period: {period}")
+    text = edit(portal_copy, KNIFE, "value: 176", "value: -3")
+    line, column = at(text, "-3")
+    assert only_problem(portal_copy) == (
+        f"{KNIFE}:{line}:{column}: value in {name}: a count must be a whole number, 0 or more; found -3")
+
+
+def test_a_figure_whose_month_cannot_be_read_is_named_by_its_place(portal_copy):
+    text = edit(portal_copy, KNIFE, "end: 2019-07", "end: July 2019")
+    line, column = at(text, "July 2019")
+    assert only_problem(portal_copy) == (
+        f"{KNIFE}:{line}:{column}: end in the 2nd figure: must be a month written YYYY-MM, such as 2019-07; "
+        "found 'July 2019'")
