@@ -7,9 +7,20 @@ out the expected line from the text it wrote.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
+from crimeportal.core.commands import VIA_MAKE
 from crimeportal.source.validate import load_portal
+
+REPO = Path(__file__).resolve().parents[1]
+CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
+ENV_WITHOUT_MAKE = {name: value for name, value in os.environ.items() if name != VIA_MAKE}
 
 KNIFE = "data/metrics/knife-enabled-crime.yml"  # count, rolling-3-months: 2018-07 and 2019-07
 REPEAT = "data/metrics/repeat-domestic-abuse-incidents.yml"  # percent
@@ -149,3 +160,103 @@ def test_a_figure_whose_month_cannot_be_read_is_named_by_its_place(portal_copy):
     assert only_problem(portal_copy) == (
         f"{KNIFE}:{line}:{column}: end in the 2nd figure: must be a month written YYYY-MM, such as 2019-07; "
         "found 'July 2019'")
+
+
+# --------------------------------------------------------------------------- a wrong encoding
+
+
+def test_a_windows_pound_sign_in_a_metric_file_is_named(portal_copy):
+    path = portal_copy / KNIFE
+    text = path.read_text(encoding="utf-8").replace("Essex Police, Crime", "Essex Police, £5m Crime")
+    path.write_bytes(text.encode("cp1252"))
+    line, column = at(text, "£")
+    assert only_problem(portal_copy) == (
+        f"{KNIFE}:{line}:{column}: the file is not saved as UTF-8 text: the character here is probably £, saved the "
+        "Windows way (byte 0xa3); save the file again as UTF-8 (in Notepad: Save As, then Encoding: UTF-8)")
+
+
+# --------------------------------------------------------------------------- add-period's CSV
+
+
+def add_period(root, csv_text: str, *options: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    csv = root / "figures.csv"
+    csv.write_bytes(csv_text.encode("utf-8") if isinstance(csv_text, str) else csv_text)
+    return subprocess.run([str(CRIMEPORTAL), "--root", str(root), "add-period", str(csv), *options],
+                          capture_output=True, text=True, timeout=300, env={**ENV_WITHOUT_MAKE, **(env or {})})
+
+
+def test_a_csv_problem_names_its_real_column_and_header(portal_copy):
+    done = add_period(portal_copy, "metric,note,value,end\nknife-enabled-crime,,lots,2019-10\n")
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [
+        "figures.csv:2:3: column 3 (value): must be a number, such as 176 or 46.43; found 'lots'"]
+
+
+@pytest.mark.parametrize(("typed", "written"), [("Final", "final"), ("PROVISIONAL", "provisional"), ("Revised", "revised")])
+def test_a_status_in_any_case_is_accepted_and_written_lower_case(portal_copy, typed, written):
+    done = add_period(portal_copy, f"metric,end,value,status\nknife-enabled-crime,2019-10,181,{typed}\n")
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (portal_copy / KNIFE).read_text(encoding="utf-8")
+    assert text.endswith(f"  - end: 2019-10\n    value: 181\n    status: {written}\n")
+
+
+def test_a_status_that_is_not_one_says_so_as_typed(portal_copy):
+    done = add_period(portal_copy, "metric,end,value,status\nknife-enabled-crime,2019-10,181,Draft\n")
+    assert done.stdout.splitlines() == [
+        "figures.csv:2:4: column 4 (status): must be one of provisional, final, revised, or empty for final; found 'Draft'"]
+
+
+EXCEL_DATE = ("figures.csv:2:2: column 2 (end): must be the last month the figure covers, written YYYY-MM; found '{}', "
+              "which looks like 2019-10 turned into a date by the spreadsheet: type 2019-10 in a column formatted as "
+              "Text (in Excel: select the column, Format Cells, Text), or type it as '2019-10 with an apostrophe first")
+
+
+@pytest.mark.parametrize("cell", ["Oct-19", "01/10/2019", "2019-10-01 00:00:00", "43739", "October 2019"])
+def test_a_month_a_spreadsheet_turned_into_a_date_says_what_to_type(portal_copy, cell):
+    done = add_period(portal_copy, f"metric,end,value\nknife-enabled-crime,{cell},181\n")
+    assert done.returncode == 1
+    assert done.stdout.splitlines() == [EXCEL_DATE.format(cell)]
+
+
+def test_a_month_that_is_not_a_date_at_all_is_only_refused(portal_copy):
+    done = add_period(portal_copy, "metric,end,value\nknife-enabled-crime,autumn,181\n")
+    assert done.stdout.splitlines() == [
+        "figures.csv:2:2: column 2 (end): must be the last month the figure covers, written YYYY-MM, such as 2019-10; "
+        "found 'autumn'"]
+
+
+def test_a_windows_pound_sign_in_a_csv_is_named(portal_copy):
+    done = add_period(portal_copy, "metric,end,value,note\nknife-enabled-crime,2019-10,181,Cost £5m\n".encode("cp1252"))
+    assert done.stdout.splitlines() == [
+        "figures.csv:2:1: the file is not saved as UTF-8 text: the character here is probably £, saved the Windows way "
+        "(byte 0xa3). Save it from the spreadsheet as 'CSV UTF-8 (Comma delimited)'"]
+
+
+# --------------------------------------------------------------------------- words for the command that was run
+
+ALREADY_THERE = "metric,end,value\nknife-enabled-crime,2019-07,181\n"
+ALREADY = ("figures.csv:2:2: column 2 (end): knife-enabled-crime already has the figure for the 3 months to July 2019 "
+           "(2019-07) (176): to change it, run add-period again with {}")
+
+
+def test_a_refusal_names_the_option_crimeportal_takes(portal_copy):
+    assert add_period(portal_copy, ALREADY_THERE).stdout.splitlines() == [ALREADY.format("--revise")]
+
+
+def test_a_refusal_through_make_names_the_make_variable(portal_copy):
+    assert add_period(portal_copy, ALREADY_THERE, env={VIA_MAKE: "1"}).stdout.splitlines() == [ALREADY.format("REVISE=1")]
+
+
+def test_check_through_make_says_to_run_without_check_1(portal_copy):
+    done = add_period(portal_copy, "metric,end,value\nknife-enabled-crime,2019-10,181\n", "--check", env={VIA_MAKE: "1"})
+    assert done.stdout.splitlines()[-1] == "Nothing was written: run the same command without CHECK=1 to make these changes."
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_add_period_tells_the_command_it_came_through_make(portal_copy):
+    (portal_copy / "figures.csv").write_text(ALREADY_THERE, encoding="utf-8")
+    done = subprocess.run(["make", "-s", "-f", str(REPO / "Makefile"), "add-period", "CSV=figures.csv",
+                           f"BIN={CRIMEPORTAL.parent}", "STAMP="], cwd=portal_copy, capture_output=True, text=True,
+                          timeout=300, env=ENV_WITHOUT_MAKE)
+    assert done.returncode != 0
+    assert done.stdout.splitlines() == [ALREADY.format("REVISE=1")]

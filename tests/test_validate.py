@@ -224,7 +224,7 @@ BROKEN = [
     case("not-utf-8-metric", KNIFE, "title: Knife-enabled", "title: Knife\udcff-enabled", "Knife\udcff", "",
          "not saved as UTF-8", column_text="\udcff"),
     case("not-utf-8-strand", RURAL, "summary: Rural crime", "summary: Rural\udcff crime", "Rural\udcff", "",
-         "(the first bad byte is 0xff)", column_text="\udcff"),
+         "the character here is probably ÿ, saved the Windows way (byte 0xff)", column_text="\udcff"),
     case("empty-metric", KNIFE, WHOLE, "", None, "", "the file is empty"),
     case("metric-of-only-comments", KNIFE, WHOLE, SCHEMA_LINE + "# nothing yet\n", SCHEMA_LINE.strip(), "",
          "the file is empty"),

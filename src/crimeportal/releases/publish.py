@@ -23,6 +23,7 @@ from typing import Any, Iterator
 import yaml
 from html import escape
 
+from ..core.commands import option
 from ..core.conventions import DATE_PATTERN, REGISTER, VERSION_PATTERN
 from ..core.problems import Problem, count_words, format_problems
 from ..source.drafts import draft_reasons
@@ -84,7 +85,7 @@ def check(root: Path, request: Request, today: date) -> Plan:
     if not register.problems and pages is not None:
         reasons += _version_problems(root, request, register, published)
     if request.push and commit_of(root, "HEAD") and not succeeds(root, "remote", "get-url", REMOTE):
-        reasons.append(f"--push needs a git remote called {REMOTE}; there is none.")
+        reasons.append(f"{option('--push')} needs a git remote called {REMOTE}; there is none.")
     if reasons:
         raise Refused(reasons, register.problems + portal_problems)
     existing = register.find(request.version)
@@ -198,10 +199,10 @@ def _version_problems(root: Path, request: Request, register: Register, publishe
     version = request.version
     reasons = []
     if version in published and not request.replace:
-        reasons.append(f"release {version} has already been published. To replace it, run again with --replace "
+        reasons.append(f"release {version} has already been published. To replace it, run again with {option('--replace')} "
                        "(readers will see the new content at the same addresses); to correct figures, publish a new release.")
     elif request.replace and version not in published:
-        reasons.append(f"--replace was given, but release {version} has not been published: there is nothing to replace.")
+        reasons.append(f"{option('--replace')} was given, but release {version} has not been published: there is nothing to replace.")
     elif request.replace and version != latest:
         reasons.append(f"release {version} is not the latest ({latest}); only the latest release can be replaced. "
                        "Publish a new release instead: its What changed page will list the corrections.")

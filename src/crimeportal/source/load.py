@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from ..core.conventions import MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_SOURCE_BYTES, MAX_VALUES
+from ..core.encodings import UTF16_MARKS, bad_bytes
 from ..core.problems import Problem, field_name
 from .traps import bracket_problems, control_problems, event_problems, tab_problems, too_deep_brackets
 from .yaml_errors import FALLBACK, syntax_problem
@@ -79,16 +80,15 @@ def read_text(path: Path, shown_as: str) -> SourceText:
         raw = path.read_bytes()
     except OSError as error:
         return refused(f"could not be read: {error.strerror or error}")
+    if raw.startswith(UTF16_MARKS):
+        return refused("the file is saved as UTF-16 (\"Unicode\"): save it again as UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        message = (
-            "the file is not saved as UTF-8 text; re-save it as UTF-8 "
-            f"(the first bad byte is 0x{raw[error.start]:02x})"
-        )
-        return SourceText(shown_as, None, [Problem(shown_as, line, column, "", message)])
+        bad = bad_bytes(raw, error)
+        message = (f"the file is not saved as UTF-8 text: {bad.described()}; save the file again as UTF-8 "
+                   "(in Notepad: Save As, then Encoding: UTF-8)")
+        return SourceText(shown_as, None, [Problem(shown_as, bad.line, bad.column, "", message)])
     return SourceText(shown_as, text.removeprefix("\ufeff"), [])
 
 
