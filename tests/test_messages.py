@@ -260,3 +260,22 @@ def test_make_add_period_tells_the_command_it_came_through_make(portal_copy):
                           timeout=300, env=ENV_WITHOUT_MAKE)
     assert done.returncode != 0
     assert done.stdout.splitlines() == [ALREADY.format("REVISE=1")]
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ('knife-enabled-crime,2019-10,"181"x', "a cell goes on after its closing quote: a quote mark inside a quoted cell "
+                                           "is written twice (\"\"), as spreadsheets save it"),
+    ('knife-enabled-crime,2019-10,"181', "a quote opened in this line is never closed: close it, or remove it"),
+])
+def test_a_csv_quote_mistake_is_explained(portal_copy, row, message):
+    done = add_period(portal_copy, f"metric,end,value\n{row}\n")
+    assert done.stdout.splitlines() == [f"figures.csv:2:1: {message}."]
+
+
+def test_a_mistake_in_mkdocs_yml_is_explained_when_publishing(tmp_path):
+    from crimeportal.releases.publish import _site_config
+
+    (tmp_path / "mkdocs.yml").write_text("site_name: Portal\nsite_description: Crime: prevention\n", encoding="utf-8")
+    assert _site_config(tmp_path)[2] == [
+        "mkdocs.yml:2:24: a colon followed by a space inside text: put the whole text in quotes (YAML reads 'word: ' "
+        "as the start of a new field)"]

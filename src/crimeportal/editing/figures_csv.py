@@ -119,9 +119,20 @@ def _records(path: Path, shown_as: str, hint: str) -> list[tuple[int, list[str]]
                 break
             records.append((start, record))
     except csv.Error as error:
-        raise _refused(Row(shown_as, reader.line_num or 1, {}),
-                       f"the CSV cannot be read here ({error}); check the quotes in this line.{hint}") from None
+        raise _refused(Row(shown_as, reader.line_num or 1, {}), f"{_csv_words(str(error))}.{hint}") from None
     return [(line, cells) for line, cells in records if any(cell.strip() for cell in cells)]
+
+
+def _csv_words(complaint: str) -> str:
+    """Python's csv complaint as the mistake behind it."""
+    if "expected after" in complaint:
+        return ("a cell goes on after its closing quote: a quote mark inside a quoted cell is written twice (\"\"), "
+                "as spreadsheets save it")
+    if "end of data" in complaint:
+        return "a quote opened in this line is never closed: close it, or remove it"
+    if "field larger" in complaint:
+        return "a cell here is far too long to be a figure or a note: is a quote mark missing?"
+    return "this line cannot be read as CSV: check the quotes in it"
 
 
 def _text(path: Path, shown_as: str) -> str:

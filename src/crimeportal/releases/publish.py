@@ -28,6 +28,7 @@ from ..core.conventions import DATE_PATTERN, REGISTER, VERSION_PATTERN
 from ..core.problems import Problem, count_words, format_problems
 from ..source.drafts import draft_reasons
 from ..source.validate import load_portal
+from ..source.yaml_errors import FALLBACK, syntax_problem
 from .current import LATEST, VERSION_ENV, published_metrics, site_root
 from . import interrupted
 from .interrupted import PublishNote
@@ -160,13 +161,24 @@ def _identity_problems(root: Path) -> list[str]:
 
 def _site_config(root: Path) -> tuple[str, Path, list[str]]:
     """site_url's site root and site_dir from mkdocs.yml, and what is wrong with them."""
+    from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils import yaml_load  # MkDocs' own reader understands the !ENV tags mkdocs.yml may use
 
     try:
         with open(root / "mkdocs.yml", encoding="utf-8") as config_file:
             config = yaml_load(config_file) or {}
-    except (OSError, yaml.YAMLError) as error:
-        return "", root / "site", [f"mkdocs.yml could not be read: {error}"]
+    except ConfigurationError as error:  # MkDocs' wrapping of the YAML complaint, which it keeps as the context
+        complaint = error.__context__
+        if not isinstance(complaint, yaml.MarkedYAMLError):
+            return "", root / "site", [f"mkdocs.yml could not be read: {error}"]
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+        return "", root / "site", [syntax_problem(complaint, "mkdocs.yml", 0, text).as_text()]
+    except UnicodeDecodeError:
+        return "", root / "site", ["mkdocs.yml is not saved as UTF-8 text: save it again as UTF-8."]
+    except yaml.YAMLError:
+        return "", root / "site", [f"mkdocs.yml: {FALLBACK}"]
+    except OSError as error:
+        return "", root / "site", [f"mkdocs.yml could not be read: {error.strerror or error}"]
     site_dir = root / str(config.get("site_dir") or "site")
     if not config.get("site_url"):
         return "", site_dir, ["mkdocs.yml has no site_url: set it to the address the gh-pages branch is served at, so each "
