@@ -164,7 +164,7 @@ REJECTIONS = {
                        "figures.csv:2:1: column 1 (metric): there is no metric 'knife-crime' (no file data/metrics/knife-crime.yml)"),
     "period already there": ("metric,end,value\nknife-enabled-crime,2019-07,181\n",
                              "figures.csv:2:2: column 2 (end): knife-enabled-crime already has the figure for the 3 months"
-                             " to July 2019 (2019-07) (176): to change it, run add-period again with --revise"),
+                             " to July 2019 (2019-07), 176: to change it, run add-period again with --revise"),
     "period out of order": ("metric,end,value\nhate-crime-solved-outcomes,2019-10,5\nknife-enabled-crime,2019-01,181\n",
                             "figures.csv:3:2: column 2 (end): 2019-01 comes before knife-enabled-crime's latest figure, "
                             "the figure for the 3 months to July 2019 (2019-07): "

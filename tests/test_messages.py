@@ -236,7 +236,7 @@ def test_a_windows_pound_sign_in_a_csv_is_named(portal_copy):
 
 ALREADY_THERE = "metric,end,value\nknife-enabled-crime,2019-07,181\n"
 ALREADY = ("figures.csv:2:2: column 2 (end): knife-enabled-crime already has the figure for the 3 months to July 2019 "
-           "(2019-07) (176): to change it, run add-period again with {}")
+           "(2019-07), 176: to change it, run add-period again with {}")
 
 
 def test_a_refusal_names_the_option_crimeportal_takes(portal_copy):
@@ -279,3 +279,12 @@ def test_a_mistake_in_mkdocs_yml_is_explained_when_publishing(tmp_path):
     assert _site_config(tmp_path)[2] == [
         "mkdocs.yml:2:24: a colon followed by a space inside text: put the whole text in quotes (YAML reads 'word: ' "
         "as the start of a new field)"]
+
+
+@pytest.mark.parametrize(("env", "how"), [({}, "crimeportal validate data/metrics/knife-enabled-crime.yml"),
+                                          ({VIA_MAKE: "1"}, "make check")])
+def test_a_broken_metric_file_says_how_to_list_its_problems(portal_copy, env, how):
+    edit(portal_copy, KNIFE, "unit: count", "unit: counts")
+    done = add_period(portal_copy, "metric,end,value\nknife-enabled-crime,2019-10,181\n", env=env)
+    assert done.stdout.splitlines() == [
+        f"figures.csv:2:1: column 1 (metric): {KNIFE} has problems of its own; fix them first ({how} lists them)"]

@@ -25,6 +25,6 @@ def option(flag: str) -> str:
     return _MAKE_VARIABLES[flag] if via_make() else flag
 
 
-def command(name: str) -> str:
-    """'crimeportal validate', or 'make check' when the editor works through make."""
-    return _MAKE_TARGETS[name] if via_make() else f"crimeportal {name}"
+def command(name: str, *arguments: str) -> str:
+    """'crimeportal validate FILE', or 'make check' when the editor works through make (its targets take no files)."""
+    return _MAKE_TARGETS[name] if via_make() else " ".join(("crimeportal", name, *arguments))

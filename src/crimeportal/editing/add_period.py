@@ -107,8 +107,8 @@ def _plan(metric_id: str, figures: list[Figure], metric: Metric, revise: bool) -
         if old is not None and not revise and _same(figure, old):
             plan.append(("same", figure))  # already there, as when the same file is added twice
         elif old is not None and not revise:
-            problems.append(figure.row.problem("end", f"{metric_id} already has {_named(figure.end, metric)} "
-                                                      f"({_shown(old.value)}): to change it, run add-period again with "
+            problems.append(figure.row.problem("end", f"{metric_id} already has {_named(figure.end, metric)}, "
+                                                      f"{_shown(old.value)}: to change it, run add-period again with "
                                                       f"{option('--revise')}"))
         elif old is not None:
             action, problem = _revision(figure, old)

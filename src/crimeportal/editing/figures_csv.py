@@ -214,7 +214,7 @@ def _metric_problem(metric_id: str, metrics: dict[str, Metric], broken: set[str]
     if not metric_id:
         return "is empty: give the metric's id, such as knife-enabled-crime"
     if metric_id in broken:
-        return f"{file} has problems of its own; fix them first ({command('validate')} {file} lists them)"
+        return f"{file} has problems of its own; fix them first ({command('validate', file)} lists them)"
     if metric_id not in metrics:
         close = difflib.get_close_matches(metric_id, list(metrics), n=1)
         guess = f"; did you mean '{close[0]}'?" if close else ""
