@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from crimeportal.core.commands import VIA_MAKE
+from crimeportal.source import yaml_errors
 from crimeportal.source.validate import load_portal
 
 REPO = Path(__file__).resolve().parents[1]
@@ -288,3 +290,17 @@ def test_a_broken_metric_file_says_how_to_list_its_problems(portal_copy, env, ho
     done = add_period(portal_copy, "metric,end,value\nknife-enabled-crime,2019-10,181\n", env=env)
     assert done.stdout.splitlines() == [
         f"figures.csv:2:1: column 1 (metric): {KNIFE} has problems of its own; fix them first ({how} lists them)"]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("a:\n  - x: 1\n   y: 2\n", yaml_errors.LIST_ITEM),
+    ("a: 'K's'\n", yaml_errors.TEXT_AFTER_QUOTE),
+    ("a: 1\n b: 2\n", yaml_errors.INDENTED_TOO_FAR),
+    ("a: x: y\n", yaml_errors.COLON_IN_TEXT),
+    ('a: "x\n', yaml_errors.UNCLOSED_QUOTE),
+])
+@pytest.mark.parametrize("loader", [yaml.SafeLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader)])
+def test_libyaml_and_pyyamls_own_parser_get_the_same_explanation(text, message, loader):
+    with pytest.raises(yaml.MarkedYAMLError) as raised:
+        yaml.compose(text, Loader=loader)
+    assert yaml_errors.explain(raised.value, text) == message

@@ -84,6 +84,10 @@ def _expected_key(where: _Where) -> str:
     return TEXT_AFTER_QUOTE if where.before.rstrip().endswith(("'", '"')) else NOT_LINED_UP
 
 
+def _block_end(where: _Where) -> str:
+    return LIST_ITEM if "collection" in where.context else _expected_key(where)
+
+
 def _cannot_start(where: _Where) -> str:
     if where.character == "\t":
         return TAB
@@ -98,7 +102,7 @@ def _node_content(where: _Where) -> str:
 _KNOWN: tuple[tuple[str, Callable[[_Where], str]], ...] = (
     ("mapping values are not allowed", _mapping_values),
     ("expected '-' indicator", lambda where: LIST_ITEM),
-    ("expected <block end>", lambda where: NOT_LINED_UP),
+    ("expected <block end>", _block_end),  # PyYAML's own parser, where libyaml says "did not find expected ..."
     ("did not find expected key", _expected_key),
     ("could not find expected ':'", lambda where: NO_COLON),
     ("while scanning a quoted scalar", lambda where: UNCLOSED_QUOTE),
