@@ -17,8 +17,8 @@ export CP_BOARD_MEETING := $(value BOARD_MEETING)
 unexport CSV VERSION TITLE BOARD_MEETING
 
 # The editors' targets tell the command it was run through make, so its messages name REVISE=1, not --revise.
-# Set for each command alone (not exported), so that the tests `make test` runs see crimeportal's own words.
-VIA_MAKE := CRIMEPORTAL_VIA_MAKE=1
+# Set for these targets alone, so that the tests `make test` runs see crimeportal's own words.
+check add-period publish: export CRIMEPORTAL_VIA_MAKE := 1
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,18 +41,18 @@ serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
 check: $(STAMP)
-	$(VIA_MAKE) $(BIN)/crimeportal validate
+	$(BIN)/crimeportal validate
 
 # make add-period CSV=figures.csv (add CHECK=1 to see what would change first, REVISE=1 to change figures already there)
 add-period: $(STAMP)
 	@test -n "$$CP_CSV" || { echo "Say which file: make add-period CSV=figures.csv" >&2; exit 2; }
-	$(VIA_MAKE) $(BIN)/crimeportal add-period "$$CP_CSV" $(if $(value REVISE),--revise) $(if $(value CHECK),--check)
+	$(BIN)/crimeportal add-period "$$CP_CSV" $(if $(value REVISE),--revise) $(if $(value CHECK),--check)
 
 # make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1]
 publish: $(STAMP)
 	@test -n "$$CP_VERSION" && test -n "$$CP_TITLE" || { echo 'Say which release: make publish VERSION=2019-09 TITLE="September 2019 board update"' >&2; exit 2; }
 	@$(NEED_PANGO)
-	$(VIA_MAKE) $(BIN)/crimeportal publish "$$CP_VERSION" --title "$$CP_TITLE" $(if $(value BOARD_MEETING),--board-meeting "$$CP_BOARD_MEETING") $(if $(value REPLACE),--replace) $(if $(value PUSH),--push)
+	$(BIN)/crimeportal publish "$$CP_VERSION" --title "$$CP_TITLE" $(if $(value BOARD_MEETING),--board-meeting "$$CP_BOARD_MEETING") $(if $(value REPLACE),--replace) $(if $(value PUSH),--push)
 
 # every published release, as the gh-pages branch holds them, at http://127.0.0.1:8001
 preview: $(STAMP)
