@@ -88,7 +88,7 @@ def test_every_problem_is_printed_in_one_run_sorted(portal_copy, run_cli, broken
     assert [(m["file"], int(m["line"]), m["field"]) for m in parsed] == [
         (RURAL, line_of(rural, "title: no"), "title"),
         (KNIFE, broken_unit[1], "unit"),
-        (REPEAT, broken_percent[1], "observations[1].value"),
+        (REPEAT, broken_percent[1], "value in the figure for the 3 months to July 2019"),
     ]
     assert result.stderr.strip() == "3 problems found."
 
@@ -188,7 +188,7 @@ def test_json_format(portal_copy, run_cli, broken_unit, broken_percent):
     file, line, column = broken_unit
     assert problems[0] == {"file": file, "line": line, "column": column, "field": "unit", "message": UNIT_MESSAGE}
     assert (problems[1]["file"], problems[1]["line"], problems[1]["field"]) == (REPEAT, broken_percent[1],
-                                                                                 "observations[1].value")
+                                                                                 "value in the figure for the 3 months to July 2019")
 
 
 def test_json_format_on_clean_data_is_an_empty_list(portal_copy, run_console):

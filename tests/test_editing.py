@@ -142,7 +142,7 @@ def test_one_bad_row_among_good_ones_changes_no_file_and_names_its_line(portal_c
 
     assert result.code == 1
     assert hashes(portal_copy) == before
-    assert result.out.splitlines() == ["figures.csv:5:1: value: must be a number, such as 176 or 46.43; found 'about 180'"]
+    assert result.out.splitlines() == ["figures.csv:5:3: column 3 (value): must be a number, such as 176 or 46.43; found 'about 180'"]
     assert "nothing was written: 1 problem to fix first" in result.err
 
 
@@ -154,32 +154,36 @@ def test_every_problem_in_the_csv_is_listed_in_one_run(portal_copy, crimeportal)
 
     assert result.code == 1
     assert [line.split(": ")[0] for line in result.out.splitlines()] == [
-        "figures.csv:3:1", "figures.csv:4:1", "figures.csv:5:1"]
-    assert "knife-enabled-crime has another figure for 2019-10 on line 2" in result.out
+        "figures.csv:3:2", "figures.csv:4:2", "figures.csv:5:3"]
+    assert ("figures.csv:3:2: column 2 (end): knife-enabled-crime has another row for the figure for the 3 months to "
+            "October 2019 (2019-10) on line 2: give each period once") in result.out.splitlines()
 
 
 REJECTIONS = {
     "unknown metric": ("metric,end,value\nknife-crime,2019-10,181\n",
-                       "figures.csv:2:1: metric: there is no metric 'knife-crime' (no file data/metrics/knife-crime.yml)"),
+                       "figures.csv:2:1: column 1 (metric): there is no metric 'knife-crime' (no file data/metrics/knife-crime.yml)"),
     "period already there": ("metric,end,value\nknife-enabled-crime,2019-07,181\n",
-                             "figures.csv:2:1: end: knife-enabled-crime already has a figure for 2019-07 (176): "
-                             "to change it, run add-period again with --revise"),
+                             "figures.csv:2:2: column 2 (end): knife-enabled-crime already has the figure for the 3 months"
+                             " to July 2019 (2019-07), 176: to change it, run add-period again with --revise"),
     "period out of order": ("metric,end,value\nhate-crime-solved-outcomes,2019-10,5\nknife-enabled-crime,2019-01,181\n",
-                            "figures.csv:3:1: end: 2019-01 comes before knife-enabled-crime's latest figure, for 2019-07: "
+                            "figures.csv:3:2: column 2 (end): 2019-01 comes before knife-enabled-crime's latest figure, "
+                            "the figure for the 3 months to July 2019 (2019-07): "
                             "new figures can only be added after it"),
     "value out of range": ("metric,end,value\nrepeat-domestic-abuse-incidents,2019-10,104.5\n",
-                           "figures.csv:2:1: value: repeat-domestic-abuse-incidents is measured as a percent: "
+                           "figures.csv:2:3: column 3 (value): repeat-domestic-abuse-incidents is measured as a percent: "
                            "a percent must be between 0 and 100; found 104.5"),
     "not a number": ("metric,end,value\nknife-enabled-crime,2019-10,n/a\n",
-                     "figures.csv:2:1: value: must be a number, such as 176 or 46.43; found 'n/a'"),
+                     "figures.csv:2:3: column 3 (value): must be a number, such as 176 or 46.43; found 'n/a'"),
     "a month not written YYYY-MM": ("metric,end,value\nknife-enabled-crime,Oct-19,181\n",
-                                    "figures.csv:2:1: end: must be the last month the figure covers, written YYYY-MM, "
-                                    "such as 2019-10; found 'Oct-19'"),
+                                    "figures.csv:2:2: column 2 (end): must be the last month the figure covers, written "
+                                    "YYYY-MM; found 'Oct-19', which looks like 2019-10 turned into a date by the "
+                                    "spreadsheet: type 2019-10 in a column formatted as Text (in Excel: select the "
+                                    "column, Format Cells, Text), or type it as '2019-10 with an apostrophe first"),
     "missing column": ("metric,end\nknife-enabled-crime,2019-10\n",
                        "figures.csv:1:1: value: is missing: the first line must be the header row, "
                        "with at least the columns metric, end and value."),
     "unknown column": ("metric,end,value,notes\nknife-enabled-crime,2019-10,181,x\n",
-                       "figures.csv:1:1: notes: is not a column add-period knows; did you mean 'note'?"),
+                       "figures.csv:1:4: column 4 (notes): is not a column add-period knows; did you mean 'note'?"),
     "a row with too many cells": ("metric,end,value\nknife-enabled-crime,2019-10,1,948\n",
                                   "figures.csv:2:1: this row has 4 cells but the header row has 3 columns"),
 }
@@ -200,7 +204,9 @@ def test_each_kind_of_mistake_is_refused_with_its_line(portal_copy, crimeportal,
 
 @pytest.mark.parametrize("content, message", [
     (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "figures.csv:1:1: this is not a CSV file: it holds binary data"),
-    (b"metric,end,value\nknife-enabled-crime,2019-10,181,\xa3\n", "figures.csv:2:1: the file is not saved as UTF-8 text"),
+    (b"metric,end,value,note\nknife-enabled-crime,2019-10,181,\xa35m\n",
+     "figures.csv:2:1: the file is not saved as UTF-8 text: the character here is probably \u00a3, saved the Windows way "
+     "(byte 0xa3). Save it from the spreadsheet as 'CSV UTF-8 (Comma delimited)'"),
     (b"", "figures.csv:1:1: the file is empty"),
     (b"id: knife-enabled-crime\ntitle: Knife crime\n", "figures.csv:1:1: this does not look like a CSV of figures"),
 ])

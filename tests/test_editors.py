@@ -66,7 +66,7 @@ def test_add_period_check_reports_problems_as_the_real_run_would(portal_copy: Pa
     before = _hashes(portal_copy)
     checked = _run(portal_copy, "add-period", str(csv), "--check")
     assert checked.returncode == 1
-    assert "figures.csv:2:" in checked.stdout and "value: must be a number" in checked.stdout
+    assert "figures.csv:2:" in checked.stdout and "column 3 (value): must be a number" in checked.stdout
     assert _hashes(portal_copy) == before
 
 

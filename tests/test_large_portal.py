@@ -100,14 +100,14 @@ def test_parallel_validation_names_every_broken_file_and_keeps_every_good_one(bo
     for problem in problems:
         said[Path(problem.file).name] = said.get(Path(problem.file).name, "") + problem.as_text() + "\n"
     assert set(said) == set(BROKEN) | {"broken-bytes.yml"}
-    assert re.search(r"broken-value.yml:\d+:\d+: observations\[0\].value: must be a number", said["broken-value.yml"])
+    assert re.search(r"broken-value.yml:\d+:\d+: value in the figure for the 3 months to July 2018: must be a number", said["broken-value.yml"])
     assert "count must be a whole number, 0 or more; found -3" in said["broken-negative-count.yml"]
     assert "titel: is not a field this file can have; did you mean 'title'?" in said["broken-typo.yml"]
     assert "must be the same as the file name, 'broken-id'" in said["broken-id.yml"]
     assert "strand: there is no strand page" in said["broken-strand.yml"]
     assert [Path(n.file).name for n in notes] == ["no-first-line.yml"]
     assert "the first line is usually '# yaml-language-server" in notes[0].message
-    assert "broken-yaml.yml:6:7: the YAML is not valid here" in said["broken-yaml.yml"]
+    assert "broken-yaml.yml:6:7: a bracket opened here is not closed" in said["broken-yaml.yml"]
     assert "broken-bytes.yml:9:13: the file is not saved as UTF-8 text" in said["broken-bytes.yml"]
     assert "Traceback" not in "".join(said.values())
     ids = {m.id for m in portal.metrics}

@@ -27,6 +27,7 @@ import pytest
 import yaml
 from chromium import LAUNCH_ARGS, find_chromium
 
+from crimeportal.core.commands import VIA_MAKE
 from crimeportal.releases.changes import compare
 
 REPO = Path(__file__).resolve().parents[1]
@@ -346,6 +347,19 @@ def test_a_refusal_says_why_and_changes_nothing(released, tmp_path, case):
     assert reason in result.stderr
     assert "Traceback" not in result.stderr
     assert snapshot(repo) == before
+
+
+@pytest.mark.parametrize(("via_make", "replace", "push"), [(False, "--replace", "--push"), (True, "REPLACE=1", "PUSH=1")])
+def test_a_refusal_names_the_options_as_the_editor_gives_them(released, tmp_path, via_make, replace, push):
+    repo = copy_repo(released, tmp_path / "repo")
+    git(repo, "remote", "remove", "origin")
+    env = {**GIT_ENV, VIA_MAKE: "1"} if via_make else {k: v for k, v in GIT_ENV.items() if k != VIA_MAKE}
+    result = subprocess.run([str(CRIMEPORTAL), "publish", "2019-12", "--push", "--title", "Again"], cwd=repo, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1
+    assert (f"release 2019-12 has already been published. To replace it, run again with {replace} (readers will see "
+            "the new content at the same addresses); to correct figures, publish a new release.") in result.stderr
+    assert f"{push} needs a git remote called origin; there is none." in result.stderr
 
 
 def test_a_failed_build_puts_both_branches_and_the_working_tree_back(released, tmp_path):

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.commands import option
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, STRAND_SUFFIX, STRANDS_DIR
 from ..core.model import PERIODS, POLARITIES, STRAND_STATUSES, UNITS
 from ..core.problems import Problem, count_words, format_problems
@@ -60,7 +61,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
             for change in update.changes:
                 print(f"{shown_path(change.path, root)}: {_what_changed(change, would=args.check)}")
             if args.check:
-                print("Nothing was written: run the same command without --check to make these changes.")
+                print(f"Nothing was written: run the same command without {option('--check')} to make these changes.")
                 return EXIT_OK
             return _report_after(update.problems_after)
         written, fill_in = _scaffold(root, args)

@@ -76,3 +76,14 @@ def format_change(change: float | int, unit: str) -> str:
 
 def format_percent(value: float) -> str:
     return f"{abs(value):,.1f}%"
+
+
+def ordinal(number: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def figure_words(end: str, period: str) -> str:
+    """How an editor's message names one figure: 'the figure for the 3 months to July 2019'."""
+    return f"the figure for {in_period(end, period).removeprefix('in ')}"

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ..core.commands import option
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR
+from ..core.formats import figure_words
 from ..core.model import Metric, Observation
 from ..core.problems import Problem
 from ..source.validate import load_portal
@@ -97,24 +99,27 @@ def _plan(metric_id: str, figures: list[Figure], metric: Metric, revise: bool) -
     problems: list[Problem] = []
     for figure in sorted(figures, key=lambda f: (f.end, f.line)):
         if figure.end in seen:
-            problems.append(figure.row.problem("end", f"{metric_id} has another figure for {figure.end} on line "
-                                                      f"{seen[figure.end]}: give each period once"))
+            problems.append(figure.row.problem("end", f"{metric_id} has another row for {_named(figure.end, metric)} "
+                                                      f"on line {seen[figure.end]}: give each period once"))
             continue
         seen[figure.end] = figure.line
         old = existing.get(figure.end)
         if old is not None and not revise and _same(figure, old):
             plan.append(("same", figure))  # already there, as when the same file is added twice
         elif old is not None and not revise:
-            problems.append(figure.row.problem("end", f"{metric_id} already has a figure for {figure.end} ({_shown(old.value)}): "
-                                                      "to change it, run add-period again with --revise"))
+            problems.append(figure.row.problem("end", f"{metric_id} already has {_named(figure.end, metric)}, "
+                                                      f"{_shown(old.value)}: to change it, run add-period again with "
+                                                      f"{option('--revise')}"))
         elif old is not None:
             action, problem = _revision(figure, old)
             plan.append((action, figure))
             problems += [problem] if problem else []
         elif latest is not None and figure.end < latest:
-            also = f" (--revise changes figures already there, and {metric_id} has none for {figure.end})" if revise else ""
-            problems.append(figure.row.problem("end", f"{figure.end} comes before {metric_id}'s latest figure, for {latest}: "
-                                                      f"new figures can only be added after it{also}"))
+            also = (f" ({option('--revise')} changes figures already there, and {metric_id} has none for "
+                    f"{figure.end})") if revise else ""
+            problems.append(figure.row.problem("end", f"{figure.end} comes before {metric_id}'s latest figure, "
+                                                      f"{_named(latest, metric)}: new figures can only be added after "
+                                                      f"it{also}"))
         else:
             plan.append(("add", figure))
     return plan, problems
@@ -123,6 +128,11 @@ def _plan(metric_id: str, figures: list[Figure], metric: Metric, revise: bool) -
 def _is_placeholder(metric: Metric) -> bool:
     only = metric.observations
     return len(only) == 1 and only[0].suppressed and only[0].note == PLACEHOLDER_NOTE
+
+
+def _named(end: str, metric: Metric) -> str:
+    """'the figure for the 3 months to July 2019 (2019-07)': the period as readers see it, and as the CSV gives it."""
+    return f"{figure_words(end, metric.period)} ({end})"
 
 
 def _shown(value: Any) -> str:

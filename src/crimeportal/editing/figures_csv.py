@@ -14,11 +14,14 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+from ..core.commands import command
+from ..core.encodings import UTF16_MARKS, bad_bytes
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, MONTH_PATTERN
 from ..core.model import OBSERVATION_STATUSES, Metric, Observation
 from ..core.problems import Problem
 from ..source.rules import range_problem
 from . import EditRefused
+from .spreadsheet_dates import meant_month
 
 OBSERVATION_KEYS = tuple(f.name for f in fields(Observation))  # the order a figure's keys are written in its file
 REQUIRED_COLUMNS = ("metric", "end", "value")
@@ -36,8 +39,13 @@ class Row:
     file: str  # the CSV as shown in messages
     line: int
     cells: dict[str, str]
+    columns: tuple[str, ...] = ()  # the header row's names, in order: where each cell is
 
     def problem(self, column: str, message: str) -> Problem:
+        """A problem in one cell, named as a spreadsheet shows it: 'column 3 (value)'; or in the whole row."""
+        if column and column in self.columns:
+            number = self.columns.index(column) + 1
+            return Problem(self.file, self.line, number, f"column {number} ({column})", message)
         return Problem(self.file, self.line, 1, column, message)
 
 
@@ -74,12 +82,13 @@ def read_rows(path: Path, shown_as: str) -> list[Row]:
         raise _refused(Row(shown_as, 1, {}), "the file is empty: it needs a header row, metric,end,value, and one row per figure")
     header_line, header = records[0]
     columns = [name.strip().lower() for name in header]
-    problems = _header_problems(columns, Row(shown_as, header_line, {}), hint)
+    problems = _header_problems(columns, Row(shown_as, header_line, {}, tuple(columns)), hint)
     if problems:
         raise EditRefused.because(problems)
     rows = []
     for line, cells in records[1:]:
-        row = Row(shown_as, line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns)})
+        row = Row(shown_as, line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns)},
+                  tuple(columns))
         # spreadsheets often save empty columns after the real ones: only a filled cell there is a mistake
         if any(cell.strip() and (i >= len(columns) or not columns[i]) for i, cell in enumerate(cells)):
             problems.append(row.problem("", f"this row has {len(cells)} cells but the header row has {len(columns)} columns; "
@@ -110,9 +119,20 @@ def _records(path: Path, shown_as: str, hint: str) -> list[tuple[int, list[str]]
                 break
             records.append((start, record))
     except csv.Error as error:
-        raise _refused(Row(shown_as, reader.line_num or 1, {}),
-                       f"the CSV cannot be read here ({error}); check the quotes in this line.{hint}") from None
+        raise _refused(Row(shown_as, reader.line_num or 1, {}), f"{_csv_words(str(error))}.{hint}") from None
     return [(line, cells) for line, cells in records if any(cell.strip() for cell in cells)]
+
+
+def _csv_words(complaint: str) -> str:
+    """Python's csv complaint as the mistake behind it."""
+    if "expected after" in complaint:
+        return ("a cell goes on after its closing quote: a quote mark inside a quoted cell is written twice (\"\"), "
+                "as spreadsheets save it")
+    if "end of data" in complaint:
+        return "a quote opened in this line is never closed: close it, or remove it"
+    if "field larger" in complaint:
+        return "a cell here is far too long to be a figure or a note: is a quote mark missing?"
+    return "this line cannot be read as CSV: check the quotes in it"
 
 
 def _text(path: Path, shown_as: str) -> str:
@@ -120,15 +140,18 @@ def _text(path: Path, shown_as: str) -> str:
         raw = path.read_bytes()
     except OSError as error:
         raise _refused(Row(shown_as, 1, {}), f"the file could not be read: {error.strerror or error}") from None
+    if raw.startswith(UTF16_MARKS):
+        raise _refused(Row(shown_as, 1, {}), f"the file is saved as Unicode Text (UTF-16). Save it from the spreadsheet "
+                                             f"as {SAVE_AS_CSV}")
     if b"\0" in raw:
         raise _refused(Row(shown_as, 1, {}), "this is not a CSV file: it holds binary data, as an Excel workbook does. "
                                              f"Save it from the spreadsheet as {SAVE_AS_CSV}")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise _refused(Row(shown_as, line, {}), f"the file is not saved as UTF-8 text (the first bad byte is "
-                                                f"0x{raw[error.start]:02x}). Save it from the spreadsheet as {SAVE_AS_CSV}") from None
+        bad = bad_bytes(raw, error)
+        raise _refused(Row(shown_as, bad.line, {}), f"the file is not saved as UTF-8 text: {bad.described()}. Save it "
+                                                    f"from the spreadsheet as {SAVE_AS_CSV}") from None
 
 
 def _header_problems(columns: list[str], header: Row, hint: str) -> list[Problem]:
@@ -169,10 +192,10 @@ def check_row(row: Row, metrics: dict[str, Metric], broken: set[str]) -> tuple[F
     found += [("suppressed", flag_problem), ("value", value_problem)]
     values: dict[str, Any] = {"end": end, "value": value}
     status = cells.get("status", "")
-    if status and status not in OBSERVATION_STATUSES:
+    if status and status.lower() not in OBSERVATION_STATUSES:
         found.append(("status", f"must be one of {', '.join(OBSERVATION_STATUSES)}, or empty for final; found '{status}'"))
     if status:
-        values["status"] = status
+        values["status"] = status.lower()  # Final and PROVISIONAL, as spreadsheets capitalise them, mean the same
     if cells.get("note"):
         values["note"] = cells["note"]
     numbers, number_problems = _whole_numbers(cells)
@@ -191,7 +214,7 @@ def _metric_problem(metric_id: str, metrics: dict[str, Metric], broken: set[str]
     if not metric_id:
         return "is empty: give the metric's id, such as knife-enabled-crime"
     if metric_id in broken:
-        return f"{file} has problems of its own; fix them first (crimeportal validate {file} lists them)"
+        return f"{file} has problems of its own; fix them first ({command('validate', file)} lists them)"
     if metric_id not in metrics:
         close = difflib.get_close_matches(metric_id, list(metrics), n=1)
         guess = f"; did you mean '{close[0]}'?" if close else ""
@@ -202,8 +225,14 @@ def _metric_problem(metric_id: str, metrics: dict[str, Metric], broken: set[str]
 def _end_problem(end: str) -> str | None:
     if MONTH_PATTERN.match(end):
         return None
-    shown = f"found '{end}'" if end else "it is empty"
-    return f"must be the last month the figure covers, written YYYY-MM, such as 2019-10; {shown}"
+    if not end:
+        return "must be the last month the figure covers, written YYYY-MM, such as 2019-10; it is empty"
+    meant = meant_month(end)
+    if meant is None:
+        return f"must be the last month the figure covers, written YYYY-MM, such as 2019-10; found '{end}'"
+    return (f"must be the last month the figure covers, written YYYY-MM; found '{end}', which looks like {meant} "
+            f"turned into a date by the spreadsheet: type {meant} in a column formatted as Text (in Excel: select "
+            f"the column, Format Cells, Text), or type it as '{meant} with an apostrophe first")
 
 
 def _flag(text: str) -> tuple[bool, str | None]:

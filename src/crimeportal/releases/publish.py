@@ -23,10 +23,12 @@ from typing import Any, Iterator
 import yaml
 from html import escape
 
+from ..core.commands import option
 from ..core.conventions import DATE_PATTERN, REGISTER, VERSION_PATTERN
 from ..core.problems import Problem, count_words, format_problems
 from ..source.drafts import draft_reasons
 from ..source.validate import load_portal
+from ..source.yaml_errors import FALLBACK, syntax_problem
 from .current import LATEST, VERSION_ENV, published_metrics, site_root
 from . import interrupted
 from .interrupted import PublishNote
@@ -84,7 +86,7 @@ def check(root: Path, request: Request, today: date) -> Plan:
     if not register.problems and pages is not None:
         reasons += _version_problems(root, request, register, published)
     if request.push and commit_of(root, "HEAD") and not succeeds(root, "remote", "get-url", REMOTE):
-        reasons.append(f"--push needs a git remote called {REMOTE}; there is none.")
+        reasons.append(f"{option('--push')} needs a git remote called {REMOTE}; there is none.")
     if reasons:
         raise Refused(reasons, register.problems + portal_problems)
     existing = register.find(request.version)
@@ -159,13 +161,24 @@ def _identity_problems(root: Path) -> list[str]:
 
 def _site_config(root: Path) -> tuple[str, Path, list[str]]:
     """site_url's site root and site_dir from mkdocs.yml, and what is wrong with them."""
+    from mkdocs.exceptions import ConfigurationError
     from mkdocs.utils import yaml_load  # MkDocs' own reader understands the !ENV tags mkdocs.yml may use
 
     try:
         with open(root / "mkdocs.yml", encoding="utf-8") as config_file:
             config = yaml_load(config_file) or {}
-    except (OSError, yaml.YAMLError) as error:
-        return "", root / "site", [f"mkdocs.yml could not be read: {error}"]
+    except ConfigurationError as error:  # MkDocs' wrapping of the YAML complaint, which it keeps as the context
+        complaint = error.__context__
+        if not isinstance(complaint, yaml.MarkedYAMLError):
+            return "", root / "site", [f"mkdocs.yml could not be read: {error}"]
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+        return "", root / "site", [syntax_problem(complaint, "mkdocs.yml", 0, text).as_text()]
+    except UnicodeDecodeError:
+        return "", root / "site", ["mkdocs.yml is not saved as UTF-8 text: save it again as UTF-8."]
+    except yaml.YAMLError:
+        return "", root / "site", [f"mkdocs.yml: {FALLBACK}"]
+    except OSError as error:
+        return "", root / "site", [f"mkdocs.yml could not be read: {error.strerror or error}"]
     site_dir = root / str(config.get("site_dir") or "site")
     if not config.get("site_url"):
         return "", site_dir, ["mkdocs.yml has no site_url: set it to the address the gh-pages branch is served at, so each "
@@ -198,10 +211,10 @@ def _version_problems(root: Path, request: Request, register: Register, publishe
     version = request.version
     reasons = []
     if version in published and not request.replace:
-        reasons.append(f"release {version} has already been published. To replace it, run again with --replace "
+        reasons.append(f"release {version} has already been published. To replace it, run again with {option('--replace')} "
                        "(readers will see the new content at the same addresses); to correct figures, publish a new release.")
     elif request.replace and version not in published:
-        reasons.append(f"--replace was given, but release {version} has not been published: there is nothing to replace.")
+        reasons.append(f"{option('--replace')} was given, but release {version} has not been published: there is nothing to replace.")
     elif request.replace and version != latest:
         reasons.append(f"release {version} is not the latest ({latest}); only the latest release can be replaced. "
                        "Publish a new release instead: its What changed page will list the corrections.")

@@ -22,8 +22,10 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from ..core.conventions import MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_SOURCE_BYTES, MAX_VALUES
+from ..core.encodings import UTF16_MARKS, bad_bytes
 from ..core.problems import Problem, field_name
 from .traps import bracket_problems, control_problems, event_problems, tab_problems, too_deep_brackets
+from .yaml_errors import FALLBACK, syntax_problem
 
 Path_ = tuple[str | int, ...]
 Location = tuple[int, int]
@@ -78,16 +80,15 @@ def read_text(path: Path, shown_as: str) -> SourceText:
         raw = path.read_bytes()
     except OSError as error:
         return refused(f"could not be read: {error.strerror or error}")
+    if raw.startswith(UTF16_MARKS):
+        return refused("the file is saved as UTF-16 (\"Unicode\"): save it again as UTF-8")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        message = (
-            "the file is not saved as UTF-8 text; re-save it as UTF-8 "
-            f"(the first bad byte is 0x{raw[error.start]:02x})"
-        )
-        return SourceText(shown_as, None, [Problem(shown_as, line, column, "", message)])
+        bad = bad_bytes(raw, error)
+        message = (f"the file is not saved as UTF-8 text: {bad.described()}; save the file again as UTF-8 "
+                   "(in Notepad: Save As, then Encoding: UTF-8)")
+        return SourceText(shown_as, None, [Problem(shown_as, bad.line, bad.column, "", message)])
     return SourceText(shown_as, text.removeprefix("\ufeff"), [])
 
 
@@ -105,9 +106,9 @@ def parse_yaml(text: str, shown_as: str, first_line: int = 1) -> tuple[Document 
             return None, problems
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_problem(error, shown_as, offset, text)]
-    except yaml.YAMLError as error:
-        return None, [Problem(shown_as, first_line, 1, "", f"the YAML could not be read: {error}")]
+        return None, [syntax_problem(error, shown_as, offset, text)]
+    except yaml.YAMLError:
+        return None, [Problem(shown_as, first_line, 1, "", FALLBACK)]
     if node is None:
         return None, [Problem(shown_as, first_line, 1, "", "the file is empty: it has no fields")]
     document = Document(data=None)
@@ -138,32 +139,6 @@ def split_front_matter(text: str, shown_as: str) -> tuple[str, int, str] | Probl
         return Problem(shown_as, 2, 1, "", "the front matter is empty: put the page's fields between the two '---' lines")
     return Problem(shown_as, closing + 1, 1, "", "the closing '---' ends the file without a line break, so MkDocs would "
                                                  "show the front matter as page text: end the line with a line break")
-
-
-def _syntax_problem(error: yaml.MarkedYAMLError, shown_as: str, offset: int, text: str) -> Problem:
-    mark = error.problem_mark or error.context_mark
-    detail = " ".join(part for part in (error.context, error.problem) if part)
-    if error.context_mark and (error.context or "").startswith(("while scanning", "while parsing a flow")):
-        mark = error.context_mark  # where the unfinished key, quote or bracket began, not where reading gave up
-    elif mark and (quote := _quote_ending_at(text, mark.line)):
-        # an unclosed quote swallows the lines after it; point at where it opened
-        mark = quote.start_mark
-        detail = f"the quoted text that starts here runs on to line {quote.end_mark.line + 1 + offset}; is a closing quote missing?"
-    line, column = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
-    return Problem(shown_as, line, column, "", f"the YAML is not valid here ({detail}); check the indentation, colons and quotes")
-
-
-def _quote_ending_at(text: str, line: int) -> yaml.ScalarToken | None:
-    """A quoted scalar that began on an earlier line and ends on `line`, if there is one."""
-    quote = None
-    try:
-        for token in yaml.scan(text, Loader=_Loader):
-            if (isinstance(token, yaml.ScalarToken) and token.style in ("'", '"')
-                    and token.start_mark.line < line == token.end_mark.line):
-                quote = token
-    except yaml.YAMLError:
-        pass
-    return quote
 
 
 class _Builder:

@@ -93,8 +93,7 @@ def _explain(error: jsonschema.ValidationError, document: Document, shown_as: st
     kind, expected = error.validator, error.validator_value
     name = path[-1] if path else ""
     if kind == "required":
-        missing = error.message.split("'")[1]
-        return Problem(shown_as, line, column, field_name(path + (missing,)), "is missing: this field is required")
+        return _missing_field(error, document, path, shown_as)
     if kind == "additionalProperties":
         return _unknown_field(error, document, path, shown_as)
     found = error.instance
@@ -115,6 +114,25 @@ def _explain(error: jsonschema.ValidationError, document: Document, shown_as: st
     else:  # pragma: no cover - every keyword the schemas use is handled above
         message = error.message
     return Problem(shown_as, line, column, field_name(path), message)
+
+
+def _missing_field(error: jsonschema.ValidationError, document: Document, path: tuple, shown_as: str) -> Problem:
+    """At the line of the record the field belongs to; a top-level field, above the field that should follow it."""
+    missing = error.message.split("'")[1]
+    message = "is missing: this field is required"
+    line, column = document.locate(path)
+    if not path:  # the record is the whole file, whose first line says nothing about where the field goes
+        order = list(error.schema.get("properties", {}))
+        place = order.index(missing) if missing in order else len(order)
+        following = next((name for name in order[place + 1:] if (name,) in document.key_at), None)
+        preceding = next((name for name in reversed(order[:place]) if (name,) in document.key_at), None)
+        if following is not None:
+            line, column = document.key_at[(following,)]
+            message += f"; add a line '{missing}: ...' above this one"
+        elif preceding is not None:
+            line, column = document.key_at[(preceding,)]
+            message += f"; add a line '{missing}: ...' after this field"
+    return Problem(shown_as, line, column, field_name(path + (missing,)), message)
 
 
 def _unknown_field(error: jsonschema.ValidationError, document: Document, path: tuple, shown_as: str) -> Problem:

@@ -25,6 +25,7 @@ from .pages import page_problems
 from .drafts import placeholder_problems
 from .boundaries import load_boundaries
 from .plans import load_actions, load_areas
+from .figure_names import name_figures
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
@@ -177,7 +178,7 @@ def _check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
             p.field == "unit" or p.field.startswith("observations") for p in found)
         problems += found + (_metric_rules(document, path, source.path) if rules_can_run else _id_problems(document, path, source.path))
     if problems or document is None:
-        return MetricFile(path, source.path, None, {}, problems, notes)
+        return MetricFile(path, source.path, None, {}, name_figures(problems, document and document.data), notes)
     return MetricFile(path, source.path, document.data, top_level_locations(source.text), [], notes)
 
 
@@ -253,8 +254,8 @@ def _metric_rules(document: Document, path: Path, shown_as: str) -> list[Problem
 
         end, value = observation["end"], observation["value"]
         if previous_end is not None and end <= previous_end:
-            add("end", f"{end} must come after {previous_end}: observations go oldest first, one per period"
-                if end != previous_end else f"{end} appears twice: each period may have one observation only")
+            add("end", f"{end} must come after {previous_end}: figures go oldest first, one per period"
+                if end != previous_end else f"{end} appears twice: each period may have one figure only")
         previous_end = max(end, previous_end or end)
         suppressed = observation.get("suppressed", False)
         if value is None and not suppressed:
