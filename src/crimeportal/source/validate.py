@@ -23,6 +23,7 @@ from .files import left_out_of_site, scan_sources, shown_path as _shown
 from .load import Document, Location, parse_yaml, quick_load, read_text, split_front_matter, top_level_locations
 from .pages import page_problems
 from .drafts import placeholder_problems
+from .plausible import unusual_figure_warnings
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
@@ -50,15 +51,18 @@ class Loaded:
 class PortalCheck:
     """Everything `check_portal` found: the portal as far as it passed, its problems, and notes.
 
-    Problems fail validation and the build. Notes do not: they say what was left alone and why (an
-    editor's lock or backup file, say). Both are `Problem`s, sorted by file and line, so either prints
-    with `format_problems`.
+    Problems fail validation and the build. Warnings fail nothing unless the editor asks (`--strict-warnings`):
+    they point at what may be a mistake but may be right (an unusual latest figure), and a note on the figure
+    silences them. Notes never fail: they say what was left alone and why (an editor's lock or backup file, say)
+    or how to help editors' tools. All are `Problem`s, sorted by file and line, so each prints with
+    `format_problems` at its own level.
     """
 
     portal: Portal
     problems: list[Problem]
     notes: list[Problem]
     never_published: set[str] = field(default_factory=set)  # content/ files (as MkDocs names them) a build drops
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
@@ -86,7 +90,9 @@ def check_portal(root: Path) -> PortalCheck:
     strands.sort(key=lambda s: (s.order, s.id))
     strand_rank = {s.id: index for index, s in enumerate(strands)}
     metrics.sort(key=lambda m: (strand_rank.get(m.strand, len(strands)), m.sort_key))
-    return PortalCheck(Portal(strands, metrics), sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources))
+    warnings = unusual_figure_warnings([(loaded.item, loaded.shown_as) for loaded in loaded_metrics])  # type: ignore[misc]
+    return PortalCheck(Portal(strands, metrics), sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources),
+                       sorted(warnings))
 
 
 def metric_files(root: Path) -> list[Path]:
