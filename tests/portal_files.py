@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PORTAL_FOLDERS = ("content", "data", "schemas", "hooks", "overrides")
 PORTAL_FILES = ("mkdocs.yml",)
+# the `crimeportal` console script beside this Python: .venv/bin/crimeportal, or .venv\\Scripts\\crimeportal.exe
+CONSOLE_SCRIPT = Path(sys.executable).parent / ("crimeportal.exe" if os.name == "nt" else "crimeportal")
+
+
+def posix_output(text: str) -> str:
+    """What a command printed, with the platform's path separator written '/', so that one expected message serves
+    every platform; on macOS and Linux it is the text itself. tests/test_windows.py checks the native form."""
+    return text if os.sep == "/" else text.replace(os.sep, "/")
 
 
 def copy_portal(target: Path) -> Path:
