@@ -4,6 +4,7 @@ how to confirm it; a note silences them; `--strict-warnings` makes them fail."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,12 @@ from portal_files import REPO
 pytestmark = pytest.mark.editor
 
 OUTCOMES = "data/metrics/personal-robbery-outcomes.yml"
+SHOWN = OUTCOMES.replace("/", os.sep)  # as messages name it, with the platform's separator
 LAST_FIGURE = "  - end: 2019-07\n    value: 34\n"
 FAR_OFF = LAST_FIGURE + "  - end: 2020-07\n    value: 1702\n"
 COMPARED = ("1,702 for the 3 months to July 2020 is more than 3 times the median, 34.5, of the figures before it "
             "(35 for the 3 months to July 2018 and 34 for the 3 months to July 2019).")
-IN_FILE = (f"warning: {Path(OUTCOMES)}:20:12: observations[2].value: {COMPARED} If it is right, add a note to this "
+IN_FILE = (f"warning: {SHOWN}:20:12: observations[2].value: {COMPARED} If it is right, add a note to this "
            "figure saying why (a line 'note: ...' under its value; readers see it beside the figure) and this warning "
            "stops; if it is not, correct it.")
 IN_CSV = (f"warning: figures.csv:2:1: value: personal-robbery-outcomes: {COMPARED} If it is right, give the row a note "
@@ -94,7 +96,7 @@ def test_add_period_check_warns_at_the_csv_line_and_writes_nothing(portal_copy, 
     before = metric_files(portal_copy)
     code, out, err = run(capsys, portal_copy, "add-period", "--check", str(portal_copy / "figures.csv"))
     assert code == EXIT_OK
-    assert out.splitlines() == [f"{Path(OUTCOMES)}: would add 2020-07", IN_CSV,
+    assert out.splitlines() == [f"{SHOWN}: would add 2020-07", IN_CSV,
                                 "Nothing was written: run the same command without --check to make these changes."]
     assert "1 warning about unusual figures (above); they fail nothing unless --strict-warnings is given." in err
     assert metric_files(portal_copy) == before
