@@ -13,6 +13,7 @@ from crimeportal.cli import main
 from crimeportal.cli.exit_codes import EXIT_OK, EXIT_PROBLEMS
 from crimeportal.core.model import Metric, Observation
 from crimeportal.core.plausibility import describe, unusual_latest
+from crimeportal.core.spc import xmr_limits
 from crimeportal.source.validate import check_portal
 from portal_files import REPO
 
@@ -151,10 +152,21 @@ def test_a_measure_with_control_limits_is_judged_by_them():
     found = unusual_latest(metric(steady + [60]))
     assert found is not None and found.rule == "limits"
     assert describe(found, metric(steady + [60])) == (
-        "60 for the 3 months to December 2013 is outside the measure's control limits, 24.66 to 40.97, worked out as "
-        "its chart does from it and the 15 figures before it, from the 3 months to March 2010 to the 3 months to "
-        "September 2013")
+        "60 for the 3 months to December 2013 is outside the control limits of the 12 figures before it, from the 3 "
+        "months to December 2010 to the 3 months to September 2013: 27.61 to 34.39, worked out as the measure's SPC "
+        "chart works out its limits")
     assert unusual_latest(metric(steady + [34])) is None  # within the limits
+    # judged by the limits, not the factor rule: 3 times the recent median is far outside them
+    assert unusual_latest(metric(steady[:11] + [60])) is None, "fewer than 12 figures before it: no chart, 60 < 3 x 30.5"
+    assert unusual_latest(metric(steady[:11] + [100])).rule == "factor"
+
+
+def test_a_trending_series_is_judged_by_its_recent_figures_not_its_whole_history():
+    rising = [100 + 10 * i + (15 if i % 2 else -15) for i in range(40)]  # growth: far above the all-time mean
+    chart_limits = xmr_limits(rising + [500])
+    assert 500 > chart_limits.upper, "the chart's own limits, over the whole series, would flag it"
+    assert unusual_latest(metric(rising + [500])) is None
+    assert unusual_latest(metric(rising + [300])).rule == "limits"
 
 
 def test_a_percentage_is_judged_by_the_points_it_moves():

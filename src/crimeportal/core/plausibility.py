@@ -3,7 +3,10 @@
 One rule per kind of measure, the first that applies:
 
 * a measure with control limits (its page draws an XmR chart: `stats.spc_for`) warns when the figure falls
-  outside them, worked out exactly as the chart does, from the figures up to and including it;
+  outside the control limits of the `PLAUSIBLE_BASELINE` figures before it (`spc.xmr_limits`, as the chart
+  works them out). Not the chart's own limits over the whole series: a series that is only trending puts its
+  latest figure outside those often (a third of the benchmark portal's measures), and a warning must mean
+  "look again", not "this series moves";
 * a percentage warns when it moves more than `PLAUSIBLE_POINTS` points from the figure before it;
 * any other measure warns when the figure is more than `PLAUSIBLE_FACTOR` times the median of up to
   `PLAUSIBLE_RECENT` figures before it, or less than that median divided by the factor (a typo such as
@@ -19,9 +22,10 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
-from .conventions import PLAUSIBLE_FACTOR, PLAUSIBLE_MIN_COUNT_CHANGE, PLAUSIBLE_POINTS, PLAUSIBLE_RECENT
+from .conventions import PLAUSIBLE_BASELINE, PLAUSIBLE_FACTOR, PLAUSIBLE_MIN_COUNT_CHANGE, PLAUSIBLE_POINTS, PLAUSIBLE_RECENT
 from .formats import format_change, format_value, period_words
 from .model import Metric, Observation
+from .spc import xmr_limits
 from .stats import spc_for, usable_observations
 
 RULE_LIMITS, RULE_POINTS, RULE_FACTOR = "limits", "points", "factor"
@@ -53,13 +57,19 @@ def unusual_figure(metric: Metric, figure: Observation) -> Unusual | None:
     before = series[:-1]
     if not before:
         return None
-    chart = spc_for(replace(metric, observations=series))
-    if chart is not None:
-        outside = "outside-limits" in chart.points[-1].signals
-        return Unusual(figure, RULE_LIMITS, tuple(before), chart.lower, chart.upper) if outside else None
+    if spc_for(replace(metric, observations=series)) is not None and len(before) >= PLAUSIBLE_BASELINE:
+        return _limits(figure, before[-PLAUSIBLE_BASELINE:])
     if metric.unit == "percent":
         return _points(figure, before[-1])
     return _factor(metric.unit, figure, before[-PLAUSIBLE_RECENT:])
+
+
+def _limits(figure: Observation, baseline: list[Observation]) -> Unusual | None:
+    assert figure.value is not None
+    limits = xmr_limits([o.value for o in baseline if o.value is not None])
+    if limits.lower <= figure.value <= limits.upper:
+        return None
+    return Unusual(figure, RULE_LIMITS, tuple(baseline), limits.lower, limits.upper)
 
 
 def _points(figure: Observation, previous: Observation) -> Unusual | None:
@@ -86,9 +96,9 @@ def describe(unusual: Unusual, metric: Metric) -> str:
     figure = _each(unusual.figure, unit, period)
     if unusual.rule == RULE_LIMITS:
         first, last = unusual.compared[0], unusual.compared[-1]
-        return (f"{figure} is outside the measure's control limits, {_number(unusual.lower, unit)} to "
-                f"{_number(unusual.upper, unit)}, worked out as its chart does from it and the {len(unusual.compared)} "
-                f"figures before it, from {_the(first.end, period)} to {_the(last.end, period)}")
+        return (f"{figure} is outside the control limits of the {len(unusual.compared)} figures before it, from "
+                f"{_the(first.end, period)} to {_the(last.end, period)}: {_number(unusual.lower, unit)} to "
+                f"{_number(unusual.upper, unit)}, worked out as the measure's SPC chart works out its limits")
     if unusual.rule == RULE_POINTS:
         previous = unusual.compared[0]
         moved = abs(unusual.figure.value - previous.value)  # type: ignore[operator]
