@@ -17,7 +17,6 @@ from crimeportal.core.spc import xmr_limits
 from crimeportal.source.validate import check_portal
 from portal_files import REPO
 
-pytestmark = pytest.mark.editor
 
 OUTCOMES = "data/metrics/personal-robbery-outcomes.yml"
 SHOWN = OUTCOMES.replace("/", os.sep)  # as messages name it, with the platform's separator
@@ -50,11 +49,13 @@ def metric_files(root: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted((root / "data/metrics").iterdir())}
 
 
+@pytest.mark.editor
 def test_the_seed_portal_has_no_unusual_figures():
     checked = check_portal(REPO)
     assert checked.warnings == []
 
 
+@pytest.mark.editor
 def test_validate_warns_about_a_far_off_figure_naming_the_figures_compared(portal_copy, replace_in, capsys):
     replace_in(OUTCOMES, LAST_FIGURE, FAR_OFF)
     code, out, err = run(capsys, portal_copy, "validate")
@@ -64,6 +65,7 @@ def test_validate_warns_about_a_far_off_figure_naming_the_figures_compared(porta
                                     "--strict-warnings is given).")
 
 
+@pytest.mark.editor
 def test_strict_warnings_make_validate_fail(portal_copy, replace_in, capsys):
     replace_in(OUTCOMES, LAST_FIGURE, FAR_OFF)
     code, out, err = run(capsys, portal_copy, "validate", "--strict-warnings")
@@ -73,6 +75,7 @@ def test_strict_warnings_make_validate_fail(portal_copy, replace_in, capsys):
                                     "--strict-warnings.")
 
 
+@pytest.mark.editor
 def test_warnings_are_github_warnings_and_in_json_only_when_they_fail(portal_copy, replace_in, capsys):
     replace_in(OUTCOMES, LAST_FIGURE, FAR_OFF)
     code, out, _ = run(capsys, portal_copy, "validate", "--format", "github")
@@ -85,6 +88,7 @@ def test_warnings_are_github_warnings_and_in_json_only_when_they_fail(portal_cop
     assert [(p["file"], p["line"], p["field"]) for p in json.loads(out)] == [(OUTCOMES, 20, "observations[2].value")]
 
 
+@pytest.mark.editor
 def test_a_note_on_the_figure_silences_its_warning(portal_copy, replace_in, capsys):
     replace_in(OUTCOMES, LAST_FIGURE, FAR_OFF + "    note: Counted under the new national rules from April 2020.\n")
     code, out, err = run(capsys, portal_copy, "validate", "--strict-warnings")
@@ -92,6 +96,7 @@ def test_a_note_on_the_figure_silences_its_warning(portal_copy, replace_in, caps
     assert err.splitlines()[-1] == "No problems found."
 
 
+@pytest.mark.editor
 def test_add_period_check_warns_at_the_csv_line_and_writes_nothing(portal_copy, capsys):
     write_csv(portal_copy, "metric,end,value\npersonal-robbery-outcomes,2020-07,\"1,702\"\n")
     before = metric_files(portal_copy)
@@ -103,6 +108,7 @@ def test_add_period_check_warns_at_the_csv_line_and_writes_nothing(portal_copy, 
     assert metric_files(portal_copy) == before
 
 
+@pytest.mark.editor
 def test_add_period_writes_despite_a_warning_unless_strict(portal_copy, capsys):
     write_csv(portal_copy, "metric,end,value\npersonal-robbery-outcomes,2020-07,1702\n")
     before = metric_files(portal_copy)
@@ -118,6 +124,7 @@ def test_add_period_writes_despite_a_warning_unless_strict(portal_copy, capsys):
     assert "value: 1702" in (portal_copy / OUTCOMES).read_text(encoding="utf-8")
 
 
+@pytest.mark.editor
 def test_a_note_in_the_csv_silences_the_warning_then_and_afterwards(portal_copy, capsys):
     write_csv(portal_copy, "metric,end,value,note\npersonal-robbery-outcomes,2020-07,1702,Counted under new rules\n")
     code, out, _ = run(capsys, portal_copy, "add-period", "--strict-warnings", str(portal_copy / "figures.csv"))
@@ -127,6 +134,7 @@ def test_a_note_in_the_csv_silences_the_warning_then_and_afterwards(portal_copy,
     assert (code, out) == (EXIT_OK, "")
 
 
+@pytest.mark.editor
 def test_each_new_figure_is_judged_against_the_ones_before_it_including_new_ones(portal_copy, capsys):
     write_csv(portal_copy, "metric,end,value\npersonal-robbery-outcomes,2020-07,36\npersonal-robbery-outcomes,2021-07,3\n")
     code, out, _ = run(capsys, portal_copy, "add-period", "--check", str(portal_copy / "figures.csv"))
@@ -147,6 +155,7 @@ def metric(values: list[float], unit: str = "count", period: str = "quarter") ->
     return Metric("m", "M", "s", "d", unit, "neutral", period, "src", [Observation(e, v) for e, v in zip(ends, values)])
 
 
+@pytest.mark.editor
 def test_a_measure_with_control_limits_is_judged_by_them():
     steady = [30, 31, 32] * 5  # 15 quarters: the measure's page draws an XmR chart
     found = unusual_latest(metric(steady + [60]))
@@ -161,6 +170,7 @@ def test_a_measure_with_control_limits_is_judged_by_them():
     assert unusual_latest(metric(steady[:11] + [100])).rule == "factor"
 
 
+@pytest.mark.editor
 def test_a_trending_series_is_judged_by_its_recent_figures_not_its_whole_history():
     rising = [100 + 10 * i + (15 if i % 2 else -15) for i in range(40)]  # growth: far above the all-time mean
     chart_limits = xmr_limits(rising + [500])
@@ -169,6 +179,7 @@ def test_a_trending_series_is_judged_by_its_recent_figures_not_its_whole_history
     assert unusual_latest(metric(rising + [300])).rule == "limits"
 
 
+@pytest.mark.editor
 def test_a_percentage_is_judged_by_the_points_it_moves():
     assert unusual_latest(metric([46.4, 61.3], "percent")) is None  # 14.9 points
     found = unusual_latest(metric([46.4, 61.5], "percent"))
@@ -177,9 +188,27 @@ def test_a_percentage_is_judged_by_the_points_it_moves():
         "months to March 2010 (more than 15 points)")
 
 
+@pytest.mark.editor
 def test_small_counts_and_monthly_periods():
     assert unusual_latest(metric([0, 1, 0, 8])) is None  # moves by fewer than 10: chance, not a slip
     found = unusual_latest(metric([0, 1, 0, 12], period="month"))
     assert describe(found, metric([0, 1, 0, 12], period="month")) == (
         "12 for December 2010 is more than 3 times the median, 0, of the figures before it (0 for March 2010, 1 for June "
         "2010 and 0 for September 2010)")
+
+
+# --- publishing says so too (builds the site: not an editor test) ---------------------------------------------
+
+
+def test_publish_names_an_unusual_figure_before_publishing_it(tmp_path):
+    from test_release import git, new_repo, publish
+
+    repo = new_repo(tmp_path / "repo")
+    outcomes = repo / OUTCOMES
+    outcomes.write_bytes(outcomes.read_bytes().replace(LAST_FIGURE.encode(), FAR_OFF.encode()))
+    git(repo, "commit", "--quiet", "-am", "A far-off figure")
+    done = publish(repo, "2020-09", "--title", "September 2020 board update")
+    assert done.returncode == 0, done.stderr
+    assert IN_FILE in done.stderr.splitlines()
+    assert ("crimeportal: 1 warning about unusual figures (above), published as they are; if one is a mistake, correct "
+            "it and publish again with --replace straight away.") in done.stderr.splitlines()
