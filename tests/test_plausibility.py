@@ -189,6 +189,13 @@ def test_a_percentage_is_judged_by_the_points_it_moves():
 
 
 @pytest.mark.editor
+@pytest.mark.editor
+def test_figures_all_the_same_and_small_counts_are_not_judged_by_limits_they_do_not_have():
+    assert unusual_latest(metric([30] * 12 + [31])) is None  # no spread: the factor rule, which 31 passes
+    assert unusual_latest(metric([30] * 12 + [100])).rule == "factor"
+    assert unusual_latest(metric([2, 3] * 6 + [9])) is None  # above its limits (up to 5.16), but only 6.5 from the mean
+
+
 def test_small_counts_and_monthly_periods():
     assert unusual_latest(metric([0, 1, 0, 8])) is None  # moves by fewer than 10: chance, not a slip
     found = unusual_latest(metric([0, 1, 0, 12], period="month"))

@@ -6,12 +6,12 @@ One rule per kind of measure, the first that applies:
   outside the control limits of the `PLAUSIBLE_BASELINE` figures before it (`spc.xmr_limits`, as the chart
   works them out). Not the chart's own limits over the whole series: a series that is only trending puts its
   latest figure outside those often (a third of the benchmark portal's measures), and a warning must mean
-  "look again", not "this series moves";
+  "look again", not "this series moves". Twelve figures all the same have no limits: the next rule applies;
 * a percentage warns when it moves more than `PLAUSIBLE_POINTS` points from the figure before it;
 * any other measure warns when the figure is more than `PLAUSIBLE_FACTOR` times the median of up to
   `PLAUSIBLE_RECENT` figures before it, or less than that median divided by the factor (a typo such as
   1,702 for 17 or 170, or a figure for the wrong area, is what this catches; counts that move by fewer
-  than `PLAUSIBLE_MIN_COUNT_CHANGE` are left alone, since small counts jump by chance).
+  than `PLAUSIBLE_MIN_COUNT_CHANGE` are left alone, under either rule, since small counts jump by chance).
 
 A figure with a note is never unusual: the note is where an editor says why it is right, and readers see it.
 Pure arithmetic on the model; `source.validate` and `editing.add_period` say where the figure was written.
@@ -57,17 +57,21 @@ def unusual_figure(metric: Metric, figure: Observation) -> Unusual | None:
     before = series[:-1]
     if not before:
         return None
-    if spc_for(replace(metric, observations=series)) is not None and len(before) >= PLAUSIBLE_BASELINE:
-        return _limits(figure, before[-PLAUSIBLE_BASELINE:])
+    baseline = before[-PLAUSIBLE_BASELINE:]
+    if (spc_for(replace(metric, observations=series)) is not None and len(baseline) == PLAUSIBLE_BASELINE
+            and len({o.value for o in baseline}) > 1):  # figures all the same have no spread to set limits by
+        return _limits(metric.unit, figure, baseline)
     if metric.unit == "percent":
         return _points(figure, before[-1])
     return _factor(metric.unit, figure, before[-PLAUSIBLE_RECENT:])
 
 
-def _limits(figure: Observation, baseline: list[Observation]) -> Unusual | None:
+def _limits(unit: str, figure: Observation, baseline: list[Observation]) -> Unusual | None:
     assert figure.value is not None
     limits = xmr_limits([o.value for o in baseline if o.value is not None])
     if limits.lower <= figure.value <= limits.upper:
+        return None
+    if unit == "count" and abs(figure.value - limits.mean) < PLAUSIBLE_MIN_COUNT_CHANGE:
         return None
     return Unusual(figure, RULE_LIMITS, tuple(baseline), limits.lower, limits.upper)
 
