@@ -40,13 +40,15 @@ site: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
+# make check (add STRICT=1 to fail on warnings too, as the pull-request workflow does)
 check: $(STAMP)
-	$(BIN)/crimeportal validate
+	$(BIN)/crimeportal validate $(if $(value STRICT),--strict-warnings)
 
-# make add-period CSV=figures.csv (add CHECK=1 to see what would change first, REVISE=1 to change figures already there)
+# make add-period CSV=figures.csv (add CHECK=1 to see what would change first, REVISE=1 to change figures already there,
+# STRICT=1 to refuse unusual figures that have no note)
 add-period: $(STAMP)
 	@test -n "$$CP_CSV" || { echo "Say which file: make add-period CSV=figures.csv" >&2; exit 2; }
-	$(BIN)/crimeportal add-period "$$CP_CSV" $(if $(value REVISE),--revise) $(if $(value CHECK),--check)
+	$(BIN)/crimeportal add-period "$$CP_CSV" $(if $(value REVISE),--revise) $(if $(value CHECK),--check) $(if $(value STRICT),--strict-warnings)
 
 # make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1]
 publish: $(STAMP)

@@ -13,9 +13,7 @@ from typing import Callable
 import pytest
 
 from chromium import LAUNCH_ARGS, find_chromium
-from portal_files import copy_portal
-
-CONSOLE_SCRIPT = Path(sys.executable).parent / "crimeportal"
+from portal_files import CONSOLE_SCRIPT, copy_portal, posix_output
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
         except SystemExit as stop:  # argparse mistakes
             code = stop.code if isinstance(stop.code, int) else 2
         captured = capsys.readouterr()
-        return CliResult(code, captured.out, captured.err)
+        return CliResult(code, posix_output(captured.out), posix_output(captured.err))
 
     return run
 
@@ -84,7 +82,7 @@ def run_console():
             [str(CONSOLE_SCRIPT), *args],
             cwd=cwd, env=environment, capture_output=True, text=True, timeout=120,
         )
-        return CliResult(completed.returncode, completed.stdout, completed.stderr)
+        return CliResult(completed.returncode, posix_output(completed.stdout), posix_output(completed.stderr))
 
     return run
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.editor  # runs on Windows too (pytest -m editor)
+
 KNIFE = "data/metrics/knife-enabled-crime.yml"
 REPEAT = "data/metrics/repeat-domestic-abuse-incidents.yml"
 RURAL = "content/strands/rural-crime.md"

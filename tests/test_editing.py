@@ -26,10 +26,9 @@ import yaml
 
 from crimeportal.cli import main
 from crimeportal.source.validate import load_portal
-from portal_files import copy_portal
+from portal_files import CONSOLE_SCRIPT as CRIMEPORTAL, copy_portal, posix_output
 
 REPO = Path(__file__).resolve().parents[1]
-CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 METRICS = "data/metrics"
 STRANDS = "content/strands"
 KNIFE = "data/metrics/knife-enabled-crime.yml"
@@ -65,7 +64,7 @@ def crimeportal(capsys):
             code = stop.code if isinstance(stop.code, int) else 2
         captured = capsys.readouterr()
         assert "Traceback" not in captured.out + captured.err
-        return Run(code, captured.out, captured.err)
+        return Run(code, posix_output(captured.out), posix_output(captured.err))
 
     return run
 
@@ -94,6 +93,7 @@ def inserted_lines(before: bytes, after: bytes) -> list[bytes]:
 # --------------------------------------------------------------------------- add-period
 
 
+@pytest.mark.editor
 def test_add_period_on_the_real_data_adds_only_the_new_lines(portal_copy, crimeportal):
     before = {name: (portal_copy / METRICS / f"{name}.yml").read_bytes() for name in QUARTER}
     rows = [f'{name},2019-10,"{value}"' for name, value in QUARTER.items()]
@@ -119,6 +119,7 @@ def test_add_period_on_the_real_data_adds_only_the_new_lines(portal_copy, crimep
     assert not list((portal_copy / METRICS).glob(".*")), "no temporary file is left behind"
 
 
+@pytest.mark.editor
 def test_windows_line_ends_and_a_spreadsheets_empty_columns_are_kept_and_accepted(portal_copy, crimeportal):
     knife = portal_copy / KNIFE
     knife.write_bytes(knife.read_bytes().replace(b"\n", b"\r\n"))
@@ -132,6 +133,7 @@ def test_windows_line_ends_and_a_spreadsheets_empty_columns_are_kept_and_accepte
     assert knife.read_bytes() == before + b"  - end: 2019-10\r\n    value: 181\r\n"
 
 
+@pytest.mark.editor
 def test_one_bad_row_among_good_ones_changes_no_file_and_names_its_line(portal_copy, crimeportal):
     good = [f"{name},2019-10,{value.replace(',', '')}" for name, value in QUARTER.items() if name != "knife-enabled-crime"]
     rows = good[:3] + ["knife-enabled-crime,2019-10,about 180"] + good[3:]
@@ -146,6 +148,7 @@ def test_one_bad_row_among_good_ones_changes_no_file_and_names_its_line(portal_c
     assert "nothing was written: 1 problem to fix first" in result.err
 
 
+@pytest.mark.editor
 def test_every_problem_in_the_csv_is_listed_in_one_run(portal_copy, crimeportal):
     csv = write_csv(portal_copy, "metric,end,value\nknife-enabled-crime,2019-10,181\nknife-enabled-crime,2019-10,182\n"
                                  "hate-crime-solved-outcomes,2019-07,98\nrepeat-domestic-abuse-incidents,2019-10,-1\n")
@@ -189,6 +192,7 @@ REJECTIONS = {
 }
 
 
+@pytest.mark.editor
 @pytest.mark.parametrize("kind", REJECTIONS)
 def test_each_kind_of_mistake_is_refused_with_its_line(portal_copy, crimeportal, kind):
     text, message = REJECTIONS[kind]
@@ -202,6 +206,7 @@ def test_each_kind_of_mistake_is_refused_with_its_line(portal_copy, crimeportal,
     assert result.out.startswith(message), result.out
 
 
+@pytest.mark.editor
 @pytest.mark.parametrize("content, message", [
     (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "figures.csv:1:1: this is not a CSV file: it holds binary data"),
     (b"metric,end,value,note\nknife-enabled-crime,2019-10,181,\xa35m\n",
@@ -221,6 +226,7 @@ def test_a_file_that_is_not_a_csv_of_figures_is_refused(portal_copy, crimeportal
     assert result.out.startswith(message), result.out
 
 
+@pytest.mark.editor
 def test_a_file_whose_layout_cannot_be_kept_is_left_alone(portal_copy, crimeportal, replace_in):
     text = replace_in(KNIFE, "    value: 176\n", "    value:   176\n")  # the YAML tool would write `value: 176`
     line = text.splitlines().index("    value:   176") + 1
@@ -233,6 +239,7 @@ def test_a_file_whose_layout_cannot_be_kept_is_left_alone(portal_copy, crimeport
     assert result.out.startswith(f"{KNIFE}:{line}:1: this file's layout cannot be kept when figures are added to it")
 
 
+@pytest.mark.editor
 def test_revise_changes_an_existing_figure_and_marks_it_revised(portal_copy, crimeportal):
     knife = portal_copy / KNIFE
     before = knife.read_text(encoding="utf-8")
@@ -248,6 +255,7 @@ def test_revise_changes_an_existing_figure_and_marks_it_revised(portal_copy, cri
     assert (observation.end, observation.value, observation.status) == ("2019-07", 179, "revised")
 
 
+@pytest.mark.editor
 def test_the_command_run_from_the_portal_folder_reads_a_csv_named_relative_to_it(tmp_path):
     root = copy_portal(tmp_path / "portal")
     (root / "updates").mkdir()
@@ -362,6 +370,7 @@ def test_a_finished_draft_is_published_and_placeholder_text_never_is(scaffolded,
     assert not (site / "metrics" / "hate-crime-repeat-victims").exists(), "still a draft"
 
 
+@pytest.mark.editor
 def test_add_period_replaces_a_new_metrics_placeholder(tmp_path, crimeportal):
     root = copy_portal(tmp_path)
     assert crimeportal(root, "new", "metric", "--strand", "hate-crime", "--title", "Hate crime reports").code == 0
@@ -377,6 +386,7 @@ def test_add_period_replaces_a_new_metrics_placeholder(tmp_path, crimeportal):
     assert load_portal(root)[1] == []
 
 
+@pytest.mark.editor
 @pytest.mark.parametrize("args, message", [
     (("new", "metric", "--strand", "gangs-and-knife-crime", "--title", "Knife-enabled crime"),
      "there is already a metric with id 'knife-enabled-crime' (data/metrics/knife-enabled-crime.yml)"),
@@ -421,6 +431,7 @@ def test_the_pre_commit_hook_checks_only_the_changed_data_and_pages(portal_copy,
     assert unrelated.returncode == 0, unrelated.stdout
 
 
+@pytest.mark.editor
 def test_vscode_maps_the_metric_schema_to_the_metric_files():
     import json
 

@@ -8,14 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from html_tree import parse
+import pytest
 
-CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
+from html_tree import parse
+from portal_files import CONSOLE_SCRIPT as CRIMEPORTAL, posix_output
 SCHEMA_LINE = "# yaml-language-server: $schema=../../schemas/metric.schema.json\n"
 
 
 def _run(root: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(CRIMEPORTAL), "--root", str(root), *args], capture_output=True, text=True, timeout=300)
+    done = subprocess.run([str(CRIMEPORTAL), "--root", str(root), *args], capture_output=True, text=True, timeout=300)
+    return subprocess.CompletedProcess(done.args, done.returncode, posix_output(done.stdout), posix_output(done.stderr))
 
 
 def _hashes(root: Path) -> dict[str, str]:
@@ -41,6 +43,7 @@ def test_a_metric_file_without_the_schema_line_builds_with_a_note(portal_copy: P
     assert "value: 181" in metric.read_text(encoding="utf-8")
 
 
+@pytest.mark.editor
 def test_add_period_check_says_what_would_change_and_writes_nothing(portal_copy: Path):
     csv = portal_copy / "figures.csv"
     csv.write_text("metric,end,value\nknife-enabled-crime,2020-07,181\nhate-crime-solved-outcomes,2019-07,99\n"
@@ -60,6 +63,7 @@ def test_add_period_check_says_what_would_change_and_writes_nothing(portal_copy:
     assert done.stdout.splitlines()[0] == "data/metrics/knife-enabled-crime.yml: added 2020-07"
 
 
+@pytest.mark.editor
 def test_add_period_check_reports_problems_as_the_real_run_would(portal_copy: Path):
     csv = portal_copy / "figures.csv"
     csv.write_text("metric,end,value\nknife-enabled-crime,2020-07,lots\n", encoding="utf-8")
@@ -70,6 +74,7 @@ def test_add_period_check_reports_problems_as_the_real_run_would(portal_copy: Pa
     assert _hashes(portal_copy) == before
 
 
+@pytest.mark.editor
 def test_python_dash_m_crimeportal_runs_the_same_command(portal_copy: Path):
     done = subprocess.run([sys.executable, "-m", "crimeportal", "--root", str(portal_copy), "validate"],
                           capture_output=True, text=True, timeout=120)

@@ -8,6 +8,8 @@ import pytest
 
 from crimeportal.source.load import parse_yaml, quick_load
 
+pytestmark = pytest.mark.editor  # runs on Windows too (pytest -m editor)
+
 REPO = Path(__file__).resolve().parents[1]
 
 SNIPPETS = [

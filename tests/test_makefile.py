@@ -61,3 +61,11 @@ def test_publish_without_a_title_says_how_to_give_one(fake_cli: Path, tmp_path: 
 def test_add_period_check_is_passed_on(fake_cli: Path, tmp_path: Path):
     done = _make("add-period", fake_cli, tmp_path, CSV="figures.csv", CHECK="1")
     assert json.loads(done.stdout) == ["add-period", "figures.csv", "--check"]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_strict_warnings_is_passed_on_by_check_and_add_period(fake_cli: Path, tmp_path: Path):
+    done = _make("add-period", fake_cli, tmp_path, CSV="figures.csv", CHECK="1", STRICT="1")
+    assert json.loads(done.stdout) == ["add-period", "figures.csv", "--check", "--strict-warnings"]
+    assert json.loads(_make("check", fake_cli, tmp_path, STRICT="1").stdout) == ["validate", "--strict-warnings"]
+    assert json.loads(_make("check", fake_cli, tmp_path).stdout) == ["validate"]

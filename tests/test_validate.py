@@ -16,6 +16,8 @@ import pytest
 from crimeportal.core.problems import Problem
 from crimeportal.source.validate import load_portal
 
+pytestmark = pytest.mark.editor  # runs on Windows too (pytest -m editor)
+
 KNIFE = "data/metrics/knife-enabled-crime.yml"  # unit: count, two observations
 REPEAT = "data/metrics/repeat-domestic-abuse-incidents.yml"  # unit: percent
 RURAL = "content/strands/rural-crime.md"  # a strand page no metric belongs to

@@ -12,7 +12,7 @@ from . import editing, releases
 from ..editing.files import finish_interrupted_writes, shown_path as _relative
 from ..releases.register import read_register
 from ..core.errors import PortalError
-from ..core.problems import count_words, format_problems
+from ..core.problems import count_words, format_problems, shown_file
 from ..site.output import BuildFailed, build_into
 from ..site.render import Measure, describe
 from ..core.stats import assess, assessment_to_dict
@@ -55,6 +55,7 @@ def _main(argv: list[str] | None) -> int:
     default_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     validate.add_argument("--format", choices=("text", "github", "json"), default=default_format,
                           help="how to print problems (default: text, or github inside GitHub Actions)")
+    add_strict_warnings(validate)
 
     build = commands.add_parser("build", help="validate, then build the site into site/ (unchanged if the build fails)")
     build.add_argument("--site-dir", type=Path, default=Path("site"))
@@ -79,7 +80,7 @@ def _main(argv: list[str] | None) -> int:
     if finished:
         print(f"crimeportal: an earlier add-period was interrupted; finished writing {', '.join(finished)}", file=sys.stderr)
     if args.command == "validate":
-        return run_validate(root, args.paths, args.format)
+        return run_validate(root, args.paths, args.format, args.strict_warnings)
     if args.command == "assess":
         return run_assess(root, args.file, args.json)
     if args.command in editing.COMMANDS:
@@ -89,7 +90,12 @@ def _main(argv: list[str] | None) -> int:
     return run_build(root, args.site_dir)
 
 
-def run_validate(root: Path, paths: list[Path], style: str) -> int:
+def add_strict_warnings(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--strict-warnings", action="store_true",
+                         help="fail (exit 1) on warnings as on problems, e.g. an unusual figure with no note")
+
+
+def run_validate(root: Path, paths: list[Path], style: str, strict_warnings: bool = False) -> int:
     try:
         checked = check_portal(root)
         problems = sorted(checked.problems + read_register(root).problems)
@@ -101,19 +107,36 @@ def run_validate(root: Path, paths: list[Path], style: str) -> int:
         return EXIT_CANNOT_RUN
     missing = [path for path in paths if not (root / path).is_file() and not path.is_file()]
     if missing:
-        print("crimeportal: no such file: " + ", ".join(p.as_posix() for p in missing), file=sys.stderr)
+        print("crimeportal: no such file: " + ", ".join(shown_file(str(p)) for p in missing), file=sys.stderr)
         return EXIT_CANNOT_RUN
+    warnings = checked.warnings
     if paths:
         wanted = {_relative(path, root) for path in paths}
         problems = [p for p in problems if p.file in wanted]
-    if problems or style == "json":
+        warnings = [w for w in warnings if w.file in wanted]
+    if style == "json":  # JSON readers get exactly what fails: the problems, and the warnings when they fail too
+        print(format_problems(sorted(problems + warnings) if strict_warnings else problems, style))
+        return EXIT_PROBLEMS if problems or (warnings and strict_warnings) else EXIT_OK
+    if problems:
         print(format_problems(problems, style))
-    if checked.notes and style != "json":  # JSON readers get exactly the problems; notes would change its shape
+    if warnings:
+        print(format_problems(warnings, style, level="warning"))
+    if checked.notes:
         print(format_problems(checked.notes, style, level="notice"), file=sys.stderr if style == "text" else sys.stdout)
     if style == "text":
-        print(f"{count_words(problems)} found." if problems else "No problems found.",
-              file=sys.stderr)
-    return EXIT_PROBLEMS if problems else EXIT_OK
+        print(verdict_line(problems, warnings, strict_warnings), file=sys.stderr)
+    return EXIT_PROBLEMS if problems or (warnings and strict_warnings) else EXIT_OK
+
+
+def verdict_line(problems: list, warnings: list, strict_warnings: bool) -> str:
+    """The last line of a check: what was found, and whether the warnings fail it."""
+    found = f"{count_words(problems)} found" if problems else "No problems found"
+    if not warnings:
+        return f"{found}."
+    counted = count_words(warnings, "warning")
+    if strict_warnings:
+        return f"{found}, and {counted}, which fail the check because of --strict-warnings."
+    return f"{found}, but {counted} to look at (they fail nothing unless --strict-warnings is given)."
 
 
 def run_assess(root: Path, file: Path, as_json: bool) -> int:
@@ -125,7 +148,8 @@ def run_assess(root: Path, file: Path, as_json: bool) -> int:
         return EXIT_PROBLEMS
     metric = next((m for m in portal.metrics if m.path and _relative(m.path, root) == shown), None)
     if metric is None:
-        print(f"crimeportal: {shown} is not a metric file in {METRICS_DIR}/", file=sys.stderr)
+        print(f"crimeportal: {shown_file(shown)} is not a metric file in {shown_file(METRICS_DIR.as_posix())}{os.sep}",
+              file=sys.stderr)
         return EXIT_CANNOT_RUN
     assessment = assess(metric)
     if as_json:
@@ -135,15 +159,20 @@ def run_assess(root: Path, file: Path, as_json: bool) -> int:
     return EXIT_OK
 
 
+def _native(folder: Path, root: Path) -> str:
+    """A folder in a message, relative to the portal's, as the platform writes it: site/ or site\\."""
+    return shown_file(_relative(folder, root)) + os.sep
+
+
 def run_build(root: Path, site_dir: Path) -> int:
     """Build beside the site, then swap, so a failed build leaves the old site exactly as it was."""
     target = (root / site_dir).resolve()
     try:
         build_into(root, target)
     except BuildFailed:
-        print(f"crimeportal: the build failed; the site in {_relative(target, root)}/ was left as it was.", file=sys.stderr)
+        print(f"crimeportal: the build failed; the site in {_native(target, root)} was left as it was.", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"crimeportal: built the site in {_relative(target, root)}/", file=sys.stderr)
+    print(f"crimeportal: built the site in {_native(target, root)}", file=sys.stderr)
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from ..core.commands import option
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, STRAND_SUFFIX, STRANDS_DIR
 from ..core.model import PERIODS, POLARITIES, STRAND_STATUSES, UNITS
-from ..core.problems import Problem, count_words, format_problems
+from ..core.problems import Problem, count_words, format_problems, shown_file
 from ..editing import EditRefused
 from ..editing.add_period import MetricChange, add_period
 from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
@@ -44,6 +44,8 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                                                f"{','.join(OPTIONAL_COLUMNS)}")
     period.add_argument("--revise", action="store_true", help="allow changing figures already there (marked status: revised)")
     period.add_argument("--check", action="store_true", help="check the CSV and say what would change, writing nothing")
+    period.add_argument("--strict-warnings", action="store_true",
+                        help="refuse the change (exit 1, nothing written) if any new figure is unusual and has no note")
 
 
 def _cli_number(text: str) -> float:
@@ -57,9 +59,14 @@ def run(root: Path, args: argparse.Namespace) -> int:
     """Make the change, then say what was written and what the portal's checks found; refused, say why."""
     try:
         if args.command == "add-period":
-            update = add_period(root, args.csv, revise=args.revise, check=args.check)
+            update = add_period(root, args.csv, revise=args.revise, check=args.check,
+                                strict_warnings=args.strict_warnings)
             for change in update.changes:
-                print(f"{shown_path(change.path, root)}: {_what_changed(change, would=args.check)}")
+                print(f"{_shown(change.path, root)}: {_what_changed(change, would=args.check)}")
+            if update.warnings:
+                print(format_problems(update.warnings, "text", level="warning"))
+                print(f"crimeportal: {count_words(update.warnings, 'warning')} about unusual figures (above); they fail "
+                      "nothing unless --strict-warnings is given.", file=sys.stderr)
             if args.check:
                 print(f"Nothing was written: run the same command without {option('--check')} to make these changes.")
                 return EXIT_OK
@@ -70,8 +77,13 @@ def run(root: Path, args: argparse.Namespace) -> int:
             print(format_problems(refusal.problems, "text"))
         print(f"crimeportal: nothing was written: {refusal}", file=sys.stderr)
         return EXIT_PROBLEMS
-    print(f"Wrote {shown_path(written.path, root)}: {fill_in}.")
+    print(f"Wrote {_shown(written.path, root)}: {fill_in}.")
     return _report_after(written.problems)
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path in a message, relative to the portal's folder, with the platform's own separator."""
+    return shown_file(shown_path(path, root))
 
 
 def _scaffold(root: Path, args: argparse.Namespace) -> tuple[Written, str]:

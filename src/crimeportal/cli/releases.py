@@ -12,11 +12,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from ..core.problems import count_words, format_problems
 from ..releases.current import LATEST
 from ..releases.errors import GitError, Refused, RolledBack
 from ..releases.git import PAGES_BRANCH, REMOTE, succeeds
 from ..releases.interrupted import undo_interrupted
 from ..releases.publish import Plan, Request, check, publish, push
+from ..source.validate import check_portal
 
 PUBLISHED, NOT_PUBLISHED = 0, 1  # pushing that fails after a local publish counts as not published: it is not online
 
@@ -42,6 +44,7 @@ def run(root: Path, args: Any) -> int:
         _say(f"crimeportal: not published; nothing was changed.\n{refusal}")
         return NOT_PUBLISHED
     _warn_before(plan)  # before mike starts talking
+    _warn_of_unusual_figures(root)
     try:
         register_commit = publish(plan)
     except RolledBack as failure:
@@ -70,6 +73,15 @@ def _warn_before(plan: Plan) -> None:
     if "example.invalid" in plan.site_root:
         _say(f"crimeportal: warning: site_url in mkdocs.yml is still the placeholder {plan.site_root}; canonical links "
              "and sitemaps will point there. Set it to the address the gh-pages branch is served at.")
+
+
+def _warn_of_unusual_figures(root: Path) -> None:
+    """Publishing is the last moment an unusual figure without a note can be noticed; it is said, not refused."""
+    warnings = check_portal(root).warnings
+    if warnings:
+        _say(format_problems(warnings, "text", level="warning"))
+        _say(f"crimeportal: {count_words(warnings, 'warning')} about unusual figures (above), published as they are; if "
+             "one is a mistake, correct it and publish again with --replace straight away.")
 
 
 def _after_roll_back(plan: Plan, failure: RolledBack) -> str:

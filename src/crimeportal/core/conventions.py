@@ -96,6 +96,14 @@ MAX_BOUNDARY_POINTS = 200_000  # in the boundaries file: a generalised district 
 MAX_COUNT = 10**12  # a count, numerator or denominator
 MAX_RATE = 10**6  # a rate per 1,000 population
 
+# When a new figure is unusual enough to warn about (core/plausibility.py). A warning fails nothing unless
+# --strict-warnings is given; a note on the figure, saying why it is right, silences it.
+PLAUSIBLE_BASELINE = 12  # with an SPC chart, a figure is judged by the control limits of this many figures before it
+PLAUSIBLE_RECENT = 4  # without control limits, a figure is compared with the median of up to this many before it
+PLAUSIBLE_FACTOR = 3  # ... and is unusual when it is more than this many times that median, or less than its 1/this
+PLAUSIBLE_MIN_COUNT_CHANGE = 10  # a count that moves by fewer than this is never unusual (0 then 2 is chance, not a slip)
+PLAUSIBLE_POINTS = 15  # a percentage is unusual when it moves more than this many points from the figure before it
+
 
 def is_editor_leftover(name: str) -> bool:
     """An editor's lock, backup or swap file: never read, never published."""

@@ -1,9 +1,23 @@
-"""Problems found in an editor's files, and the three ways of printing them."""
+"""Problems found in an editor's files, and the three ways of printing them.
+
+One `Problem` type for every level: an error fails the command; a warning (an unusual figure, say) fails it only
+with `--strict-warnings`; a note never does. `format_problems` prints each level its own way.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
+
+
+def shown_file(file: str, sep: str | None = None) -> str:
+    """A file as stored in a `Problem` (relative, with '/') as the platform writes it: data\\metrics\\x.yml on Windows.
+
+    Problems keep '/' so that they compare, sort and annotate the same everywhere (GitHub's annotations and the
+    JSON want it); only text for people is written with the platform's separator.
+    """
+    return file.replace("/", sep or os.sep)
 
 
 @dataclass(frozen=True, order=True)
@@ -14,15 +28,15 @@ class Problem:
     field: str
     message: str
 
-    def as_text(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}:"
+    def as_text(self, native: bool = True) -> str:
+        where = f"{shown_file(self.file) if native else self.file}:{self.line}:{self.column}:"
         return f"{where} {self.field}: {self.message}" if self.field else f"{where} {self.message}"
 
 
-def count_words(problems: list[Problem] | int) -> str:
-    """'1 problem', '3 problems'."""
+def count_words(problems: list[Problem] | int, noun: str = "problem") -> str:
+    """'1 problem', '3 problems' (or warnings)."""
     count = problems if isinstance(problems, int) else len(problems)
-    return f"{count} problem" + ("" if count == 1 else "s")
+    return f"{count} {noun}" + ("" if count == 1 else "s")
 
 
 def field_name(path: tuple[str | int, ...]) -> str:
@@ -42,13 +56,14 @@ def _github_escape(text: str) -> str:
 
 
 def format_problems(problems: list[Problem], style: str, level: str = "error") -> str:
-    """`level` is "error", or "notice" for notes: things worth saying that fail nothing."""
+    """`level` is "error"; "warning" for what may be a mistake (failing only with --strict-warnings); or "notice"
+    for notes: things worth saying that fail nothing."""
     if style == "json":
         return json.dumps([asdict(problem) for problem in problems], indent=2)
     if style == "github":
         return "\n".join(
-            f"::{level} file={p.file},line={p.line},col={p.column}::{_github_escape(p.as_text())}"
+            f"::{level} file={p.file},line={p.line},col={p.column}::{_github_escape(p.as_text(native=False))}"
             for p in problems
         )
-    prefix = "" if level == "error" else "note: "
+    prefix = {"error": "", "warning": "warning: "}.get(level, "note: ")
     return "\n".join(prefix + problem.as_text() for problem in problems)

@@ -7,7 +7,7 @@ changed files are checked as they would be before any is written (`files`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -15,7 +15,8 @@ from ..core.commands import option
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR
 from ..core.formats import figure_words
 from ..core.model import Metric, Observation
-from ..core.problems import Problem
+from ..core.plausibility import describe, unusual_figure
+from ..core.problems import Problem, count_words
 from ..source.validate import load_portal
 from . import EditRefused
 from .figures_csv import Figure, Row, check_row, read_rows
@@ -45,13 +46,16 @@ class PeriodUpdate:
 
     changes: list[MetricChange] = field(default_factory=list)
     problems_after: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # unusual new figures, at their lines in the CSV
 
 
-def add_period(root: Path, csv_path: Path, *, revise: bool = False, check: bool = False) -> PeriodUpdate:
+def add_period(root: Path, csv_path: Path, *, revise: bool = False, check: bool = False,
+               strict_warnings: bool = False) -> PeriodUpdate:
     """Add (or with `revise`, change) the figures in a CSV: every row checked, then every file written, or none.
 
     Raises `EditRefused`, with every problem found, when anything stops the change; no file is touched then.
-    With `check`, everything is checked and planned exactly the same, and nothing is written.
+    With `check`, everything is checked and planned exactly the same, and nothing is written. Unusual new
+    figures are warnings, returned with the changes; with `strict_warnings` they refuse the change too.
     """
     rows = read_rows(csv_path, shown_path(csv_path, root))
     portal, problems = load_portal(root)
@@ -61,14 +65,42 @@ def add_period(root: Path, csv_path: Path, *, revise: bool = False, check: bool 
     plans, period_problems = plan_changes(figures, metrics, revise)
     if found + period_problems:
         raise EditRefused.because(sorted(found + period_problems))
+    warnings = unusual_new_figures(plans, metrics)
+    if warnings and strict_warnings:
+        raise EditRefused(f"{count_words(warnings, 'warning')}, which --strict-warnings makes fail: give each unusual "
+                          "figure a note saying why it is right, or correct it.", warnings)
     changes, edits, found = _edited(root, plans)
     found += problems_if_written(root, {document.shown_as: after for document, after in edits})
     if found:
         raise EditRefused.because(sorted(found))
     if check:
-        return PeriodUpdate(changes, [])
+        return PeriodUpdate(changes, [], warnings)
     write_all(root, {document.path: after for document, after in edits})
-    return PeriodUpdate(changes, load_portal(root)[1])
+    return PeriodUpdate(changes, load_portal(root)[1], warnings)
+
+
+CONFIRM_IN_CSV = ("If it is right, give the row a note saying why (in the note column; readers see it beside the "
+                  "figure) and this warning stops; if it is not, correct the CSV.")
+
+
+def unusual_new_figures(plans: dict[str, Plan], metrics: dict[str, Metric]) -> list[Problem]:
+    """A warning at the CSV's line for each figure to be added or revised that is unusual (core.plausibility)."""
+    warnings = []
+    for metric_id, plan in plans.items():
+        metric = metrics[metric_id]
+        new = {figure.end: (figure, _observation(figure)) for action, figure in plan if action != "same"}
+        kept = [] if _is_placeholder(metric) else [o for o in metric.observations if o.end not in new]
+        after = replace(metric, observations=sorted(kept + [o for _, o in new.values()], key=lambda o: o.end))
+        for figure, observation in new.values():
+            unusual = unusual_figure(after, observation)
+            if unusual is not None:
+                warnings.append(figure.row.problem("value", f"{metric_id}: {describe(unusual, after)}. {CONFIRM_IN_CSV}"))
+    return sorted(warnings)
+
+
+def _observation(figure: Figure) -> Observation:
+    fields = {key: figure.values.get(key) for key in ("value", "note", "numerator", "denominator")}
+    return Observation(end=figure.end, suppressed=bool(figure.values.get("suppressed")), **fields)
 
 
 def _checked(rows: list[Row], metrics: dict[str, Metric], broken: set[str]) -> tuple[list[Figure], list[Problem]]:

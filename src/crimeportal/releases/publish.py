@@ -263,7 +263,7 @@ def push(plan: Plan) -> None:
 def _commit_register(plan: Plan) -> str:
     path = plan.root / REGISTER
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(plan.register_text, encoding="utf-8")
+    path.write_text(plan.register_text, encoding="utf-8", newline="")  # "\n" on Windows too, as the repository keeps it
     git(plan.root, "add", "--", REGISTER.as_posix())
     verb = "Replace" if plan.replacing else "Publish"
     git(plan.root, "commit", "--quiet", "-m", f"{verb} release {plan.entry.version}: {plan.entry.title}", "--", REGISTER.as_posix())

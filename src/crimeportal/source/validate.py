@@ -26,6 +26,7 @@ from .drafts import placeholder_problems
 from .boundaries import load_boundaries
 from .plans import load_actions, load_areas
 from .figure_names import name_figures
+from .plausible import unusual_figure_warnings
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
@@ -53,15 +54,18 @@ class Loaded:
 class PortalCheck:
     """Everything `check_portal` found: the portal as far as it passed, its problems, and notes.
 
-    Problems fail validation and the build. Notes do not: they say what was left alone and why (an
-    editor's lock or backup file, say). Both are `Problem`s, sorted by file and line, so either prints
-    with `format_problems`.
+    Problems fail validation and the build. Warnings fail nothing unless the editor asks (`--strict-warnings`):
+    they point at what may be a mistake but may be right (an unusual latest figure), and a note on the figure
+    silences them. Notes never fail: they say what was left alone and why (an editor's lock or backup file, say)
+    or how to help editors' tools. All are `Problem`s, sorted by file and line, so each prints with
+    `format_problems` at its own level.
     """
 
     portal: Portal
     problems: list[Problem]
     notes: list[Problem]
     never_published: set[str] = field(default_factory=set)  # content/ files (as MkDocs names them) a build drops
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
@@ -93,7 +97,8 @@ def check_portal(root: Path) -> PortalCheck:
     actions = [action for path in sources.actions for action in load_actions(path, root, schemas, problems)[0]]
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
     portal = Portal(strands, metrics, areas, actions, population, load_boundaries(root, areas, problems))
-    return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources))
+    warnings = unusual_figure_warnings([(loaded.item, loaded.shown_as) for loaded in loaded_metrics])  # type: ignore[misc]
+    return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings))
 
 
 def metric_files(root: Path) -> list[Path]:
