@@ -58,8 +58,8 @@ def register_problems(document: Document, shown_as: str) -> list[Problem]:
     first_id: dict[str, int] = {}
     first_code: dict[str, int] = {}
     for index, area in enumerate(areas):
-        def add(name: str, message: str) -> None:
-            problems.append(_at(document, shown_as, ("areas", index, name), message))
+        def add(name: str | tuple, message: str) -> None:
+            problems.append(_at(document, shown_as, ("areas", index) + (name if isinstance(name, tuple) else (name,)), message))
 
         area_id, kind = area["id"], area["kind"]
         if area_id in first_id:
@@ -86,7 +86,7 @@ def _partnership_problems(area: dict[str, Any], kinds: dict[str, str], add) -> N
     for position, covered in enumerate(area.get("covers", ())):
         if kinds.get(covered) != "district":
             what = "a partnership, not a district" if covered in kinds else "not an area of the register"
-            add(f"covers[{position}]", f"'{covered}' is {what}; a partnership covers districts of the register")
+            add(("covers", position), f"'{covered}' is {what}; a partnership covers districts of the register")
     if "population" in area:
         add("population", "a partnership's population is its districts' added up: leave it out here")
 
