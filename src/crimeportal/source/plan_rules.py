@@ -141,7 +141,7 @@ def _action_messages(action: dict[str, Any], stem: str, strands: set[str], regis
         if name in action:
             found.append((name, _calendar_message(action[name])))
     if "start" in action and "due" in action and not any(n in ("start", "due") and m for n, m in found):
-        if _last_day(action["due"]) < _first_day(action["start"]):
+        if last_day(action["due"]) < first_day(action["start"]):
             found.append(("due", f"{action['due']} comes before the start, {action['start']}: an action is due after it starts"))
     if stem.startswith(CSP_PREFIX) and "area" not in action:
         found.append(("", f"names no area: in a partnership's file every action names its area, {stem} or one of "
@@ -215,17 +215,17 @@ def repeated_action_ids(files: list[tuple[Document, str]]) -> list[Problem]:
 
 def _calendar_message(text: str) -> str | None:
     try:
-        _first_day(text)
+        first_day(text)
         return None
     except ValueError:
         return f"{text} is not a date in the calendar"
 
 
-def _first_day(text: str) -> date:
+def first_day(text: str) -> date:
     return date.fromisoformat(text if len(text) > 7 else f"{text}-01")
 
 
-def _last_day(text: str) -> date:
+def last_day(text: str) -> date:
     if len(text) > 7:
         return date.fromisoformat(text)
     year, month = int(text[:4]), int(text[5:7])
