@@ -41,9 +41,12 @@ def import_actions(root: Path, csv_path: Path, *, area: str | None = None, check
     for row in rows:
         action_id = row.cells.get("id", "")
         entry, found = entry_from(row, action_id)
-        found += _id_problems(row, action_id, first_line, actions, target, root)
+        id_problems = _id_problems(row, action_id, first_line, actions, target, root)
         existing = actions.get(action_id)
-        found += _differences(row, existing) if existing else _new_action_problems(row, portal)
+        if id_problems:  # the row's other cells cannot be judged against an action it may not name
+            found += id_problems
+        else:
+            found += _differences(row, existing) if existing else _new_action_problems(row, portal)
         problems += found
         if found:
             continue
@@ -121,7 +124,7 @@ def _differences(row: Row, action: Action) -> list[Problem]:
     problems = []
     for column in ACTION_CELLS:
         given, written = row.cells.get(column, ""), getattr(action, column) or ""
-        if given and given != written:
+        if given and (given.lower() if column == "category" else given) != written:
             problems.append(row.problem(column, f"is '{given}' but {action.id} has '{written}': a return adds progress "
                                                 "to an action; change the action itself in its file"))
     return problems
