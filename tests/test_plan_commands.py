@@ -350,3 +350,21 @@ def test_import_actions_refuses_an_unknown_partnership(portal_copy, crimeportal)
     assert run.code == 1
     assert run.err.startswith("crimeportal: nothing was written: --area must be a partnership of data/areas.yml; there is no "
                               "partnership 'csp-colchestr'; did you mean 'csp-colchester'? the partnerships are csp-basildon, ")
+
+
+def test_a_file_with_problems_of_its_own_is_not_changed(portal_copy, crimeportal):
+    path = portal_copy / HATE
+    path.write_text(path.read_text(encoding="utf-8").replace("status: complete\n", "status: finished\n", 1), encoding="utf-8")
+    before = fingerprint(portal_copy)
+    run = crimeportal(portal_copy, "new", "action", "--strand", "hate-crime", "--title", "Do a thing", "--owner", "X")
+    assert run.code == 1
+    assert len(run.lines) == 1 and run.lines[0].startswith(f"{HATE}:") and "finished" in run.lines[0]
+    assert run.err == "crimeportal: nothing was written: 1 problem to fix first.\n"
+    assert fingerprint(portal_copy) == before
+
+
+def test_an_interrupted_write_leaves_no_leftovers_in_the_actions_folder(portal_copy, crimeportal):
+    leftover = portal_copy / ACTIONS / ".hate-crime.yml.1234abcd.tmp"
+    leftover.write_text("half", encoding="utf-8")
+    assert crimeportal(portal_copy, "validate").code == 0
+    assert not leftover.exists()

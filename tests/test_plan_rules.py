@@ -256,3 +256,14 @@ def test_a_broken_register_leaves_the_actions_unjudged(portal_copy):
     portal, problems = load_portal(portal_copy)
     assert [p.file for p in problems] == [REGISTER]
     assert portal.areas == [] and len(portal.actions) == 29
+
+
+def test_a_partnerships_file_with_no_register(portal_copy):
+    (portal_copy / REGISTER).unlink()
+    for name, file in (("southend-on-sea", "sexual-crime-child-abuse-and-exploitation"), ("colchester", "night-time-economy")):
+        path = portal_copy / f"data/actions/{file}.yml"
+        path.write_text(path.read_text(encoding="utf-8").replace(f"    area: {name}\n", ""), encoding="utf-8")
+    write(portal_copy, "csp-harlow.yml", action())
+    assert problems_in(portal_copy, "data/actions/csp-harlow.yml")[0] == (
+        1, "", "is named after a partnership, but there is no areas register (data/areas.yml) to name it in: add the "
+               "register, or name the file after a strand")

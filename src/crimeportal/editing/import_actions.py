@@ -22,7 +22,7 @@ from . import EditRefused
 from .figures_csv import Row
 from .files import shown_path
 from .plan_csv import Entry, Layout, entry_from, month_or_date_message, plan_entries, read_plan_rows, text_message
-from .progress import FileChange, PlanUpdate, open_documents, write_documents
+from .progress import FileChange, PlanUpdate, open_documents, refuse_if_broken, write_documents
 
 ACTIONS_LAYOUT = Layout(ACTIONS_CSV_COLUMNS, ("id", "strand", "title", "owner", "as_at", "status"), "crimeportal import-actions")
 ACTION_CELLS = ("strand", "area", "category", "title", "owner", "start", "due", "outcome")
@@ -31,9 +31,10 @@ ACTION_CELLS = ("strand", "area", "category", "title", "owner", "start", "due", 
 def import_actions(root: Path, csv_path: Path, *, area: str | None = None, check: bool = False) -> PlanUpdate:
     """Add the return's actions and progress to its partnership's file: all of it, or (`EditRefused`) nothing."""
     rows = read_plan_rows(csv_path, shown_path(csv_path, root), ACTIONS_LAYOUT)
-    portal, _ = load_portal(root)
+    portal, portal_problems = load_portal(root)
     partnership, problems = _partnership(rows, portal, area)
     target = root / ACTIONS_DIR / f"{partnership}.yml"
+    refuse_if_broken(root, [target], portal_problems)
     actions = {a.id: a for a in portal.actions}
     new_actions: list[tuple[Row, dict[str, Any]]] = []
     entries: list[Entry] = []

@@ -17,7 +17,7 @@ from ..core.model import PLAN_STAGES, Portal
 from ..source.validate import load_portal
 from . import EditRefused
 from .plan_csv import date_message, month_or_date_message
-from .progress import FileChange, PlanUpdate, open_documents, write_documents
+from .progress import FileChange, PlanUpdate, open_documents, refuse_if_broken, write_documents
 from .scaffold import _check_strand_exists, slug
 
 LONGEST_ID = 60  # an id made from a long title is cut at a word, so addresses and CSV cells stay readable
@@ -27,11 +27,12 @@ def new_action(root: Path, strand: str, title: str, *, owner: str | None = None,
                due: str | None = None, category: str | None = None, as_at: str | None = None) -> PlanUpdate:
     """Append the action to its strand's file; `EditRefused` (nothing written) if it cannot be."""
     _check_strand_exists(root, strand)
-    portal, _ = load_portal(root)
+    portal, problems = load_portal(root)
     as_at = as_at or date.today().isoformat()
     _check_given(portal, title, area, due, category, as_at)
     owner = owner if owner is not None else _lead(portal, strand)
     path = root / ACTIONS_DIR / f"{strand}.yml"
+    refuse_if_broken(root, [path], problems)
     documents = open_documents(root, [path])
     document = documents[path]
     action_id = fresh_id(title, {a.id for a in portal.actions} | {str(a["id"]) for a in document.actions})

@@ -58,8 +58,6 @@ class ActionsDocument:
 
     def text(self) -> str:
         """The file as it would now be written, with its original line ends and byte-order mark."""
-        if self.before is None and not isinstance(self.data["actions"], CommentedSeq):
-            self.data["actions"] = CommentedSeq(self.data["actions"])
         after = _dump(self.yaml, self.data)
         if self.before is None:
             after = f"{SCHEMA_LINE_ACTIONS}\n{after}"

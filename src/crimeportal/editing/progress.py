@@ -84,6 +84,13 @@ def action_message(action_id: str, actions: dict[str, Action], broken: list[str]
     return message
 
 
+def refuse_if_broken(root: Path, paths: list[Path], problems: list[Problem]) -> None:
+    """A file with problems of its own is not changed: its problems are listed, to be fixed first."""
+    shown = {shown_path(path, root) for path in paths}
+    if found := [p for p in problems if p.file in shown]:
+        raise EditRefused.because(found)
+
+
 def open_documents(root: Path, paths: list[Path]) -> dict[Path, ActionsDocument]:
     """Each file ready to change; refused, naming every file whose layout cannot be kept."""
     documents, problems = {}, []

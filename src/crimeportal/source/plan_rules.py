@@ -111,6 +111,9 @@ def file_name_problems(path: Path, shown_as: str, strands: set[str], register: R
     """An actions file is named after a strand page or a partnership of the register."""
     stem = path.stem
     if stem.startswith(CSP_PREFIX):
+        if not register.present:
+            return [Problem(shown_as, 1, 1, "", f"is named after a partnership, but there is no areas register ({REGISTER}) "
+                                                "to name it in: add the register, or name the file after a strand")]
         if not register.usable or stem in register.partnerships:
             return []  # a broken register is reported on its own; nothing here can be judged against it
         known = ", ".join(register.partnerships) or "none"
