@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check bench clean add-period publish preview browser
+.PHONY: site serve test check bench clean add-period progress import-actions publish preview browser
 
 # Values given on the command line reach the CLI exactly as typed: make would expand `$5m` or `$(...)` in them,
 # and the shell would expand quotes and backticks, so each is taken unexpanded and passed through the environment.
@@ -49,6 +49,16 @@ check: $(STAMP)
 add-period: $(STAMP)
 	@test -n "$$CP_CSV" || { echo "Say which file: make add-period CSV=figures.csv" >&2; exit 2; }
 	$(BIN)/crimeportal add-period "$$CP_CSV" $(if $(value REVISE),--revise) $(if $(value CHECK),--check) $(if $(value STRICT),--strict-warnings)
+
+# make progress CSV=progress.csv: a quarter's progress entries for the delivery plans (CHECK=1 to see what would change first)
+progress: $(STAMP)
+	@test -n "$$CP_CSV" || { echo "Say which file: make progress CSV=progress.csv" >&2; exit 2; }
+	$(BIN)/crimeportal progress "$$CP_CSV" $(if $(value CHECK),--check)
+
+# make import-actions CSV=return.csv: a partnership's return of its actions (CHECK=1 to see what would change first)
+import-actions: $(STAMP)
+	@test -n "$$CP_CSV" || { echo "Say which file: make import-actions CSV=return.csv" >&2; exit 2; }
+	$(BIN)/crimeportal import-actions "$$CP_CSV" $(if $(value CHECK),--check)
 
 # make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1]
 publish: $(STAMP)

@@ -69,3 +69,16 @@ def test_strict_warnings_is_passed_on_by_check_and_add_period(fake_cli: Path, tm
     assert json.loads(done.stdout) == ["add-period", "figures.csv", "--check", "--strict-warnings"]
     assert json.loads(_make("check", fake_cli, tmp_path, STRICT="1").stdout) == ["validate", "--strict-warnings"]
     assert json.loads(_make("check", fake_cli, tmp_path).stdout) == ["validate"]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+@pytest.mark.parametrize("target", ["progress", "import-actions"])
+def test_the_delivery_plan_targets_pass_the_file_name_exactly_and_check(fake_cli: Path, tmp_path: Path, target: str):
+    name = "return $(shell touch MADE-BY-MAKE) 'Q3' $HOME.csv"
+    done = _make(target, fake_cli, tmp_path, CSV=name)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [target, name]
+    assert json.loads(_make(target, fake_cli, tmp_path, CSV="q.csv", CHECK="1").stdout) == [target, "q.csv", "--check"]
+    assert not (tmp_path / "MADE-BY-MAKE").exists()
+    missing = _make(target, fake_cli, tmp_path)
+    assert missing.returncode == 2 and f"Say which file: make {target} CSV=" in missing.stderr

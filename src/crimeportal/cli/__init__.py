@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import editing, releases
+from . import editing, plans, releases
 from ..editing.files import finish_interrupted_writes, shown_path as _relative
 from ..releases.register import read_register
 from ..core.errors import PortalError
@@ -64,7 +64,8 @@ def _main(argv: list[str] | None) -> int:
     assess.add_argument("file", type=Path, help="a metric file, e.g. data/metrics/knife-enabled-crime.yml")
     assess.add_argument("--json", action="store_true", help="print one JSON object instead of sentences")
 
-    editing.add_commands(commands)  # new metric, new strand, add-period
+    editing.add_commands(commands)  # new metric, new strand, new action, add-period
+    plans.add_commands(commands)  # progress, import-actions
     releases.add_command(commands)  # publish
 
     args = parser.parse_args(argv)
@@ -85,6 +86,8 @@ def _main(argv: list[str] | None) -> int:
         return run_assess(root, args.file, args.json)
     if args.command in editing.COMMANDS:
         return editing.run(root, args)
+    if args.command in plans.COMMANDS:
+        return plans.run(root, args)
     if args.command == "publish":
         return releases.run(root, args)
     return run_build(root, args.site_dir)

@@ -15,6 +15,7 @@ from ..editing.add_period import MetricChange, add_period
 from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
 from ..editing.files import shown_path
 from ..editing.scaffold import Written, new_metric, new_strand
+from . import plans
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 COMMANDS = ("new", "add-period")
@@ -39,6 +40,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     strand.add_argument("--status", default="active", help=f"{' | '.join(STRAND_STATUSES)} (default: active)")
     strand.add_argument("--summary", help="one sentence on what the strand is for")
     strand.add_argument("--lead", help="the senior officer providing oversight")
+    plans.add_new_action(kinds)  # new action: its own module, with the other delivery-plan commands
     period = commands.add_parser("add-period", help="add a period's figures to the metric files from a CSV")
     period.add_argument("csv", type=Path, help=f"a CSV with columns {','.join(REQUIRED_COLUMNS)} and optionally "
                                                f"{','.join(OPTIONAL_COLUMNS)}")
@@ -57,6 +59,8 @@ def _cli_number(text: str) -> float:
 
 def run(root: Path, args: argparse.Namespace) -> int:
     """Make the change, then say what was written and what the portal's checks found; refused, say why."""
+    if args.command == "new" and args.kind == "action":
+        return plans.run(root, args)
     try:
         if args.command == "add-period":
             update = add_period(root, args.csv, revise=args.revise, check=args.check,

@@ -10,7 +10,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from ..core.conventions import METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR, WRITE_JOURNAL
+from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR, WRITE_JOURNAL
 from ..core.problems import Problem
 from ..source.validate import load_portal
 
@@ -70,7 +70,7 @@ def finish_interrupted_writes(root: Path) -> list[str]:
                 os.replace(temp, target)
                 finished.append(target_name)
         journal.unlink()
-    for folder in (root / METRICS_DIR, root / JOURNAL.parent):
+    for folder in (root / METRICS_DIR, root / ACTIONS_DIR, root / JOURNAL.parent):
         for leftover in folder.glob(".*.tmp"):
             leftover.unlink(missing_ok=True)
     return finished
@@ -98,10 +98,14 @@ def problems_if_written(root: Path, contents: dict[str, str]) -> list[Problem]:
         return []
     with tempfile.TemporaryDirectory(prefix="crimeportal-check-") as scratch:
         copy = Path(scratch)
-        for folder in (SCHEMAS_DIR, STRANDS_DIR, METRICS_DIR):
+        for folder in (SCHEMAS_DIR, STRANDS_DIR, METRICS_DIR, ACTIONS_DIR):
             if (root / folder).is_dir():
                 shutil.copytree(root / folder, copy / folder)
+        if (root / AREAS_REGISTER).is_file():  # actions name its areas
+            (copy / AREAS_REGISTER).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / AREAS_REGISTER, copy / AREAS_REGISTER)
         for shown_as, text in contents.items():
+            (copy / shown_as).parent.mkdir(parents=True, exist_ok=True)  # a new actions file may be the folder's first
             (copy / shown_as).write_text(text, encoding="utf-8", newline="")
         _, problems = load_portal(copy)
     return [p for p in problems if p.file in contents]

@@ -9,6 +9,7 @@ import unicodedata
 from typing import Any
 
 from ..core.conventions import MAX_COUNT, MAX_RATE
+from ..core.problems import Problem
 
 Path_ = tuple[str | int, ...]
 
@@ -121,3 +122,12 @@ def count_problem(value: int) -> str | None:
     if value > MAX_COUNT:
         return f"a count above {MAX_COUNT:,} is beyond any crime figure; found {show_number(value)}: check it"
     return None
+
+
+def schema_line_notes(text: str, shown_as: str, expected: str) -> list[Problem]:
+    """The first line only helps editors' tools find the schema: without it, say how to add it, and go on."""
+    if text.startswith(expected):
+        return []
+    return [Problem(shown_as, 1, 1, "", f"the first line is usually '{expected}', which lets editors' "
+                                        "tools check the file as you type; add it as the first line (nothing else "
+                                        "depends on it)")]

@@ -24,10 +24,10 @@ from .load import Document, Location, parse_yaml, quick_load, read_text, split_f
 from .pages import page_problems
 from .drafts import placeholder_problems
 from .boundaries import load_boundaries
-from .plans import load_actions, load_areas
+from .plans import check_plans
 from .figure_names import name_figures
 from .plausible import unusual_figure_warnings
-from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
+from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, schema_line_notes, text_field_problems
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
 # Failures of the portal's set-up, not of one file: the command line explains them and stops.
@@ -93,8 +93,8 @@ def check_portal(root: Path) -> PortalCheck:
     strands.sort(key=lambda s: (s.order, s.id))
     strand_rank = {s.id: index for index, s in enumerate(strands)}
     metrics.sort(key=lambda m: (strand_rank.get(m.strand, len(strands)), m.sort_key))
-    areas, population, _ = load_areas(root, schemas, problems)
-    actions = [action for path in sources.actions for action in load_actions(path, root, schemas, problems)[0]]
+    areas, population, actions = check_plans(root, sources.actions, schemas, {s.id for s in strands} | {p.stem for p in sources.strands},
+                                             problems, notes)
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
     portal = Portal(strands, metrics, areas, actions, population, load_boundaries(root, areas, problems))
     warnings = unusual_figure_warnings([(loaded.item, loaded.shown_as) for loaded in loaded_metrics])  # type: ignore[misc]
@@ -188,12 +188,7 @@ def _check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
 
 
 def _schema_line_notes(text: str, shown_as: str) -> list[Problem]:
-    """The first line only helps editors' tools find the schema: without it, say how to add it, and go on."""
-    if text.startswith(SCHEMA_LINE_METRIC):
-        return []
-    return [Problem(shown_as, 1, 1, "", f"the first line is usually '{SCHEMA_LINE_METRIC}', which lets editors' "
-                                        "tools check the file as you type; add it as the first line (nothing else "
-                                        "depends on it)")]
+    return schema_line_notes(text, shown_as, SCHEMA_LINE_METRIC)
 
 
 def _check_strand(path: Path, root: Path, schemas: Schemas, problems: list[Problem]) -> Loaded | None:
