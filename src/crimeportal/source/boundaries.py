@@ -31,12 +31,15 @@ def load_boundaries(root: Path, areas: list[Area], problems: list[Problem]) -> d
     path = root / BOUNDARIES
     if path.is_symlink() or not path.exists():  # a link is refused by the folder scan already
         return {}
+    codes = {a.ons_code for a in areas if a.kind == "district" and a.ons_code}
+    if not codes:  # no register, or one with problems of its own (reported already): nothing to check the codes against
+        return {}
     source = read_text(path, shown_path(path, root))
     problems += source.problems
     if source.text is None:
         return {}
     found: list[Problem] = []
-    shapes = _shapes(source.text, source.path, {a.ons_code for a in areas if a.kind == "district" and a.ons_code}, found)
+    shapes = _shapes(source.text, source.path, codes, found)
     problems += found
     return {} if found else shapes
 
