@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -239,6 +240,7 @@ THIRD_PARTY_FALLBACK = "https://unpkg.com/"
 def on_post_build(config: MkDocsConfig) -> None:
     _drop_third_party_fallbacks(Path(config.site_dir))
     _compact_stylesheets(Path(config.site_dir), config.extra_css)
+    _compact_sitemap(Path(config.site_dir) / "sitemap.xml")
     # hooks run after the plugins, so the search plugin has written its index by now
     search_text.board_report_by_strand(Path(config.site_dir) / "search" / "search_index.json",
                                        board_report.PAGE.removesuffix(".md") + "/", [s.id for s in current(config).portal.strands])
@@ -277,6 +279,16 @@ def _compact_stylesheets(site_dir: Path, stylesheets: list) -> None:
         path = site_dir / str(name)
         if path.suffix == ".css" and path.is_file() and not path.is_symlink():
             path.write_text(escaping.compact_css(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def _compact_sitemap(path: Path) -> None:
+    """The sitemap without the indentation between its tags: Material's version selector fetches it on a first
+    visit, and with a page per area its spaces alone would be a few kilobytes of every reader's download."""
+    if path.is_file() and not path.is_symlink():
+        path.write_text(_BETWEEN_TAGS.sub("><", path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def _drop_third_party_fallbacks(site_dir: Path) -> None:

@@ -98,16 +98,19 @@ def data_page() -> str:
 
 
 def plan_layouts_markdown() -> str:
-    """The Data page's account of the delivery plan's files and the two spreadsheets partners fill in."""
+    """The Data page's account of the delivery plan's files and the two spreadsheets partners fill in.
+
+    Search leaves out the two tables of columns: reference for filling in a spreadsheet, which nobody searches
+    for word by word, and the index is part of every reader's first download."""
     return ("## The delivery plan and partners' returns\n\n"
             f"[actions.csv]({ACTIONS_CSV}) has one row per action of the [delivery plan]({DELIVERY_PLAN_PAGE}), "
             f"with its latest progress, and [actions.json]({ACTIONS_JSON}) every progress entry. The CSV is laid out "
             "as a Community Safety Partnership's return of its actions, in the standard format the board asked "
             "for, so a partner can start from it or from the blank spreadsheet. Both spreadsheets are read as "
             "UTF-8 text, with the header row exactly as given and the columns in this order.\n\n"
-            f"### A partnership's actions return\n\n[Blank spreadsheet: actions-return.csv]({ACTIONS_TEMPLATE}): "
+            f"### A partnership's actions return {{ data-search-exclude }}\n\n[Blank spreadsheet: actions-return.csv]({ACTIONS_TEMPLATE}): "
             "one row per action.\n\n" + plan_data.columns_markdown(ACTIONS_CSV_COLUMNS, plan_data.COLUMN_WORDS) +
-            f"\n### A quarter's progress\n\n[Blank spreadsheet: progress.csv]({PROGRESS_TEMPLATE}): one row per "
+            f"\n### A quarter's progress {{ data-search-exclude }}\n\n[Blank spreadsheet: progress.csv]({PROGRESS_TEMPLATE}): one row per "
             "action reported on, each adding a progress entry to an action already in the plan.\n\n"
             + plan_data.columns_markdown(PROGRESS_CSV_COLUMNS, plan_data.PROGRESS_COLUMN_WORDS) + "\n")
 
