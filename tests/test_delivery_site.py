@@ -9,6 +9,7 @@ import io
 import json
 import os
 import posixpath
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,18 @@ def test_the_board_report_opens_with_a_delivery_summary(site):
     attention = next(t for t in tables if "for the board" in t.find("caption").text or "past their due date" in t.find("caption").text)
     listed = [tr.find("th").text for tr in attention.find("tbody").find_all("tr")]
     assert listed == ["Write a domestic abuse strategy for the force"]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed (.ci/run installs it)")
+def test_the_board_pack_has_the_delivery_summary_on_a_page_of_its_own(tmp_path):
+    root = copy_portal(tmp_path / "pack")
+    write_plan(root)
+    site = build(root, CRIMEPORTAL_BOARD_PACK="on")
+    pdf = site / "board-report" / "board-pack.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    summary = next(i for i, p in enumerate(pages) if "Delivery summary" in p and "Actions for the board" in p)
+    # laid out in table cells, the words wrap within each cell
+    assert "Write a domestic abuse" in pages[summary] and "strategy for the force" in pages[summary]
+    assert "⚠ Due date" in pages[summary] and "All strands" in pages[summary]
+    assert "Delivery summary" in pages[1]  # listed in the contents

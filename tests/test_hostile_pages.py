@@ -117,6 +117,14 @@ def _pages(site: Path) -> list[Path]:
     return sorted(site.rglob("*.html"))
 
 
+def _browsed(site: Path) -> list[Path]:
+    """Every page but the area pages that show none of the hostile text (only one area's name holds it):
+    opening two dozen pages of the register's own names in a browser, for each payload, would find nothing."""
+    shown = {f"areas/{AREA}/index.html", f"areas/csp-{AREA}/index.html", "areas/index.html"}
+    return [p for p in _pages(site) if not p.relative_to(site).as_posix().startswith("areas/")
+            or p.relative_to(site).as_posix() in shown]
+
+
 def test_no_page_carries_an_event_handler_or_a_script_link(hostile_site):
     _, site = hostile_site
     for page in _pages(site):
@@ -184,7 +192,7 @@ def test_nothing_runs_in_a_browser_on_any_page_or_in_search(hostile_site, browse
     try:
         page = context.new_page()
         page.on("dialog", lambda dialog: (ran.append(f"dialog: {dialog.message}"), dialog.dismiss()))
-        for path in _pages(site):
+        for path in _browsed(site):
             address = base + path.relative_to(site).as_posix().removesuffix("index.html")
             page.goto(address, wait_until="load")
             page.mouse.move(640, 400)

@@ -27,6 +27,7 @@ TITLE = "Board report"
 # write comments that begin `crimeportal:` (validation refuses them), so every one of these was written here.
 SECTION_MARKER = "<!-- crimeportal:report-strand {} -->"
 END_MARKER = "<!-- crimeportal:report-end -->"
+DELIVERY_MARKER = "<!-- crimeportal:report-delivery -->"  # before the delivery summary, which the pack takes too
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")
 _INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
@@ -51,7 +52,8 @@ def markdown(portal: Portal) -> str:
         "To print this page instead, use your browser's Print command.\n{: .portal-screen-only }\n\n",
         f'<nav class="portal-report-contents" aria-label="Strands in this report" markdown>\n\n{contents}\n\n</nav>\n\n',
     ]
-    parts.append(delivery_page.board_markdown(portal))  # before the strands: the board reviews progress first
+    summary = delivery_page.board_markdown(portal)  # before the strands: the board reviews progress first
+    parts.append(f"{DELIVERY_MARKER}\n\n{summary}" if summary else "")
     parts += [f"{SECTION_MARKER.format(strand.id)}\n\n{_strand_section(portal, strand)}" for strand in portal.strands]
     return "".join(parts) + f"\n{END_MARKER}\n"
 
