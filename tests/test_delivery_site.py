@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import frictionless
 import pytest
 
 from crimeportal.core.conventions import ACTIONS_CSV_COLUMNS, PROGRESS_CSV_COLUMNS
@@ -165,6 +166,8 @@ def test_the_downloads_read_back_and_the_data_package_describes_them(site):
     actions = resources["data/actions.csv"]
     assert [f["name"] for f in actions["schema"]["fields"]] == list(ACTIONS_CSV_COLUMNS)
     assert actions["licenses"] == package["licenses"] and "data/actions.json" in resources
+    report = frictionless.validate(str(site / "datapackage.json"))  # every row of every file against its schema
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
 
 
 def test_the_board_report_opens_with_a_delivery_summary(site):
