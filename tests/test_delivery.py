@@ -116,3 +116,24 @@ def test_compare_finds_added_restatused_and_moved_actions_and_says_nothing_witho
     assert [c.new["id"] for c in changes.now("complete")] == ["b"]
     assert [(c.old["due"], c.new["due"]) for c in changes.due_moved] == [("2019-11", "2020-02")]
     assert not compare_actions(None, after).compared and not compare_actions(None, after).anything
+
+
+def test_what_changed_shows_every_action_text_as_text():
+    from crimeportal.releases.changes import Changes
+    from crimeportal.releases.current import ReleaseBuild
+    from crimeportal.releases.register import Release
+    from crimeportal.site.what_changed import block, changes_markdown
+
+    hostile = action("h", due="2019-11", title=HOSTILE, owner=HOSTILE, note=HOSTILE)
+    before = plan_data.action_record(hostile)
+    after = plan_data.action_record(action("h", due="2020-01", status="complete", title=HOSTILE, owner=HOSTILE, note=HOSTILE))
+    added = plan_data.action_record(action("n", title=HOSTILE, owner=HOSTILE, note=HOSTILE))
+    changes = Changes(actions=compare_actions([before], [after, added]))
+    earlier = Release("2019-09", HOSTILE, "2019-09-20", "2019-09-12")
+    build = ReleaseBuild("2019-12", [earlier, Release("2019-12", "December", "2019-12-20")], earlier, changes, None)
+    markdown = changes_markdown(build)
+    for key in ("due-moved", "actions-completed", "actions-added"):
+        assert f"what-changed:{key} -->" in markdown
+        tree = parse(block("what-changed", key, build, "what-changed/", lambda target, _: "../" + target))
+        assert not tree.find_all("img") and not tree.find_all("b") and " ".join(HOSTILE.split()) in tree.text
+    assert "what-changed:actions-delayed" not in markdown  # a section with nothing in it has no heading
