@@ -206,7 +206,7 @@ def make_baseline(portal_folder: Path, folder: Path) -> None:
     (pages added to the hooks later) a heading. Links to files only the hooks make (downloads) are reported
     as information rather than failing the strict build; the benchmark compares the two sites' page counts.
     """
-    from crimeportal.site import pages as hooks
+    from crimeportal.site import area_pages, pages as hooks
 
     portal = checked_portal(portal_folder)
     shutil.copytree(portal_folder / "content", folder / "content")
@@ -225,6 +225,8 @@ def make_baseline(portal_folder: Path, folder: Path) -> None:
     pages = {"metrics/index.md": _measures_stub(portal), "data.md": _data_stub(portal)}
     for title, path in _nav_pages(config["nav"]):
         pages.setdefault(path, f"# {title}\n\nThis page is made by the portal's hooks.\n")
+    for path, text in area_pages.generated_pages(portal).items():  # a page per area, out of the nav
+        pages.setdefault(path, text)
     for path, text in pages.items():
         if not (docs / path).exists():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)

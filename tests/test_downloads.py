@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from crimeportal.core.conventions import ACTIONS_CSV_COLUMNS, PROGRESS_CSV_COLUMNS
 from crimeportal.core.model import Metric, Observation
 from crimeportal.site.downloads import BOM, CSV_COLUMNS, FORMULA_STARTS, csv_period, last_day, metrics_csv, spreadsheet_text
 from portal_files import copy_portal
@@ -71,11 +72,15 @@ def test_every_csv_with_the_notes_has_them_neutralised(built):
 
 
 def test_no_cell_of_any_csv_begins_a_formula(built):
+    # the figures' files, and the delivery plan's (laid out as a partnership's return, or a quarter's progress)
+    layouts = (CSV_COLUMNS, ACTIONS_CSV_COLUMNS, PROGRESS_CSV_COLUMNS)
     for path in built.rglob("*.csv"):
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            for number, row in enumerate(csv.reader(handle), start=1):
-                assert len(row) == len(CSV_COLUMNS), (path, number)
-                text_cells = [cell for column, cell in zip(CSV_COLUMNS, row) if column not in ("value", "numerator", "denominator")]
+            rows = list(csv.reader(handle))
+            columns = next(layout for layout in layouts if tuple(rows[0]) == layout)
+            for number, row in enumerate(rows, start=1):
+                assert len(row) == len(columns), (path, number)
+                text_cells = [cell for column, cell in zip(columns, row) if column not in ("value", "numerator", "denominator")]
                 assert not any(cell.startswith(FORMULA_STARTS) for cell in text_cells), (path, number, row)
 
 
@@ -114,8 +119,13 @@ def test_a_figure_that_is_not_a_number_is_made_safe_as_text():
 
 
 def test_every_csv_starts_with_a_byte_order_mark_and_names_what_each_measure_is(built):
+    plan_headers = {",".join(columns).encode() + b"\n" for columns in (ACTIONS_CSV_COLUMNS, PROGRESS_CSV_COLUMNS)}
     for path in built.rglob("*.csv"):
-        assert path.read_bytes().startswith(b"\xef\xbb\xbf" + b"metric,title,strand,unit,polarity,period_type,"), path
+        content = path.read_bytes()
+        assert content.startswith(b"\xef\xbb\xbf"), path
+        header = content[3:].split(b"\n", 1)[0] + b"\n"
+        # the delivery plan's files are laid out as the spreadsheets partners return; every other is a measure's
+        assert content[3:].startswith(b"metric,title,strand,unit,polarity,period_type,") or header in plan_headers, path
     rows = [row for row in csv_rows(built / "data" / "all-metrics.csv")]
     assert {row["metric"] for row in rows} >= {METRIC, "hate-crime-solved-outcomes"}
     for row in rows:  # every row says what its measure is, so a percentage is never read as a count

@@ -80,6 +80,17 @@ BOARD_REPORT_PAGE = "board-report.md"
 BOARD_PACK_PDF = "board-report/board-pack.pdf"  # in the built site, beside the board report page
 GENERATED_PAGES = (MEASURES_INDEX_PAGE, DATA_PAGE, CHANGES_PAGE, BOARD_REPORT_PAGE)
 GENERATED_FOLDERS = ("metrics", "data", "schemas")  # each metric's page, the downloads, the schemas served
+# The delivery plan on the site: the page of every action, and a page per area under areas/ (areas/index.md
+# lists them); their downloads at stable addresses, and blank spreadsheets in the two CSV layouts above.
+DELIVERY_PLAN_PAGE = "delivery-plan.md"
+AREA_PAGES = "areas"
+AREAS_INDEX_PAGE = "areas/index.md"
+ACTIONS_CSV = "data/actions.csv"
+ACTIONS_JSON = "data/actions.json"  # also what a later release's What changed compares actions with
+ACTIONS_TEMPLATE = "data/templates/actions-return.csv"
+PROGRESS_TEMPLATE = "data/templates/progress.csv"
+GENERATED_PAGES += (DELIVERY_PLAN_PAGE, AREAS_INDEX_PAGE)
+GENERATED_FOLDERS += (AREA_PAGES,)
 RESERVED_IDS = ("index", "readme")  # MkDocs makes index.md and README.md the page of their folder
 
 # `<!-- crimeportal:... -->` comments are the build's own markers; these are the only ones an editor may write.

@@ -42,11 +42,72 @@ class Changes:
     strands_restatused: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     strands_compared: bool = True
     verdicts: list[VerdictChange] = field(default_factory=list)
+    actions: "ActionChanges" = field(default_factory=lambda: ActionChanges())
 
     @property
     def anything(self) -> bool:
         return any((self.added_metrics, self.removed_metrics, self.new_figures, self.revised, self.withdrawn,
-                    self.restatused, self.details, self.verdicts, self.strands_added, self.strands_removed, self.strands_restatused))
+                    self.restatused, self.details, self.verdicts, self.strands_added, self.strands_removed, self.strands_restatused,
+                    self.actions.anything))
+
+
+@dataclass(frozen=True)
+class ActionChange:
+    """One action in both releases, as data/actions.json published it in each."""
+
+    old: dict[str, Any]
+    new: dict[str, Any]
+
+    @property
+    def old_status(self) -> str:
+        return latest_status(self.old)
+
+    @property
+    def new_status(self) -> str:
+        return latest_status(self.new)
+
+
+@dataclass
+class ActionChanges:
+    """How the delivery plan moved between two releases: new actions, new statuses and moved due dates."""
+
+    compared: bool = False  # False when the earlier release published no delivery plan to compare with
+    added: list[dict[str, Any]] = field(default_factory=list)
+    restatused: list[ActionChange] = field(default_factory=list)
+    due_moved: list[ActionChange] = field(default_factory=list)
+
+    def now(self, status: str) -> list[ActionChange]:
+        """The actions that reached `status` since the earlier release (complete, delayed, stopped...)."""
+        return [c for c in self.restatused if c.new_status == status]
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.added or self.restatused or self.due_moved)
+
+
+def latest_status(record: dict[str, Any]) -> str:
+    progress = record.get("progress") or []
+    last = progress[-1] if isinstance(progress, list) and progress and isinstance(progress[-1], dict) else {}
+    return str(last.get("status") or "planned")
+
+
+def compare_actions(before: list[dict[str, Any]] | None, after: list[dict[str, Any]]) -> ActionChanges:
+    """Compare two releases' data/actions.json; an earlier release without one is not compared at all."""
+    if not isinstance(before, list):
+        return ActionChanges()
+    old = {a["id"]: a for a in before if isinstance(a, dict) and "id" in a}
+    changes = ActionChanges(compared=True)
+    for action in after:
+        earlier = old.get(action["id"])
+        if earlier is None:
+            changes.added.append(action)
+            continue
+        change = ActionChange(earlier, action)
+        if change.old_status != change.new_status:
+            changes.restatused.append(change)
+        if earlier.get("due") != action.get("due"):
+            changes.due_moved.append(change)
+    return changes
 
 
 _FIGURE_FIELDS = ("value", "numerator", "denominator", "suppressed")

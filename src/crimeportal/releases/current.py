@@ -17,8 +17,10 @@ from typing import Mapping
 from ..core.conventions import REGISTER
 from ..core.model import Portal
 from ..core.problems import format_problems
+from ..core.conventions import ACTIONS_JSON
 from ..site.downloads import metric_record, strand_record
-from .changes import Changes, compare
+from ..site.plan_data import action_record
+from .changes import Changes, compare, compare_actions
 from .errors import ReleaseBuildError
 from .git import PAGES_BRANCH, REMOTE, published_ref, read_published
 from .register import Release, read_register
@@ -81,8 +83,11 @@ def _changes_since(root: Path, previous: Release, portal: Portal) -> Changes | N
     if metrics is None:
         return None
     strands = read_published(root, ref, f"{previous.version}/{PUBLISHED_STRANDS}")
-    return compare(json.loads(metrics), [metric_record(m) for m in portal.metrics],
-                   json.loads(strands) if strands else None, [strand_record(s) for s in portal.strands])
+    changes = compare(json.loads(metrics), [metric_record(m) for m in portal.metrics],
+                      json.loads(strands) if strands else None, [strand_record(s) for s in portal.strands])
+    actions = read_published(root, ref, f"{previous.version}/{ACTIONS_JSON}")  # releases before delivery plans have none
+    changes.actions = compare_actions(json.loads(actions) if actions else None, [action_record(a) for a in portal.actions])
+    return changes
 
 
 def site_root(site_url: str | None, mike_version: str | None) -> str | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .changes import Changes, compare
+from ..core.conventions import ACTIONS_JSON
+from .changes import Changes, compare, compare_actions
 from .current import PUBLISHED_METRICS, PUBLISHED_STRANDS, ReleaseBuild
 from .git import published_ref, read_published
 from .register import Release, version_key
@@ -40,9 +41,13 @@ def _published_changes(root: Path, ref: str | None, earlier: str, later: str) ->
     if before is None or after is None:
         return None
     strands_before, strands_after = (read_published(root, ref, f"{v}/{PUBLISHED_STRANDS}") for v in (earlier, later))
+    actions_before, actions_after = (read_published(root, ref, f"{v}/{ACTIONS_JSON}") for v in (earlier, later))
     try:
-        return compare(json.loads(before), json.loads(after),
-                       json.loads(strands_before) if strands_before and strands_after else None,
-                       json.loads(strands_after) if strands_after else [])
+        changes = compare(json.loads(before), json.loads(after),
+                          json.loads(strands_before) if strands_before and strands_after else None,
+                          json.loads(strands_after) if strands_after else [])
+        if actions_before and actions_after:
+            changes.actions = compare_actions(json.loads(actions_before), json.loads(actions_after))
+        return changes
     except (ValueError, KeyError, TypeError):  # a release's files are not as this version writes them: say less
         return None

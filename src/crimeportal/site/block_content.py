@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils import get_relative_url
 
-from . import board_pack, problems_page, render
+from . import area_pages, board_pack, delivery_html, delivery_page, problems_page, render
 from . import what_changed
 from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
@@ -154,3 +154,61 @@ def _chart(page: PageContext, metric_id: str) -> str:
 @fills("table")
 def _table(page: PageContext, metric_id: str) -> str:
     return page.state.table(metric_id)
+
+
+# The delivery plan: each block reads the build's as-at date, so "due date passed" never depends on the clock.
+
+@fills("delivery-strand")
+def _delivery_strand(page: PageContext, strand_id: str) -> str:
+    portal = page.state.portal
+    return delivery_html.action_list(portal.actions_of(strand_id), portal, page.state.plan_as_at, page.link)
+
+
+@fills("delivery-plan")
+def _delivery_plan(page: PageContext, part: str) -> str:
+    state = page.state
+    if part == "as-at":
+        return delivery_html.paragraph(delivery_html.as_at_sentence(state.plan_as_at))
+    if part == "counts":
+        return delivery_page.counts_block(state.portal, state.plan_as_at)
+    if not state.portal.actions:
+        return delivery_html.paragraph(delivery_page.NO_ACTIONS)
+    return delivery_html.actions_table(state.portal, state.plan_as_at, page.link)
+
+
+@fills("delivery-summary")
+def _delivery_summary(page: PageContext, part: str) -> str:
+    state = page.state
+    if part == "counts":
+        return delivery_html.paragraph(delivery_html.as_at_sentence(state.plan_as_at)) + delivery_page.counts_block(
+            state.portal, state.plan_as_at)
+    releases = state.releases
+    changes = releases.changes.actions if releases and releases.changes else None
+    return delivery_page.attention(state.portal, state.plan_as_at, changes, releases.previous if releases else None, page.link)
+
+
+def _area(page: PageContext, area_id: str):
+    area = page.state.portal.area(area_id)
+    if area is None:
+        raise UnknownBlock(f"A page asks for the area {area_id!r}, which this build does not have.")
+    return area
+
+
+@fills("areas-index")
+def _areas_index(page: PageContext, kind: str) -> str:
+    return area_pages.index_table(page.state.portal, kind, page.link)
+
+
+@fills("area-facts")
+def _area_facts(page: PageContext, area_id: str) -> str:
+    return area_pages.facts(page.state.portal, _area(page, area_id), page.link)
+
+
+@fills("area-actions")
+def _area_actions(page: PageContext, area_id: str) -> str:
+    return area_pages.actions(page.state.portal, _area(page, area_id), page.state.plan_as_at, page.link)
+
+
+@fills("area-measures")
+def _area_measures(page: PageContext, area_id: str) -> str:
+    return area_pages.measures(page.state.portal, _area(page, area_id), page.link)

@@ -29,6 +29,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "releases": (BLOCK, "The table of every published release, newest first."),
     "draft": (BLOCK, "In a live preview, on a draft's page: that it is a draft, left out of the published site."),
     "strand-intro": (BLOCK, "A strand's summary, date of its latest update, lead, and whether it is planned."),
+    "delivery-plan": (BLOCK, "The Delivery plan page's parts: the as-at date (`as-at`), counts by status (`counts`), every action (`table`)."),
+    "delivery-summary": (BLOCK, "The board report's delivery summary: counts by status (`counts`), actions for the board's attention (`attention`)."),
+    "areas-index": (BLOCK, "The Areas page's table of districts (`district`) or of partnerships (`csp`)."),
+    "area-facts": (BLOCK, "An area's page: its kind, ONS code, population, and the partnership over it or the districts under it."),
+    "area-actions": (BLOCK, "An area's page: the delivery plan's actions for it (a partnership's, also its districts')."),
+    "area-measures": (BLOCK, "An area's page: the measures published for it alone, or that there are none yet."),
     # Late blocks are filled after search has indexed the page: a measure's words are searchable on its own
     # page, and neither repeating them on strand pages nor indexing links and citations helps anyone find
     # anything, while the index is part of every reader's first download.
@@ -42,6 +48,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "licence": (BLOCK, "The licence and the attribution it asks for (an editor's `<!-- crimeportal:licence -->`)."),
     "contact": (BLOCK, "The portal's contact from mkdocs.yml, as a link (an editor's `<!-- crimeportal:contact -->`)."),
     "board-pack": (BLOCK, "A link to the board pack PDF with its size (filled in once the pack is made), or why there is none."),
+    # a strand's actions are searchable once, on the Delivery plan page: repeating them would weigh down the index
+    "delivery-strand": (LATE, "A strand page's Delivery plan: its actions by category, with owner, timescale, status and progress."),
     "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
     "table": (LATE, "A measure's table of figures."),
 }

@@ -154,6 +154,13 @@ def strand_sections(report_html: str) -> dict[str, str]:
     return {pieces[i]: pieces[i + 1] for i in range(1, len(pieces) - 1, 2)}
 
 
+def delivery_summary(report_html: str) -> str:
+    """The board report's delivery summary, between its marker and the first strand's section; empty without one."""
+    body = article(report_html, "board-report/index.html").split(board_report.END_MARKER, 1)[0]
+    before = _SECTION.split(body)[0]
+    return before.split(board_report.DELIVERY_MARKER, 1)[1] if board_report.DELIVERY_MARKER in before else ""
+
+
 def absolute_links(fragment: str, page_address: str | None) -> str:
     """Links as addresses a reader can type from paper; links within the pack stay as they are."""
     def absolute(match: re.Match[str]) -> str:
@@ -193,7 +200,8 @@ def latest_rows(fragment: str, keep: int = LATEST_ROWS) -> str:
 
 def document(portal: Portal, measures: Mapping[str, Measure], facts: PackFacts, site_dir: Path) -> str:
     """The pack's whole HTML document, made from the built pages and the portal's figures."""
-    sections = strand_sections((site_dir / "board-report" / "index.html").read_text(encoding="utf-8"))
+    report_html = (site_dir / "board-report" / "index.html").read_text(encoding="utf-8")
+    sections = strand_sections(report_html)
     annex_path = site_dir / ANNEX_PAGE
     annex = article(annex_path.read_text(encoding="utf-8"), ANNEX_PAGE) if annex_path.exists() else ""
     report_address = urljoin(facts.address, "board-report/") if facts.address else None
@@ -206,7 +214,9 @@ def document(portal: Portal, measures: Mapping[str, Measure], facts: PackFacts, 
     planned = [(s, section(s.id)) for s in portal.strands if s.status == "planned"]
     caveats = [(m, portal.strand(m.strand)) for s in portal.strands for m in portal.metrics_of(s.id) if m.caveats]
     sources = sorted({m.source for m in portal.metrics})
+    delivery = markup(absolute_links(delivery_summary(report_html), report_address))
     return str(render("board_pack.html", facts=facts, heading=board_report.heading, active=active, planned=planned,
+                      delivery=delivery,
                       summary=summary_rows(portal, measures), caveats=caveats, sources=sources,
                       annex=markup(demoted(absolute_links(annex, annex_address)))))
 

@@ -13,6 +13,7 @@ import re
 
 import yaml
 
+from . import delivery_page
 from .blocks import marker
 from .escaping import markdown_text
 from ..core.formats import long_date
@@ -26,6 +27,7 @@ TITLE = "Board report"
 # write comments that begin `crimeportal:` (validation refuses them), so every one of these was written here.
 SECTION_MARKER = "<!-- crimeportal:report-strand {} -->"
 END_MARKER = "<!-- crimeportal:report-end -->"
+DELIVERY_MARKER = "<!-- crimeportal:report-delivery -->"  # before the delivery summary, which the pack takes too
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")
 _INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
@@ -40,7 +42,8 @@ def markdown(portal: Portal) -> str:
     front_matter = yaml.safe_dump({"title": TITLE, "search": {"boost": 0.5}})
     latest = max((s.updated for s in portal.strands), default=None)
     as_of = f" The latest strand update is dated {long_date(latest)}." if latest else ""
-    contents = "\n".join(f"- [{markdown_text(heading(s))}](#{s.id})" for s in portal.strands)
+    contents = "\n".join((["- [Delivery summary](#delivery-summary)"] if portal.actions else [])
+                         + [f"- [{markdown_text(heading(s))}](#{s.id})" for s in portal.strands])
     parts = [
         f"---\n{front_matter}---\n\n# {TITLE}\n\n",
         f"Every strand of the strategy, its latest update and its measures, in one document for the board.{as_of}\n\n",
@@ -49,6 +52,8 @@ def markdown(portal: Portal) -> str:
         "To print this page instead, use your browser's Print command.\n{: .portal-screen-only }\n\n",
         f'<nav class="portal-report-contents" aria-label="Strands in this report" markdown>\n\n{contents}\n\n</nav>\n\n',
     ]
+    summary = delivery_page.board_markdown(portal)  # before the strands: the board reviews progress first
+    parts.append(f"{DELIVERY_MARKER}\n\n{summary}" if summary else "")
     parts += [f"{SECTION_MARKER.format(strand.id)}\n\n{_strand_section(portal, strand)}" for strand in portal.strands]
     return "".join(parts) + f"\n{END_MARKER}\n"
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,12 +25,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import block_content, blocks, board_pack, board_report, charts, escaping, feed, pages, problems_page, render, search_text
+from . import area_pages, block_content, blocks, delivery_page, board_pack, board_report, charts, escaping, feed, pages, problems_page, render, search_text
 from .citation import Citation, site_address
 from .open_data import OpenData, download_files
 from .publication import Publication, read_publication
 from ..core.conventions import CHANGES_PAGE, CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
+from ..core.delivery import AsAt, as_at
 from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
 from ..core.stats import assess
@@ -60,6 +62,7 @@ class PortalBuild:
     site_url: str | None = None  # this build's own address (a release's folder, once the release is known)
     feed: bytes = b""
     abbreviations: str = ""  # the glossary's abbreviation lines, added to every page
+    plan_as_at: AsAt | None = None  # the date the delivery plan is shown as at: never the clock
 
     def citation(self, title: str, path: str) -> Citation:
         """How to cite `title`, found at `path` from the site's root: the one format used everywhere."""
@@ -133,6 +136,8 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     current(config).makes_board_pack = not serving and os.environ.get(board_pack.SWITCH_ENV) != "off"
     _prepare_release(config, root, portal)
     state = current(config)
+    meeting = state.releases.current.board_meeting if state.releases and state.releases.current else None
+    state.plan_as_at = as_at(portal, meeting)
     state.publication, state.site_name, state.site_url = publication, config.site_name, config.site_url
     state.abbreviations = pages.abbreviations(root / config.docs_dir)
     if not problems:
@@ -181,7 +186,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
                  pages.DATA_PAGE: pages.data_page() + pack_link,
                  CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
-                 board_report.PAGE: board_report.markdown(state.portal)}
+                 board_report.PAGE: board_report.markdown(state.portal),
+                 delivery_page.PAGE: delivery_page.page_markdown(), **area_pages.generated_pages(state.portal)}
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft)
     for metric_id in problems_page.metric_page_ids(state.root) if state.problems else ():
@@ -237,6 +243,7 @@ THIRD_PARTY_FALLBACK = "https://unpkg.com/"
 def on_post_build(config: MkDocsConfig) -> None:
     _drop_third_party_fallbacks(Path(config.site_dir))
     _compact_stylesheets(Path(config.site_dir), config.extra_css)
+    _compact_sitemap(Path(config.site_dir) / "sitemap.xml")
     # hooks run after the plugins, so the search plugin has written its index by now
     search_text.board_report_by_strand(Path(config.site_dir) / "search" / "search_index.json",
                                        board_report.PAGE.removesuffix(".md") + "/", [s.id for s in current(config).portal.strands])
@@ -275,6 +282,16 @@ def _compact_stylesheets(site_dir: Path, stylesheets: list) -> None:
         path = site_dir / str(name)
         if path.suffix == ".css" and path.is_file() and not path.is_symlink():
             path.write_text(escaping.compact_css(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+_BETWEEN_TAGS = re.compile(r">\s+<")
+
+
+def _compact_sitemap(path: Path) -> None:
+    """The sitemap without the indentation between its tags: Material's version selector fetches it on a first
+    visit, and with a page per area its spaces alone would be a few kilobytes of every reader's download."""
+    if path.is_file() and not path.is_symlink():
+        path.write_text(_BETWEEN_TAGS.sub("><", path.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def _drop_third_party_fallbacks(site_dir: Path) -> None:

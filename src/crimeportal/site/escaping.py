@@ -24,7 +24,8 @@ _MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in _MARKDOWN_SYNTA
 
 _TAGS = nh3.ALLOWED_TAGS | {"section"}
 _EVERY_TAG_MAY_HAVE = {"class", "id", "title", "lang", "dir", "role", "aria-label", "aria-labelledby",
-                       "aria-describedby", "aria-hidden"}
+                       "aria-describedby", "aria-hidden",
+                       "data-search-exclude"}  # Material's mark for a section search leaves out; harmless in any page
 _ATTRIBUTES = {tag: set(nh3.ALLOWED_ATTRIBUTES.get(tag, set())) for tag in _TAGS}
 _ATTRIBUTES["*"] = _EVERY_TAG_MAY_HAVE
 _ATTRIBUTES["a"] |= {"download"}

@@ -67,7 +67,10 @@ def summary(changes: Changes | None, previous: Release | None) -> str:
               (len(changes.restatused), "figure with a new status", "figures with a new status"),
               (len(changes.details), "measure with changed details", "measures with changed details"),
               (len(changes.strands_added) + len(changes.strands_removed) + len(changes.strands_restatused),
-               "change to the strands", "changes to the strands")]
+               "change to the strands", "changes to the strands"),
+              (len(changes.actions.added), "new action", "new actions"),
+              (len(changes.actions.restatused), "action with a new status", "actions with a new status"),
+              (len(changes.actions.due_moved), "due date moved", "due dates moved")]
     words = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
     return f"Since the {previous.title}: {listed}."

@@ -19,6 +19,7 @@ from ..core.formats import UNIT_WORDS
 from ..core.model import Metric, OBSERVATION_STATUSES, PERIODS, POLARITIES, Portal, UNITS
 from .citation import Citation
 from .downloads import metric_record, metrics_csv, strand_record, to_json
+from . import plan_data
 from .publication import Publication
 
 DATA_PACKAGE = "datapackage.json"  # at the site's root, so that every resource path is inside its folder
@@ -56,6 +57,7 @@ def data_files(portal: Portal, root: Path, about: OpenData) -> Files:
         "data/all-metrics.json": (to_json(records), "Every measure with its details and figures"),
         "data/strands.json": (to_json([strand_record(s) for s in portal.strands]), "Every strand with its status and place in the strategy"),
     }
+    files.update(plan_data.plan_files(portal))  # the delivery plan, and the blank spreadsheets partners fill in
     for schema in sorted((root / "schemas").glob("*.json")):
         files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
     licence = about.publication.licence_record()
@@ -77,8 +79,8 @@ def data_package(portal: Portal, files: Files, about: OpenData) -> dict[str, Any
         "$schema": DATA_PACKAGE_PROFILE,
         "name": "crime-prevention-portal",
         "title": citation.site_name,
-        "description": "The figures behind every measure of the portal, as CSV and JSON, with the schemas "
-                       "the portal's files are checked against.",
+        "description": "The figures behind every measure of the portal and the actions of its delivery plan, "
+                       "as CSV and JSON, with the schemas the portal's files are checked against.",
         "version": citation.release.version if citation.release else "preview",
         "homepage": citation.url,
         "licenses": licences,
@@ -100,7 +102,7 @@ def _resource(path: str, content: bytes, what: str, metric: Metric | None, licen
                                 "licenses": licences}
     if path.endswith(".csv"):
         resource.update(type="table", format="csv", mediatype="text/csv", encoding="utf-8",
-                        schema=table_schema(metric))
+                        schema=plan_data.table_schema(path) or table_schema(metric))
     else:
         # frictionless reads a JSON Schema file as a Table Schema unless told that it is plain JSON
         resource.update(type="json", format="json", mediatype="application/json", encoding="utf-8")
@@ -150,7 +152,9 @@ def readme(files: Files, about: OpenData) -> str:
             "The CSV files\n-------------\nUTF-8 with a byte-order mark, so that Excel reads every character. "
             "One row per figure; each row names its measure's title, strand, unit, polarity and period type. "
             "`period` is the period in words; `period_end` is its last day (YYYY-MM-DD). Text that a spreadsheet "
-            "would run as a formula starts with an apostrophe. datapackage.json describes every column.\n\n"
+            "would run as a formula starts with an apostrophe. datapackage.json describes every column. "
+            "data/actions.csv has one row per action of the delivery plan, laid out as a partnership's return; "
+            "data/templates/ holds blank spreadsheets of that layout and of a quarter's progress.\n\n"
             f"The files\n---------\n{listing}\n  {DATA_PACKAGE}\n      Data package describing the files above\n")
 
 

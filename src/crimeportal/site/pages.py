@@ -7,10 +7,12 @@ from pathlib import Path
 
 import yaml
 
-from . import board_report
+from . import board_report, delivery_page, plan_data
 from .blocks import marker
 from .escaping import markdown_text, title_text
-from ..core.conventions import CHANGES_PAGE, DATA_PAGE, MEASURES_INDEX_PAGE, METRIC_MARKER, METRIC_PAGES
+from ..core.conventions import (ACTIONS_CSV, ACTIONS_CSV_COLUMNS, ACTIONS_JSON, ACTIONS_TEMPLATE, PROGRESS_CSV_COLUMNS,
+                                PROGRESS_TEMPLATE, AREAS_INDEX_PAGE, CHANGES_PAGE, DATA_PAGE, DELIVERY_PLAN_PAGE, MEASURES_INDEX_PAGE, METRIC_MARKER,
+                                METRIC_PAGES)
 from ..core.model import Portal, Strand
 
 MEASURES_INDEX = MEASURES_INDEX_PAGE
@@ -30,7 +32,8 @@ def navigation(portal: Portal, docs: Path) -> list:
     strands = [{title_text(board_report.heading(s)): f"strands/{s.id}.md"} for s in portal.strands]
     about = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
     about.sort(key=lambda path: path != "about/index.md")
-    return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": MEASURES_INDEX}, {"Data": DATA_PAGE},
+    return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": MEASURES_INDEX},
+            {"Delivery plan": DELIVERY_PLAN_PAGE}, {"Areas": AREAS_INDEX_PAGE}, {"Data": DATA_PAGE},
             {board_report.TITLE: board_report.PAGE}, {"What changed": CHANGES_PAGE}, {"About": about}]
 
 
@@ -89,8 +92,27 @@ def data_page() -> str:
             "[datapackage.json](datapackage.json) describes every file, each CSV column's type and the licence, "
             "as a [Frictionless Data Package](https://datapackage.org/) that data tools can read; the "
             "JSON Schema files say what the portal's own files must hold.\n\n"
+            + plan_layouts_markdown() +
             "## Every file\n\n"
             f"{marker('data-files')}\n")
+
+
+def plan_layouts_markdown() -> str:
+    """The Data page's account of the delivery plan's files and the two spreadsheets partners fill in.
+
+    Search leaves out the two tables of columns: reference for filling in a spreadsheet, which nobody searches
+    for word by word, and the index is part of every reader's first download."""
+    return ("## The delivery plan and partners' returns\n\n"
+            f"[actions.csv]({ACTIONS_CSV}) has one row per action of the [delivery plan]({DELIVERY_PLAN_PAGE}), "
+            f"with its latest progress, and [actions.json]({ACTIONS_JSON}) every progress entry. The CSV is laid out "
+            "as a Community Safety Partnership's return of its actions, in the standard format the board asked "
+            "for, so a partner can start from it or from the blank spreadsheet. Both spreadsheets are read as "
+            "UTF-8 text, with the header row exactly as given and the columns in this order.\n\n"
+            f"### A partnership's actions return {{ data-search-exclude }}\n\n[Blank spreadsheet: actions-return.csv]({ACTIONS_TEMPLATE}): "
+            "one row per action.\n\n" + plan_data.columns_markdown(ACTIONS_CSV_COLUMNS, plan_data.COLUMN_WORDS) +
+            f"\n### A quarter's progress {{ data-search-exclude }}\n\n[Blank spreadsheet: progress.csv]({PROGRESS_TEMPLATE}): one row per "
+            "action reported on, each adding a progress entry to an action already in the plan.\n\n"
+            + plan_data.columns_markdown(PROGRESS_CSV_COLUMNS, plan_data.PROGRESS_COLUMN_WORDS) + "\n")
 
 
 def abbreviations(docs: Path) -> str:
@@ -118,7 +140,7 @@ def strand_page(strand: Strand, portal: Portal, markdown: str) -> str:
     # the title heads the table of contents, where Material's skip link points, so the skip keeps the summary
     banner = f"{marker('draft')}\n\n" if strand.draft else ""
     return (f"# {markdown_text(strand.title)}\n\n{banner}{marker('strand-intro', strand.id)}\n\n" + markdown
-            + _measures_section(portal, strand.id))
+            + delivery_page.strand_section(portal, strand.id) + _measures_section(portal, strand.id))
 
 
 def _measures_section(portal: Portal, strand_id: str) -> str:

@@ -12,7 +12,8 @@ from typing import Any, Callable, Iterable
 from ..core.formats import format_value, in_period, long_date, period_words
 from ..core.stats import BASIS_LABELS, TEST_LABELS, VERDICT_LABELS, Comparison
 from ..core.model import Observation
-from ..releases.changes import Changes, FigureChange, VerdictChange
+from ..core.delivery import STATUS_LABELS, date_words
+from ..releases.changes import Changes, FigureChange, VerdictChange, latest_status
 from ..releases.current import LATEST, ReleaseBuild
 from ..releases.git import PAGES_BRANCH
 from ..releases.register import Release
@@ -27,7 +28,10 @@ Record = dict[str, Any]  # a metric's or strand's record as data/all-metrics.jso
 _HEADINGS = (("revised", "Revised figures"), ("withdrawn", "Figures withdrawn"), ("verdicts", "Verdicts that changed"),
              ("new-figures", "New figures"),
              ("new-measures", "New measures"), ("removed-measures", "Measures removed"),
-             ("status", "Figures with a new status"), ("details", "Measure details changed"), ("strands", "Strands"))
+             ("status", "Figures with a new status"), ("details", "Measure details changed"), ("strands", "Strands"),
+             # the delivery plan: a moved due date first, as a revised figure comes first, then what moved on
+             ("due-moved", "Due dates moved"), ("actions-completed", "Actions completed"),
+             ("actions-delayed", "Actions delayed"), ("actions-stopped", "Actions stopped"), ("actions-added", "Actions added"))
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,9 @@ def _sections(changes: Changes | None) -> list[tuple[str, str]]:
         "new-measures": changes.added_metrics, "removed-measures": changes.removed_metrics,
         "status": changes.restatused, "details": changes.details,
         "strands": changes.strands_added or changes.strands_removed or changes.strands_restatused,
+        "due-moved": changes.actions.due_moved, "actions-completed": changes.actions.now("complete"),
+        "actions-delayed": changes.actions.now("delayed"), "actions-stopped": changes.actions.now("stopped"),
+        "actions-added": changes.actions.added,
     }
     return [(key, heading) for key, heading in _HEADINGS if present[key]]
 
@@ -139,6 +146,32 @@ class _Sections:
         words += [f"{new['title']}: {old['status']} → {new['status']}" for old, new in changes.strands_restatused]
         return _list(Item(None, text) for text in words)
 
+    def action_link(self, action: Record) -> Link:
+        return Link(self.relative(f"strands/{action['strand']}/#action-{action['id']}", self.page_url), action["title"])
+
+    def due_moved(self) -> Markup:
+        rows = [{"link": self.action_link(c.new), "before": _due(c.old), "now": _due(c.new), "note": _latest_note(c.new)}
+                for c in self.changes.actions.due_moved]
+        return render("what_changed_due_moved.html", rows=rows, earlier=self.earlier)
+
+    def _status_moves(self, status: str) -> Markup:
+        return _list(Item(self.action_link(c.new), f": {STATUS_LABELS.get(c.old_status, c.old_status)} → "
+                          f"{STATUS_LABELS.get(c.new_status, c.new_status)}{_note_words(c.new)}")
+                     for c in self.changes.actions.now(status))
+
+    def actions_completed(self) -> Markup:
+        return self._status_moves("complete")
+
+    def actions_delayed(self) -> Markup:
+        return self._status_moves("delayed")
+
+    def actions_stopped(self) -> Markup:
+        return self._status_moves("stopped")
+
+    def actions_added(self) -> Markup:
+        return _list(Item(self.action_link(a), f": {a['owner']}; {STATUS_LABELS.get(latest_status(a), latest_status(a))}"
+                          f"{_note_words(a)}") for a in self.changes.actions.added)
+
     def _items(self, figures: list[FigureChange], words: Callable[[FigureChange], str]) -> list[Item]:
         return [Item(self.link(c.metric), words(c)) for c in figures]
 
@@ -187,6 +220,22 @@ def _figure(observation: Record, metric: Record) -> str:
     if numerator is not None and denominator is not None:
         text += f" ({numerator:,} of {denominator:,})"
     return text
+
+
+def _due(action: Record) -> str:
+    due = action.get("due")
+    return date_words(due) if isinstance(due, str) and due else "No due date"
+
+
+def _latest_note(action: Record) -> str:
+    progress = action.get("progress") or []
+    last = progress[-1] if progress and isinstance(progress[-1], dict) else {}
+    return str(last.get("note") or "")
+
+
+def _note_words(action: Record) -> str:
+    note = _latest_note(action)
+    return f". {note}" if note else ""
 
 
 def _status_words(observation: Record) -> str:

@@ -1,0 +1,97 @@
+"""HTML for the delivery plan: a strand's or an area's actions, the table of every action, the counts by status.
+
+Every text comes from an editor's file and reaches the page only through the autoescaping templates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ..core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_ICONS, STATUS_LABELS, AsAt, StatusCounts,
+                             by_category, date_words, is_overdue, overdue_first, status_of, timescale_words)
+from ..core.formats import long_date
+from ..core.model import ACTION_STATUSES, Action, Portal
+from .templates import Markup, render
+from .verdicts import Link as LinkFrom  # a URL from the site's root, as a link from the page being written
+
+FORCE_WIDE = "Force-wide"
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    title: str
+
+
+def status_badge(status: str) -> Markup:
+    return render("action_status.html", status=status, icon=STATUS_ICONS[status], label=STATUS_LABELS[status])
+
+
+def overdue_mark() -> Markup:
+    return render("action_overdue.html", icon=OVERDUE_ICON, label=OVERDUE_LABEL)
+
+
+def as_at_sentence(when: AsAt | None) -> str:
+    if when is None:
+        return "No progress has been reported yet."
+    where = ("the date of the board meeting this release reports to" if when.source == AS_AT_MEETING
+             else "the date of the latest progress reported")
+    return f"Progress as at {when.words}, {where}; a due date before then has passed."
+
+
+def action_anchor(action: Action) -> str:
+    """Where an action is shown in full: on its strand's page."""
+    return f"strands/{action.strand}/#action-{action.id}"
+
+
+def area_page(area_id: str) -> str:
+    return f"areas/{area_id}/"
+
+
+def _facts(action: Action, portal: Portal, when: AsAt | None, link: LinkFrom, show_strand: bool) -> dict:
+    area = portal.area(action.area) if action.area else None
+    strand = portal.strand(action.strand)
+    latest = action.latest
+    return {
+        "id": action.id, "title": action.title, "owner": action.owner, "outcome": action.outcome or "",
+        "status": status_badge(status_of(action)), "timescale": timescale_words(action),
+        "overdue": overdue_mark() if is_overdue(action, when) else "",
+        "area": Link(link(area_page(area.id)), area.name) if area else None,
+        "strand": Link(link(f"strands/{strand.id}/"), strand.title) if show_strand and strand else None,
+        "progress_date": long_date(latest.as_at) if latest else "", "note": (latest.note or "") if latest else "",
+    }
+
+
+def action_list(actions: list[Action], portal: Portal, when: AsAt | None, link: LinkFrom, *, level: int = 3,
+                anchor_prefix: str = "plan", show_strand: bool = False) -> Markup:
+    """Actions grouped by their 4P category (those the source did not place last), each with its facts."""
+    groups = [{"heading": heading, "anchor": f"{anchor_prefix}-{heading.lower().replace(' ', '-')}",
+               "actions": [_facts(a, portal, when, link, show_strand) for a in members]}
+              for heading, members in by_category(actions)]
+    return render("action_list.html", groups=groups, level=level, as_at=as_at_sentence(when))
+
+
+def actions_table(portal: Portal, when: AsAt | None, link: LinkFrom) -> Markup:
+    """Every action, those past their due date first: strand, area, owner, due date and status."""
+    strands = {s.id: s.title for s in portal.strands}
+    rows = []
+    for action in overdue_first(portal.actions, when):
+        area = portal.area(action.area) if action.area else None
+        rows.append(render("action_row.html", action={
+            "href": link(action_anchor(action)), "title": action.title, "strand": strands.get(action.strand, action.strand),
+            "area": area.name if area else FORCE_WIDE, "owner": action.owner,
+            "due": date_words(action.due) if action.due else "Not given",
+            "overdue": overdue_mark() if is_overdue(action, when) else "", "status": status_badge(status_of(action))}))
+    columns = [("Action", False), ("Strand", False), ("Area", False), ("Owner", False), ("Due", False), ("Status", False)]
+    return render("table.html", caption="Every action, those past their due date first", columns=columns, rows=rows)
+
+
+def counts_table(rows: list[StatusCounts], caption: str) -> Markup:
+    columns = [("Strand", False)] + [(STATUS_LABELS[s], True) for s in ACTION_STATUSES]
+    columns += [(OVERDUE_LABEL, True), ("All actions", True)]
+    return render("table.html", caption=caption, columns=columns,
+                  rows=[render("status_counts_row.html", row=row) for row in rows])
+
+
+def paragraph(text: str) -> Markup:
+    return render("plain_paragraph.html", text=text)
+
