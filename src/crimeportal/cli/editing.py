@@ -14,9 +14,10 @@ from ..editing.add_period import MetricChange, add_period
 from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
 from ..editing.files import shown_path
 from ..editing.scaffold import Written, new_metric, new_strand
+from . import police_uk
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
 
-COMMANDS = ("new", "add-period")
+COMMANDS = ("new", "add-period", "import")
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -43,6 +44,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
                                                f"{','.join(OPTIONAL_COLUMNS)}")
     period.add_argument("--revise", action="store_true", help="allow changing figures already there (marked status: revised)")
     period.add_argument("--check", action="store_true", help="check the CSV and say what would change, writing nothing")
+    police_uk.add_command(commands)
 
 
 def _cli_number(text: str) -> float:
@@ -55,6 +57,8 @@ def _cli_number(text: str) -> float:
 def run(root: Path, args: argparse.Namespace) -> int:
     """Make the change, then say what was written and what the portal's checks found; refused, say why."""
     try:
+        if args.command == "import":
+            return police_uk.run(root, args)
         if args.command == "add-period":
             update = add_period(root, args.csv, revise=args.revise, check=args.check)
             for change in update.changes:
@@ -62,7 +66,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
             if args.check:
                 print("Nothing was written: run the same command without --check to make these changes.")
                 return EXIT_OK
-            return _report_after(update.problems_after)
+            return report_after(update.problems_after)
         written, fill_in = _scaffold(root, args)
     except EditRefused as refusal:
         if refusal.problems:
@@ -70,7 +74,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
         print(f"crimeportal: nothing was written: {refusal}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"Wrote {shown_path(written.path, root)}: {fill_in}.")
-    return _report_after(written.problems)
+    return report_after(written.problems)
 
 
 def _scaffold(root: Path, args: argparse.Namespace) -> tuple[Written, str]:
@@ -93,7 +97,7 @@ def _what_changed(change: MetricChange, would: bool = False) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def _report_after(problems: list[Problem]) -> int:
+def report_after(problems: list[Problem]) -> int:
     if not problems:
         print("The portal's files check out: no problems found.")
         return EXIT_OK

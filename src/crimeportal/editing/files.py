@@ -10,7 +10,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from ..core.conventions import METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR, WRITE_JOURNAL
+from ..core.conventions import AREAS_REGISTER, METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR, WRITE_JOURNAL
 from ..core.problems import Problem
 from ..source.validate import load_portal
 
@@ -101,6 +101,8 @@ def problems_if_written(root: Path, contents: dict[str, str]) -> list[Problem]:
         for folder in (SCHEMAS_DIR, STRANDS_DIR, METRICS_DIR):
             if (root / folder).is_dir():
                 shutil.copytree(root / folder, copy / folder)
+        if (root / AREAS_REGISTER).is_file():  # figures by area are checked against it
+            shutil.copyfile(root / AREAS_REGISTER, copy / AREAS_REGISTER)
         for shown_as, text in contents.items():
             (copy / shown_as).write_text(text, encoding="utf-8", newline="")
         _, problems = load_portal(copy)
