@@ -142,6 +142,7 @@ class Portal:
     areas: list[Area] = field(default_factory=list)  # in register order
     actions: list[Action] = field(default_factory=list)  # in strand order, then file order
     population: Population | None = None
+    area_name: str = "the force area"  # what the districts make up, as readers name it (the register's `name`)
     boundaries: dict[str, Shape] = field(default_factory=dict)  # each district's by its ONS code, for maps
 
     def area(self, area_id: str) -> Area | None:
@@ -164,4 +165,4 @@ class Portal:
         strands = [s for s in self.strands if not s.draft]
         shown = {s.id for s in strands}
         return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown], self.areas,
-                      [a for a in self.actions if a.strand in shown], self.population, self.boundaries)
+                      [a for a in self.actions if a.strand in shown], self.population, self.area_name, self.boundaries)

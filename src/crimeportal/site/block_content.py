@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils import get_relative_url
 
-from . import board_pack, problems_page, render
+from . import board_pack, districts, problems_page, render
+from .district_map import linked, tenths
 from . import what_changed
 from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
+
+AREA_METHOD = "about/how-we-judge-change/#districts"  # where the comparison of districts is explained
 
 if TYPE_CHECKING:
     from .build import PortalBuild
@@ -154,3 +157,17 @@ def _chart(page: PageContext, metric_id: str) -> str:
 @fills("table")
 def _table(page: PageContext, metric_id: str) -> str:
     return page.state.table(metric_id)
+
+
+@fills("districts")
+def _districts(page: PageContext, metric_id: str) -> str:
+    figures = districts.district_figures(page.measure(metric_id).metric, page.state.portal, page.state.portal.area_name)
+    if figures is None:
+        return ""
+    drawn = page.state.charts
+    rendered_map = drawn.plain_svg(districts.map_job_id(metric_id)) if drawn else None
+    map_svg = linked(rendered_map, districts.map_areas(figures, page.link),
+                     f"Map: {figures.metric.title}, by district, {figures.period}") if rendered_map else None
+    series = drawn.svg(districts.series_job_id(metric_id)) if drawn else None
+    series = tenths(series).replace('class="portal-chart ', 'class="portal-chart portal-small-multiples ', 1) if series else None
+    return districts.districts_html(figures, map_svg, series, page.link, page.link(AREA_METHOD))

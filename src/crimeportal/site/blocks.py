@@ -44,6 +44,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "board-pack": (BLOCK, "A link to the board pack PDF with its size (filled in once the pack is made), or why there is none."),
     "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
     "table": (LATE, "A measure's table of figures."),
+    "districts": (LATE, "A measure page's figures by district: rates against the force, a map, a table, each district's series."),
 }
 
 _MARKER = re.compile(r"<!-- crimeportal:(?P<phase>block|late) (?P<kind>[a-z-]+):(?P<arg>[^ ]*) -->")

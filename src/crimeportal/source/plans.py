@@ -17,7 +17,7 @@ from .load import Document, parse_yaml, read_text
 from .rules import text_field_problems
 from .schemas import Schemas, schema_problems
 
-AREAS_TEXT = (("areas", int, "name"), ("population", "source"))
+AREAS_TEXT = (("name",), ("areas", int, "name"), ("population", "source"))
 ACTIONS_TEXT = (("actions", int, "title"), ("actions", int, "owner"), ("actions", int, "outcome"),
                 ("actions", int, "progress", int, "note"))
 
@@ -68,3 +68,8 @@ def _action(data: dict[str, Any], path: Path) -> Action:
     fields = {k: v for k, v in data.items() if k != "progress"}
     return Action(**fields, progress=progress, path=path)
 
+
+
+def area_name(document: Document | None) -> str | None:
+    """The register's name for the whole area its districts make up, when it gives one."""
+    return document.data.get("name") if document is not None else None

@@ -25,7 +25,7 @@ from .breakdowns import breakdown_problems
 from .pages import page_problems
 from .drafts import placeholder_problems
 from .boundaries import load_boundaries
-from .plans import load_actions, load_areas
+from .plans import area_name, load_actions, load_areas
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, text_field_problems
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
@@ -93,7 +93,8 @@ def check_portal(root: Path) -> PortalCheck:
     metrics.sort(key=lambda m: (strand_rank.get(m.strand, len(strands)), m.sort_key))
     actions = [action for path in sources.actions for action in load_actions(path, root, schemas, problems)[0]]
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
-    portal = Portal(strands, metrics, areas, actions, population, load_boundaries(root, areas, problems))
+    portal = Portal(strands, metrics, areas, actions, population, area_name(register) or Portal.area_name,
+                    load_boundaries(root, areas, problems))
     return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources))
 
 
