@@ -244,8 +244,25 @@ FOCUS_STATE = """() => {
   const style = getComputedStyle(shown);
   const box = shown.getClientRects()[0] || shown.getBoundingClientRect();
   // the middle of the part on screen: a focused table taller than the window is scrolled to its top
-  const x = (Math.max(box.left, 0) + Math.min(box.right, innerWidth)) / 2;
-  const y = (Math.max(box.top, 0) + Math.min(box.bottom, innerHeight)) / 2;
+  let x = (Math.max(box.left, 0) + Math.min(box.right, innerWidth)) / 2;
+  let y = (Math.max(box.top, 0) + Math.min(box.bottom, innerHeight)) / 2;
+  // a district on a map is a shape, not a box: the middle of its box may lie in its neighbour or the sea,
+  // so judge it at a point inside its own shape
+  const shape = element instanceof SVGElement && element.querySelector('path');
+  if (shape) {
+    const matrix = shape.getScreenCTM();
+    const inside = (px, py) => shape.isPointInFill(new DOMPoint(px, py).matrixTransform(matrix.inverse()));
+    // of the points inside it, the one nearest the middle of its box: away from its edges, where a neighbour's outline lies
+    const [cx, cy] = [x, y];
+    let best = Infinity;
+    for (let i = 1; i < 16; i++) for (let j = 1; j < 16; j++) {
+      const px = box.left + box.width * i / 16, py = box.top + box.height * j / 16;
+      const distance = Math.hypot(px - cx, py - cy);
+      if (distance < best && px > 0 && py > 0 && px < innerWidth && py < innerHeight && inside(px, py)) {
+        [x, y, best] = [px, py, distance];
+      }
+    }
+  }
   const hit = document.elementFromPoint(x, y);
   let background = [];
   for (let node = shown; node; node = node.parentElement) {

@@ -15,10 +15,10 @@ from ..editing.add_period import MetricChange, add_period
 from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
 from ..editing.files import shown_path
 from ..editing.scaffold import Written, new_metric, new_strand
-from . import plans
+from . import plans, police_uk
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
 
-COMMANDS = ("new", "add-period")
+COMMANDS = ("new", "add-period", "import")
 
 
 def add_commands(commands: argparse._SubParsersAction) -> None:
@@ -48,6 +48,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     period.add_argument("--check", action="store_true", help="check the CSV and say what would change, writing nothing")
     period.add_argument("--strict-warnings", action="store_true",
                         help="refuse the change (exit 1, nothing written) if any new figure is unusual and has no note")
+    police_uk.add_command(commands)
 
 
 def _cli_number(text: str) -> float:
@@ -62,6 +63,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
     if args.command == "new" and args.kind == "action":
         return plans.run(root, args)
     try:
+        if args.command == "import":
+            return police_uk.run(root, args)
         if args.command == "add-period":
             update = add_period(root, args.csv, revise=args.revise, check=args.check,
                                 strict_warnings=args.strict_warnings)
@@ -74,7 +77,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
             if args.check:
                 print(f"Nothing was written: run the same command without {option('--check')} to make these changes.")
                 return EXIT_OK
-            return _report_after(update.problems_after)
+            return report_after(update.problems_after)
         written, fill_in = _scaffold(root, args)
     except EditRefused as refusal:
         if refusal.problems:
@@ -82,7 +85,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
         print(f"crimeportal: nothing was written: {refusal}", file=sys.stderr)
         return EXIT_PROBLEMS
     print(f"Wrote {_shown(written.path, root)}: {fill_in}.")
-    return _report_after(written.problems)
+    return report_after(written.problems)
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -110,7 +113,7 @@ def _what_changed(change: MetricChange, would: bool = False) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def _report_after(problems: list[Problem]) -> int:
+def report_after(problems: list[Problem]) -> int:
     if not problems:
         print("The portal's files check out: no problems found.")
         return EXIT_OK

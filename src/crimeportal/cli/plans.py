@@ -75,5 +75,5 @@ def what_changed(change: FileChange, would: bool) -> str:
 
 
 def _report_after(update: PlanUpdate) -> int:
-    from .editing import _report_after as report  # one wording for "the files were written, but..."
+    from .editing import report_after as report  # one wording for "the files were written, but..."
     return report(update.problems_after)

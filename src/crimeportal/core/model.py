@@ -13,6 +13,8 @@ STRAND_STATUSES = ("active", "planned")
 PLAN_STAGES = ("prepare", "prevent", "protect", "pursue")
 AREA_KINDS = ("district", "csp")
 ACTION_STATUSES = ("planned", "in-progress", "complete", "delayed", "stopped")
+# An observation's figures by area (see `Observation.areas`): written after its other fields, never in add-period's CSV
+BREAKDOWN_FIELDS = ("areas", "not_located")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,21 @@ class Observation:
     numerator: int | None = None
     denominator: int | None = None
     suppressed: bool = False
+    # Figures by area, as (area id, count) pairs in the file's order: a tuple, so the observation stays hashable
+    areas: tuple[tuple[str, int], ...] = ()
+    not_located: int | None = None  # in the total but in no area of the breakdown
+
+    @property
+    def by_area(self) -> dict[str, int]:
+        return dict(self.areas)
+
+
+def observation_of(data: dict) -> Observation:
+    """An observation from its file's fields, the breakdown mapping turned into pairs."""
+    fields = dict(data)
+    if isinstance(fields.get("areas"), dict):
+        fields["areas"] = tuple(fields["areas"].items())
+    return Observation(**fields)
 
 
 @dataclass
@@ -40,7 +57,12 @@ class Metric:
     caveats: list[str] = field(default_factory=list)
     order: int | None = None
     draft: bool = False  # shown only in the live preview
+    areas_add_up: bool | None = None  # with figures by area: whether areas + not_located equal each value
     path: Path | None = None
+
+    @property
+    def has_breakdown(self) -> bool:
+        return any(o.areas for o in self.observations)
 
     @property
     def sort_key(self) -> tuple[float, str]:
@@ -120,6 +142,7 @@ class Portal:
     areas: list[Area] = field(default_factory=list)  # in register order
     actions: list[Action] = field(default_factory=list)  # in strand order, then file order
     population: Population | None = None
+    area_name: str = "the force area"  # what the districts make up, as readers name it (the register's `name`)
     boundaries: dict[str, Shape] = field(default_factory=dict)  # each district's by its ONS code, for maps
 
     def area(self, area_id: str) -> Area | None:
@@ -142,4 +165,4 @@ class Portal:
         strands = [s for s in self.strands if not s.draft]
         shown = {s.id for s in strands}
         return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown], self.areas,
-                      [a for a in self.actions if a.strand in shown], self.population, self.boundaries)
+                      [a for a in self.actions if a.strand in shown], self.population, self.area_name, self.boundaries)

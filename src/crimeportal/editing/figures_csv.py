@@ -17,7 +17,7 @@ from typing import Any
 from ..core.commands import command
 from ..core.encodings import UTF16_MARKS, bad_bytes
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, MONTH_PATTERN
-from ..core.model import OBSERVATION_STATUSES, Metric, Observation
+from ..core.model import BREAKDOWN_FIELDS, OBSERVATION_STATUSES, Metric, Observation
 from ..core.problems import Problem
 from ..source.rules import range_problem
 from . import EditRefused
@@ -25,7 +25,8 @@ from .spreadsheet_dates import meant_month
 
 OBSERVATION_KEYS = tuple(f.name for f in fields(Observation))  # the order a figure's keys are written in its file
 REQUIRED_COLUMNS = ("metric", "end", "value")
-OPTIONAL_COLUMNS = tuple(key for key in OBSERVATION_KEYS if key not in REQUIRED_COLUMNS)
+# figures by area come from an import (crimeportal import police-uk), not from a quarter's spreadsheet
+OPTIONAL_COLUMNS = tuple(key for key in OBSERVATION_KEYS if key not in REQUIRED_COLUMNS + BREAKDOWN_FIELDS)
 SAVE_AS_CSV = "'CSV UTF-8 (Comma delimited)'"  # the menu item's name in Excel
 
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")

@@ -101,7 +101,7 @@ def problems_if_written(root: Path, contents: dict[str, str]) -> list[Problem]:
         for folder in (SCHEMAS_DIR, STRANDS_DIR, METRICS_DIR, ACTIONS_DIR):
             if (root / folder).is_dir():
                 shutil.copytree(root / folder, copy / folder)
-        if (root / AREAS_REGISTER).is_file():  # actions name its areas
+        if (root / AREAS_REGISTER).is_file():  # actions and figures by area name its areas
             (copy / AREAS_REGISTER).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / AREAS_REGISTER, copy / AREAS_REGISTER)
         for shown_as, text in contents.items():

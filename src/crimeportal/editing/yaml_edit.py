@@ -68,6 +68,13 @@ class MetricDocument:
                 position = sum(1 for k in observation if k in OBSERVATION_KEYS[: OBSERVATION_KEYS.index(key)])
                 observation.insert(position, key, _scalar(key, values[key]))
 
+    def set_field(self, key: str, value: Any) -> None:
+        """A top-level field, changed in place or added just before the observations."""
+        if key in self.data:
+            self.data[key] = value
+        else:
+            self.data.insert(list(self.data).index("observations"), key, value)
+
     def text(self) -> str:
         """The file as it would now be written, with its original line ends and byte-order mark."""
         after = _dump(self.yaml, self.data)
@@ -117,5 +124,9 @@ def _dump(yaml: YAML, data: Any) -> str:
 
 
 def _scalar(key: str, value: Any) -> Any:
+    if key == "areas":  # figures by area on one line, {basildon: 136, ...}: 14 areas x 60 periods stay readable
+        areas = CommentedMap(value)
+        areas.fa.set_flow_style()
+        return areas
     # notes are always quoted, as the files' other text is: YAML would read a bare yes or 1:30 as something else
     return DoubleQuotedScalarString(value) if key == "note" else value

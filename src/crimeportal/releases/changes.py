@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ..core.model import Metric, Observation
+from ..core.model import Metric, Observation, observation_of
 from ..core.stats import Comparison, compare as compare_latest, usable_observations
 
 @dataclass(frozen=True)
@@ -110,7 +110,7 @@ def compare_actions(before: list[dict[str, Any]] | None, after: list[dict[str, A
     return changes
 
 
-_FIGURE_FIELDS = ("value", "numerator", "denominator", "suppressed")
+_FIGURE_FIELDS = ("value", "numerator", "denominator", "suppressed", "areas", "not_located")
 _DETAIL_FIELDS = ("title", "strand", "description", "unit", "polarity", "period", "source", "caveats")
 
 
@@ -159,7 +159,7 @@ _OBSERVATION_FIELDS = {f.name for f in fields(Observation)}
 def _as_metric(record: dict[str, Any]) -> Metric | None:
     """A published record as a Metric, so it is assessed exactly as its release assessed it; None if it cannot be."""
     try:
-        observations = [Observation(**{k: v for k, v in o.items() if k in _OBSERVATION_FIELDS})
+        observations = [observation_of({k: v for k, v in o.items() if k in _OBSERVATION_FIELDS})
                         for o in record["observations"]]
         return Metric(**{k: v for k, v in record.items() if k in _METRIC_FIELDS}, observations=observations)
     except (KeyError, TypeError, AttributeError):  # an earlier release's records may lack fields: nothing to say

@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils import get_relative_url
 
-from . import area_pages, board_pack, delivery_html, delivery_page, problems_page, render
+from . import area_pages, board_pack, delivery_html, delivery_page, districts, problems_page, render
+from .district_map import linked, tenths
 from . import what_changed
 from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
+
+AREA_METHOD = "about/how-we-judge-change/#districts"  # where the comparison of districts is explained
 
 if TYPE_CHECKING:
     from .build import PortalBuild
@@ -212,3 +215,17 @@ def _area_actions(page: PageContext, area_id: str) -> str:
 @fills("area-measures")
 def _area_measures(page: PageContext, area_id: str) -> str:
     return area_pages.measures(page.state.portal, _area(page, area_id), page.link)
+
+
+@fills("districts")
+def _districts(page: PageContext, metric_id: str) -> str:
+    figures = districts.district_figures(page.measure(metric_id).metric, page.state.portal, page.state.portal.area_name)
+    if figures is None:
+        return ""
+    drawn = page.state.charts
+    rendered_map = drawn.plain_svg(districts.map_job_id(metric_id)) if drawn else None
+    map_svg = linked(rendered_map, districts.map_areas(figures, page.link),
+                     f"Map: {figures.metric.title}, by district, {figures.period}") if rendered_map else None
+    series = drawn.svg(districts.series_job_id(metric_id)) if drawn else None
+    series = tenths(series).replace('class="portal-chart ', 'class="portal-chart portal-small-multiples ', 1) if series else None
+    return districts.districts_html(figures, map_svg, series, page.link, page.link(AREA_METHOD))

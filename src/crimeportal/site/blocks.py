@@ -52,6 +52,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "delivery-strand": (LATE, "A strand page's Delivery plan: its actions by category, with owner, timescale, status and progress."),
     "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
     "table": (LATE, "A measure's table of figures."),
+    "districts": (LATE, "A measure page's figures by district: rates against the force, a map, a table, each district's series."),
 }
 
 _MARKER = re.compile(r"<!-- crimeportal:(?P<phase>block|late) (?P<kind>[a-z-]+):(?P<arg>[^ ]*) -->")

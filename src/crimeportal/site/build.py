@@ -25,7 +25,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import area_pages, block_content, blocks, delivery_page, board_pack, board_report, charts, escaping, feed, pages, problems_page, render, search_text
+from . import (area_pages, block_content, blocks, board_pack, board_report, charts, delivery_page, district_map, districts,
+               escaping, feed, pages, problems_page, render, search_text)
 from .citation import Citation, site_address
 from .open_data import OpenData, download_files
 from .publication import Publication, read_publication
@@ -172,9 +173,25 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], ch
     # drawn in the order pages ask for them, so that no page waits on charts queued behind others: MkDocs
     # builds the strand pages (each showing its measures) first, in the order of their file names
     needed = sorted(portal.metrics, key=lambda m: m.strand)  # stable: each strand's measures in page order
-    drawn = charts.Charts({m.id: jobs[m.id] for m in needed if jobs[m.id]}, root / CHART_CACHE)
+    ordered = {m.id: jobs[m.id] for m in needed if jobs[m.id]}
+    ordered.update(_district_jobs(portal, version))  # measure pages, built last, show these
+    drawn = charts.Charts(ordered, root / CHART_CACHE)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
+
+
+def _district_jobs(portal: Portal, version: str) -> dict[str, charts.ChartJob]:
+    """The map and the small multiples of every measure with figures by district."""
+    with_breakdowns = [m for m in portal.metrics if m.has_breakdown]
+    names = {a.ons_code: a.name for a in portal.areas if a.kind == "district" and a.ons_code}
+    prepared = district_map.prepare_map(names, portal.boundaries) if with_breakdowns else None
+    jobs: dict[str, charts.ChartJob | None] = {}
+    for metric in with_breakdowns:
+        figures = districts.district_figures(metric, portal, portal.area_name)
+        if figures and prepared:
+            jobs[districts.map_job_id(metric.id)] = districts.map_job(figures, prepared, version)
+        jobs[districts.series_job_id(metric.id)] = districts.series_job(metric, portal, version)
+    return {job_id: job for job_id, job in jobs.items() if job}
 
 
 @_plainly
@@ -189,7 +206,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                  board_report.PAGE: board_report.markdown(state.portal),
                  delivery_page.PAGE: delivery_page.page_markdown(), **area_pages.generated_pages(state.portal)}
     for metric in state.portal.metrics:
-        generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft)
+        generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft, metric.has_breakdown)
     for metric_id in problems_page.metric_page_ids(state.root) if state.problems else ():
         generated.setdefault(pages.metric_page_path(metric_id), pages.metric_page(metric_id, metric_id))
     for path, content in generated.items():

@@ -61,7 +61,7 @@ class ChartData:
 @dataclass(frozen=True)
 class ChartJob:
     key: str
-    data: ChartData
+    data: ChartData | dict  # a chart's figures, or a finished Vega-Lite spec (the maps and small multiples)
     label: str
     description: str
 
@@ -370,7 +370,7 @@ class Charts:
     SPECS_HERE_UP_TO = 64
 
     def __init__(self, jobs: dict[str, ChartJob], cache_dir: Path) -> None:
-        self.jobs = jobs  # metric id -> its chart, for metrics with figures to draw
+        self.jobs = jobs  # metric id (or a metric's map, see districts.py) -> its chart, for those with figures to draw
         self.cache_dir = cache_dir
         self._svgs: dict[str, str] = {}  # cache key -> SVG as rendered
         self._accessible: dict[str, str] = {}  # metric id -> SVG as pages show it
@@ -397,7 +397,8 @@ class Charts:
         specs_here = len(missing) <= self.SPECS_HERE_UP_TO
         for start in range(0, len(missing), self.BATCH):
             batch = missing[start:start + self.BATCH]
-            future = pool.submit(_render_batch, [vega_lite_spec(job.data) if specs_here else job.data for job in batch])
+            future = pool.submit(_render_batch, [vega_lite_spec(job.data) if specs_here and isinstance(job.data, ChartData)
+                                                 else job.data for job in batch])
             for index, job in enumerate(batch):
                 self._pending[job.key] = (future, index)
         return pool
@@ -410,6 +411,11 @@ class Charts:
         if metric_id not in self._accessible:
             self._accessible[metric_id] = accessible(self._collect(job.key), job.label, job.description)
         return self._accessible[metric_id]
+
+    def plain_svg(self, job_id: str) -> str | None:
+        """The job's SVG as the renderer drew it, for a caller that names and describes it itself (the maps)."""
+        job = self.jobs.get(job_id)
+        return self._collect(job.key) if job else None
 
     def _collect(self, key: str) -> str:
         if key not in self._svgs:

@@ -1,4 +1,4 @@
-"""A map of the districts shaded by a rate, drawn with Altair and rendered to SVG at build time.
+"""A map of the districts shaded by a rate: an Altair spec that the chart workers render to SVG like the others.
 
 Each district is a link to its page that works by keyboard (an SVG `<a>` with its own name), and is
 labelled on the map. The boundaries are generalised here to well under a pixel, so the map costs tens of
@@ -9,13 +9,10 @@ apart in the same pixels the renderer draws.
 
 from __future__ import annotations
 
-import hashlib
 import html
-import json
 import math
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from ..core.model import Shape
 
@@ -38,13 +35,29 @@ class MapArea:
     words: str  # what the district's link says to a screen reader: name, rate and comparison
 
 
-def map_spec(areas: list[MapArea], shapes: dict[str, Shape], legend_title: str) -> dict:
+@dataclass(frozen=True)
+class PreparedMap:
+    """The districts projected, generalised and labelled once per build; each map only shades them."""
+
+    features: dict[str, list]  # ONS code -> polygons in pixels
+    labels: list[dict]  # {x, y, name}
+    height: float
+
+
+def prepare_map(names: dict[str, str], shapes: dict[str, Shape]) -> PreparedMap | None:
+    """`names`: each district's name by ONS code, in the order the register gives them."""
+    projected, height = _project({code: shapes[code] for code in names if code in shapes})
+    if not projected:
+        return None
+    return PreparedMap(projected, _labels(names, projected, height), height)
+
+
+def map_spec(prepared: PreparedMap, areas: list[MapArea], legend_title: str) -> dict:
     import altair as alt
 
-    projected, height = _project({a.code: shapes[a.code] for a in areas if a.code in shapes})
-    features = [{"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": projected[a.code]},
-                 "properties": {"name": a.name, "rate": a.rate, "link": _token(a.code)}}
-                for a in areas if a.code in projected]
+    features = [{"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": prepared.features[a.code]},
+                 "properties": {"rate": a.rate, "link": _token(a.code)}}
+                for a in areas if a.code in prepared.features]
     top = max([a.rate for a in areas if a.rate is not None], default=1) or 1
     shaded = alt.Chart(alt.Data(values=[f for f in features if f["properties"]["rate"] is not None]))
     unshaded = alt.Chart(alt.Data(values=[f for f in features if f["properties"]["rate"] is None]))
@@ -58,33 +71,16 @@ def map_spec(areas: list[MapArea], shapes: dict[str, Shape], legend_title: str) 
         unshaded.mark_geoshape(stroke="white", strokeWidth=1, fill=NO_FIGURE).encode(
             href="properties.link:N").project(**identity),
     ]
-    labels = _labels(areas, projected, height)
     for halo in (True, False):  # a white outline under each label keeps it readable on the darkest shade
-        mark = alt.Chart(alt.Data(values=labels)).mark_text(
+        mark = alt.Chart(alt.Data(values=prepared.labels)).mark_text(
             fontSize=LABEL_SIZE, color="#0B0C0C", **({"stroke": "white", "strokeWidth": 3, "strokeJoin": "round"} if halo else {}))
         layers.append(mark.encode(x=alt.X("x:Q", scale=None), y=alt.Y("y:Q", scale=None), text="name:N"))
-    return alt.layer(*layers).properties(width=WIDTH, height=height).configure_view(stroke=None).to_dict(validate=False)
+    return alt.layer(*layers).properties(width=WIDTH, height=prepared.height).configure_view(stroke=None).configure(
+        font="Arial, Helvetica, sans-serif", background="white", padding=4).to_dict(validate=False)
 
 
-def district_map(areas: list[MapArea], shapes: dict[str, Shape], legend_title: str, name: str, cache_dir: Path,
-                 version: str) -> str:
-    """The map as the page shows it: a named group of links, one per district; drawn once, then read from the cache."""
-    made_from = json.dumps([[a.code, a.name, a.rate] for a in areas] + [legend_title, version, shapes], sort_keys=True)
-    cached = cache_dir / f"map-{hashlib.sha256(made_from.encode()).hexdigest()[:32]}.svg"
-    if cached.exists():
-        svg = cached.read_text(encoding="utf-8")
-    else:
-        import vl_convert
-
-        svg = vl_convert.vegalite_to_svg(map_spec(areas, shapes, legend_title))
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".part")
-        partial.write_text(svg, encoding="utf-8")
-        partial.replace(cached)
-    return _linked(svg, areas, name)
-
-
-def _linked(svg: str, areas: list[MapArea], name: str) -> str:
+def linked(svg: str, areas: list[MapArea], name: str) -> str:
+    """The rendered map as the page shows it: a named group of links, one per district."""
     by_token = {_token(a.code): a for a in areas}
 
     def link(match: re.Match) -> str:
@@ -95,11 +91,15 @@ def _linked(svg: str, areas: list[MapArea], name: str) -> str:
     # the links carry the names; the renderer's roles and labels on every path would repeat or hide them
     svg = re.sub(r'\s(?:role|aria-roledescription|aria-label|aria-hidden)="[^"]*"', "", svg)
     svg = re.sub(r'<a xlink:href="[^"]*?(portal-area-[A-Z][0-9]{8})">', link, svg)
-    # a tenth of a pixel is finer than any screen draws; the renderer writes thousandths
-    svg = re.sub(r' d="[^"]*"', lambda m: re.sub(r"(\d+\.\d)\d+", r"\1", m.group(0)), svg)
+    svg = tenths(svg)
     head_end = svg.index(">") + 1
     head = svg[:head_end].replace(' class="', ' class="portal-map ', 1).replace("<svg ", f'<svg role="group" aria-label="{html.escape(name)}" ', 1)
     return head + svg[head_end:]
+
+
+def tenths(svg: str) -> str:
+    """Shapes drawn to a tenth of a pixel, finer than any screen shows; the renderer writes thousandths."""
+    return re.sub(r' d="[^"]*"', lambda m: re.sub(r"(\d+\.\d)\d+", r"\1", m.group(0)), svg)
 
 
 def _token(code: str) -> str:
@@ -154,15 +154,15 @@ def _area(ring: list[list[float]]) -> float:
     return abs(sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]))) / 2
 
 
-def _labels(areas: list[MapArea], projected: dict[str, list], height: float) -> list[dict]:
+def _labels(names: dict[str, str], projected: dict[str, list], height: float) -> list[dict]:
     """Each district's name inside it where it fits, moved clear of the names already placed where it does not."""
     placed: list[tuple[float, float, float, float]] = []
     labels = []
-    by_size = sorted((a for a in areas if a.code in projected), key=lambda a: -max(_area(p[0]) for p in projected[a.code]))
-    for area in by_size:
+    by_size = sorted(projected, key=lambda code: -max(_area(p[0]) for p in projected[code]))
+    for code in by_size:
         # a coarser outline is as good for finding room for a name, and far quicker to search
-        x, y = _inside_point(_simplified(max(projected[area.code], key=lambda p: _area(p[0]))[0], 3 * TOLERANCE))
-        half = len(area.name) * CHAR_WIDTH / 2
+        x, y = _inside_point(_simplified(max(projected[code], key=lambda p: _area(p[0]))[0], 3 * TOLERANCE))
+        half = len(names[code]) * CHAR_WIDTH / 2
         for dx, dy in ((0, 0), (0, LABEL_HEIGHT), (0, -LABEL_HEIGHT), (half, 0), (-half, 0), (0, 2 * LABEL_HEIGHT),
                        (half, LABEL_HEIGHT), (-half, LABEL_HEIGHT), (0, -2 * LABEL_HEIGHT)):
             box = (x + dx - half, y + dy - LABEL_HEIGHT / 2, x + dx + half, y + dy + LABEL_HEIGHT / 2)
@@ -170,7 +170,7 @@ def _labels(areas: list[MapArea], projected: dict[str, list], height: float) -> 
             if inside and not any(_overlap(box, other) for other in placed):
                 break
         placed.append(box)
-        labels.append({"x": (box[0] + box[2]) / 2, "y": (box[1] + box[3]) / 2, "name": area.name})
+        labels.append({"x": (box[0] + box[2]) / 2, "y": (box[1] + box[3]) / 2, "name": names[code]})
     return labels
 
 

@@ -17,7 +17,7 @@ from dataclasses import fields
 from typing import Any
 
 from ..core.formats import period_words
-from ..core.model import Metric, Strand
+from ..core.model import Metric, Observation, Strand
 
 CSV_COLUMNS = ("metric", "title", "strand", "unit", "polarity", "period_type", "period", "period_end", "value",
                "status", "note", "numerator", "denominator", "suppressed")
@@ -29,7 +29,19 @@ def metric_record(metric: Metric) -> dict[str, Any]:
     # shallow copies rather than dataclasses.asdict, whose deep copying dominates a large build's downloads
     record = {f.name: getattr(metric, f.name) for f in fields(Metric) if f.name not in ("path", "observations")}
     record["caveats"] = list(metric.caveats)
-    record["observations"] = [dict(vars(o)) for o in metric.observations]
+    record["observations"] = [_observation_record(o) for o in metric.observations]
+    if metric.areas_add_up is None:  # a measure without figures by area publishes exactly what it did before
+        del record["areas_add_up"]
+    return record
+
+
+def _observation_record(observation: Observation) -> dict[str, Any]:
+    """The observation as its file holds it: figures by area as a mapping, and only when it has them."""
+    record = dict(vars(observation))
+    if observation.areas:
+        record["areas"] = dict(observation.areas)
+    else:
+        del record["areas"], record["not_located"]
     return record
 
 

@@ -23,7 +23,7 @@ HAND_MARKERS = {CARDS_MARKER: "cards", "<!-- crimeportal:citation -->": "site-ci
 GLOSSARY = "about/glossary.md"
 # `*[CSE]: words` in the glossary: Markdown's abbr extension marks every use of CSE with <abbr title="words">
 _ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:[^\n]+$", re.MULTILINE)
-_METRIC_SECTIONS = (("Chart and table", "figures"), ("About this measure", "about"),
+_METRIC_SECTIONS = (("Chart and table", "figures"), ("By district", "districts"), ("About this measure", "about"),
                     ("Download the data", "downloads"), ("Cite this", "cite"))
 
 
@@ -41,9 +41,10 @@ def metric_page_path(metric_id: str) -> str:
     return f"{METRIC_PAGES}/{metric_id}.md"
 
 
-def metric_page(metric_id: str, title: str, draft: bool = False) -> str:
+def metric_page(metric_id: str, title: str, draft: bool = False, by_district: bool = False) -> str:
     front_matter = yaml.safe_dump({"title": title}, allow_unicode=True)  # escaped with every page's title
-    sections = "".join(f"## {heading}\n\n{marker(kind, metric_id)}\n\n" for heading, kind in _METRIC_SECTIONS)
+    sections = "".join(f"## {heading}\n\n{marker(kind, metric_id)}\n\n" for heading, kind in _METRIC_SECTIONS
+                       if kind != "districts" or by_district)
     # a markdown title, not raw HTML, so that it heads the table of contents, where Material's skip link points
     banner = f"{marker('draft')}\n\n" if draft else ""
     return f"---\n{front_matter}---\n\n# {markdown_text(title)}\n\n{banner}{marker('headline', metric_id)}\n\n{sections}"

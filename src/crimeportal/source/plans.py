@@ -19,16 +19,15 @@ from .plan_rules import Register, action_problems, file_name_problems, register_
 from .rules import schema_line_notes, text_field_problems
 from .schemas import Schemas, schema_problems
 
-AREAS_TEXT = (("areas", int, "name"), ("population", "source"))
+AREAS_TEXT = (("name",), ("areas", int, "name"), ("population", "source"))
 ACTIONS_TEXT = (("actions", int, "title"), ("actions", int, "owner"), ("actions", int, "outcome"),
                 ("actions", int, "progress", int, "note"))
 
 
-def check_plans(root: Path, paths: list[Path], schemas: Schemas, strands: set[str], problems: list[Problem],
-                notes: list[Problem]) -> tuple[list[Area], Population | None, list[Action]]:
-    """The register and every actions file, each checked on its own and then across files; only files that
-    passed every check contribute actions."""
-    areas, population, document = load_areas(root, schemas, problems, notes)
+def check_plans(root: Path, paths: list[Path], schemas: Schemas, strands: set[str], document: Document | None,
+                problems: list[Problem], notes: list[Problem]) -> list[Action]:
+    """Every actions file, checked on its own and then across files, against the register as `load_areas`
+    read it (`document`, None when it could not be read); only files that passed every check contribute actions."""
     register = Register(present=(root / AREAS_REGISTER).exists(), usable=document is not None,
                         areas={a["id"]: a for a in document.data["areas"]} if document is not None else {})
     checked: list[tuple[Path, Document, str]] = []
@@ -46,7 +45,7 @@ def check_plans(root: Path, paths: list[Path], schemas: Schemas, strands: set[st
     refused = {p.file for p in repeats}
     actions = [_action(data, path) for path, document, shown_as in checked if shown_as not in refused
                for data in document.data["actions"]]
-    return areas, population, actions
+    return actions
 
 
 def read_checked(path: Path, root: Path, schemas: Schemas, schema: str, shapes: tuple,
@@ -91,3 +90,8 @@ def _action(data: dict[str, Any], path: Path) -> Action:
     fields = {k: v for k, v in data.items() if k != "progress"}
     return Action(**fields, progress=progress, path=path)
 
+
+
+def area_name(document: Document | None) -> str | None:
+    """The register's name for the whole area its districts make up, when it gives one."""
+    return document.data.get("name") if document is not None else None

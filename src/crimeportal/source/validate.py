@@ -17,14 +17,15 @@ from typing import Any
 
 from ..core.conventions import (METRIC_SCHEMA, RESERVED_IDS, SCHEMA_LINE_METRIC, SCHEMAS_DIR, STRAND_SCHEMA,
                                 STRANDS_DIR)
-from ..core.model import Metric, Observation, Portal, Strand
+from ..core.model import Area, Metric, Portal, Strand, observation_of
 from ..core.problems import Problem, field_name
 from .files import left_out_of_site, scan_sources, shown_path as _shown
 from .load import Document, Location, parse_yaml, quick_load, read_text, split_front_matter, top_level_locations
+from .breakdowns import breakdown_problems
 from .pages import page_problems
 from .drafts import placeholder_problems
 from .boundaries import load_boundaries
-from .plans import check_plans
+from .plans import area_name, check_plans, load_areas
 from .figure_names import name_figures
 from .plausible import unusual_figure_warnings
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, schema_line_notes, text_field_problems
@@ -84,7 +85,9 @@ def check_portal(root: Path) -> PortalCheck:
     schemas = Schemas(root)
     loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in sources.strands) if s]
     notes = list(sources.notes)
-    loaded_metrics = _check_metrics(sources.metrics, root, schemas, problems, notes)
+    # the register first: a measure's figures by area are checked against it (None: there is none to check against)
+    areas, population, register = load_areas(root, schemas, problems, notes)
+    loaded_metrics = _check_metrics(sources.metrics, root, schemas, problems, notes, areas if register else None)
     problems += _cross_check(loaded_strands, loaded_metrics, {p.stem for p in sources.strands})
     problems += placeholder_problems([(loaded.item, loaded.shown_as) for loaded in loaded_strands + loaded_metrics])
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
@@ -93,10 +96,11 @@ def check_portal(root: Path) -> PortalCheck:
     strands.sort(key=lambda s: (s.order, s.id))
     strand_rank = {s.id: index for index, s in enumerate(strands)}
     metrics.sort(key=lambda m: (strand_rank.get(m.strand, len(strands)), m.sort_key))
-    areas, population, actions = check_plans(root, sources.actions, schemas, {s.id for s in strands} | {p.stem for p in sources.strands},
-                                             problems, notes)
+    actions = check_plans(root, sources.actions, schemas, {s.id for s in strands} | {p.stem for p in sources.strands},
+                          register, problems, notes)
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
-    portal = Portal(strands, metrics, areas, actions, population, load_boundaries(root, areas, problems))
+    portal = Portal(strands, metrics, areas, actions, population, area_name(register) or Portal.area_name,
+                    load_boundaries(root, areas, problems))
     warnings = unusual_figure_warnings([(loaded.item, loaded.shown_as) for loaded in loaded_metrics])  # type: ignore[misc]
     return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings))
 
@@ -119,13 +123,13 @@ class MetricFile:
 
 
 def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, problems: list[Problem],
-                   notes: list[Problem]) -> list[Loaded]:
+                   notes: list[Problem], areas: list[Area] | None = None) -> list[Loaded]:
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_FROM or workers < 2:
-        results = [check_metric(path, root, schemas) for path in paths]
+        results = [check_metric(path, root, schemas, areas) for path in paths]
     else:
         # spawn, not fork: the build may already run threads (the chart renderer's) that a fork would copy mid-flight
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(root,)) as pool:
+        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(root, areas)) as pool:
             results = list(pool.map(_check_metric_in_worker, paths, chunksize=max(1, len(paths) // (workers * 8))))
     loaded = []
     for result in results:
@@ -137,22 +141,24 @@ def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, problems: li
 
 
 _worker_schemas: Schemas | None = None  # set only inside a worker process, which ends with the validation
+_worker_areas: list[Area] | None = None
 
 
-def _start_worker(root: Path) -> None:
-    global _worker_schemas
-    _worker_schemas = Schemas(root)
+def _start_worker(root: Path, areas: list[Area] | None = None) -> None:
+    global _worker_schemas, _worker_areas
+    _worker_schemas, _worker_areas = Schemas(root), areas
 
 
 def _check_metric_in_worker(path: Path) -> MetricFile:
     assert _worker_schemas is not None
-    return check_metric(path, _worker_schemas.root, _worker_schemas)
+    return check_metric(path, _worker_schemas.root, _worker_schemas, _worker_areas)
 
 
-def check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
-    """One metric file, checked on its own: its data when it passed, else its problems."""
+def check_metric(path: Path, root: Path, schemas: Schemas, areas: list[Area] | None = None) -> MetricFile:
+    """One metric file, checked on its own (its figures by area against the register's `areas`, None when the
+    portal has no usable register): its data when it passed, else its problems."""
     try:
-        return _check_metric(path, root, schemas)
+        return _check_metric(path, root, schemas, areas)
     except _SET_UP_FAILURES:
         raise
     except Exception as error:  # the last guard of "never a traceback": a check that failed is still reported
@@ -164,13 +170,13 @@ def _unchecked(shown_as: str, error: Exception) -> Problem:
                                        "fault in the portal's checks, not necessarily in the file: please report it")
 
 
-def _check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
+def _check_metric(path: Path, root: Path, schemas: Schemas, areas: list[Area] | None) -> MetricFile:
     source = read_text(path, _shown(path, root))
     if source.text is None:
         return MetricFile(path, source.path, None, {}, source.problems)
     notes = _schema_line_notes(source.text, source.path)
     data = quick_load(source.text)
-    if data is not None and schemas.is_valid(METRIC_SCHEMA, data) and not _metric_rules(Document(data), path, source.path):
+    if data is not None and schemas.is_valid(METRIC_SCHEMA, data) and not _metric_rules(Document(data), path, source.path, areas):
         return MetricFile(path, source.path, data, top_level_locations(source.text), [], notes)
     # something is wrong: read the file again, carefully, to say exactly where
     problems: list[Problem] = []
@@ -181,7 +187,7 @@ def _check_metric(path: Path, root: Path, schemas: Schemas) -> MetricFile:
         # the rules across observations need the unit and observations the schema promises
         rules_can_run = isinstance(document.data, dict) and not any(
             p.field == "unit" or p.field.startswith("observations") for p in found)
-        problems += found + (_metric_rules(document, path, source.path) if rules_can_run else _id_problems(document, path, source.path))
+        problems += found + (_metric_rules(document, path, source.path, areas) if rules_can_run else _id_problems(document, path, source.path))
     if problems or document is None:
         return MetricFile(path, source.path, None, {}, name_figures(problems, document and document.data), notes)
     return MetricFile(path, source.path, document.data, top_level_locations(source.text), [], notes)
@@ -241,7 +247,7 @@ def _id_problems(document: Document, path: Path, shown_as: str) -> list[Problem]
     return [Problem(shown_as, *document.locate(("id",)), "id", f"must be the same as the file name, '{path.stem}'; found {_show(found)}")]
 
 
-def _metric_rules(document: Document, path: Path, shown_as: str) -> list[Problem]:
+def _metric_rules(document: Document, path: Path, shown_as: str, areas: list[Area] | None = None) -> list[Problem]:
     data = document.data
     problems = _id_problems(document, path, shown_as) + _text_problems(document, METRIC_TEXT, shown_as)
     unit = data["unit"]
@@ -273,7 +279,7 @@ def _metric_rules(document: Document, path: Path, shown_as: str) -> list[Problem
             add("denominator", message)
         if numerator is not None and denominator is not None and numerator > denominator:
             add("numerator", f"{numerator} is larger than the denominator {denominator}")
-    return problems
+    return problems + breakdown_problems(document, shown_as, areas)
 
 
 
@@ -307,7 +313,7 @@ def _repeats(loaded: list[Loaded], field: str, what: str) -> list[Problem]:
 
 
 def _metric(data: dict[str, Any], path: Path) -> Metric:
-    observations = [Observation(**obs) for obs in data["observations"]]
+    observations = [observation_of(obs) for obs in data["observations"]]
     fields = {k: v for k, v in data.items() if k != "observations"}
     return Metric(**fields, observations=observations, path=path)
 

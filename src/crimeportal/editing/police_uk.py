@@ -1,0 +1,139 @@
+"""Reading police.uk's street-level crime files and counting their rows by month, crime type and district.
+
+police.uk publishes one CSV per force and month, one row per crime or anti-social behaviour record, each
+placed at an anonymised point with the Lower layer Super Output Area (LSOA) it lies in. An LSOA's name is
+its district's name and a code ("Castle Point 012A"), so a row's district is its LSOA name without the
+code, matched against the districts of the areas register. Rows are read one at a time with the csv
+module and only the counts are kept: memory stays the same however many files are read.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..core.conventions import MONTH_PATTERN
+from ..core.model import Area
+from ..core.problems import Problem
+
+# police.uk's published header, and the snake_case copy some re-publishers write; the same 12 columns in order
+PUBLISHED_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
+                    "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context")
+SNAKE_HEADER = tuple(re.sub(r"[^a-z0-9]+", "_", name.lower()) for name in PUBLISHED_HEADER)
+_MONTH, _LSOA_NAME, _CRIME_TYPE = 1, 8, 9
+_LSOA_CODE_AT_END = re.compile(r"^(?P<district>.+) [0-9]{3}[A-Z]$")
+OUTSIDE = "outside"  # located, in an LSOA of a district that is not one of the register's
+NO_LOCATION = "no-location"  # police.uk's "No Location": no point, no LSOA
+MAX_PROBLEMS_PER_FILE = 20  # a file of the wrong kind has thousands of bad rows: these say what is wrong
+
+
+@dataclass
+class Counts:
+    """Rows counted by (month, crime type, place): a district's area id, OUTSIDE or NO_LOCATION."""
+
+    by_place: Counter[tuple[str, str, str]] = field(default_factory=Counter)
+    rows: int = 0
+    files: int = 0
+
+    def months(self) -> list[str]:
+        return sorted({month for month, _, _ in self.by_place})
+
+    def crime_types(self) -> list[str]:
+        return sorted({crime_type for _, crime_type, _ in self.by_place})
+
+    def count(self, month: str, crime_type: str, place: str) -> int:
+        return self.by_place.get((month, crime_type, place), 0)
+
+    def total(self, month: str, crime_type: str) -> int:
+        return sum(n for (m, c, _), n in self.by_place.items() if m == month and c == crime_type)
+
+    def of_type(self, crime_type: str, place: str) -> int:
+        """All months' rows of one crime type at one place (OUTSIDE, NO_LOCATION or a district)."""
+        return sum(n for (_, c, p), n in self.by_place.items() if c == crime_type and p == place)
+
+
+def district_names(areas: list[Area]) -> dict[str, str]:
+    """Each district's name as LSOA names write it (compared without case), to its area id."""
+    return {area.name.casefold(): area.id for area in areas if area.kind == "district"}
+
+
+def count_files(paths: list[Path], shown: list[str], districts: dict[str, str]) -> tuple[Counts, list[Problem]]:
+    """Every file's rows counted, and every problem found (at most MAX_PROBLEMS_PER_FILE a file, then a summary)."""
+    counts, problems = Counts(), []
+    for path, shown_as in zip(paths, shown):
+        problems += _count_file(path, shown_as, districts, counts)
+    return counts, problems
+
+
+def _count_file(path: Path, shown_as: str, districts: dict[str, str], counts: Counts) -> list[Problem]:
+    problems: list[Problem] = []
+    bad_rows = 0
+    try:
+        # utf-8-sig: a byte-order mark, as spreadsheets save one, is not part of the first column's name
+        with open(path, encoding="utf-8-sig", newline="") as stream:
+            reader = csv.reader(stream, strict=True)
+            header = next(reader, None)
+            if (problem := _header_problem(header, shown_as)):
+                return [problem]
+            counts.files += 1
+            line = reader.line_num
+            for row in reader:
+                start, line = line + 1, reader.line_num
+                if not row:
+                    continue  # a blank line, as at the end of a hand-edited file
+                found = _row_problem(row, districts)
+                if isinstance(found, str):
+                    bad_rows += 1
+                    if bad_rows <= MAX_PROBLEMS_PER_FILE:
+                        column = _field_of(found)
+                        problems.append(Problem(shown_as, start, 1, column, found.removeprefix(f"{column}: ")))
+                    continue
+                counts.by_place[found] += 1
+                counts.rows += 1
+    except UnicodeDecodeError as error:
+        return problems + [Problem(shown_as, 1, 1, "", f"is not UTF-8 text (byte 0x{error.object[error.start]:02x}): "
+                                                      "is it a police.uk street-level CSV?")]
+    except csv.Error as error:
+        return problems + [Problem(shown_as, reader.line_num, 1, "", f"the CSV cannot be read here ({error})")]
+    if bad_rows > MAX_PROBLEMS_PER_FILE:
+        problems.append(Problem(shown_as, line, 1, "", f"and {bad_rows - MAX_PROBLEMS_PER_FILE:,} more rows with "
+                                                      f"problems ({bad_rows:,} in all): is this a police.uk street-level file?"))
+    return problems
+
+
+def _header_problem(header: list[str] | None, shown_as: str) -> Problem | None:
+    if header is None:
+        return Problem(shown_as, 1, 1, "", "the file is empty: a police.uk street-level CSV starts with its header row")
+    names = tuple(name.strip() for name in header)
+    if names in (PUBLISHED_HEADER, SNAKE_HEADER):
+        return None
+    return Problem(shown_as, 1, 1, "", "the first line is not the header of a police.uk street-level crime file: "
+                                       f"expected {','.join(PUBLISHED_HEADER)} (or the same in snake_case, "
+                                       f"{','.join(SNAKE_HEADER)}); found {','.join(names)[:300]}")
+
+
+def _row_problem(row: list[str], districts: dict[str, str]) -> tuple[str, str, str] | str:
+    """The row's (month, crime type, place), or what is wrong with it."""
+    if len(row) != len(PUBLISHED_HEADER):
+        return f"this row has {len(row)} fields; a police.uk street-level row has {len(PUBLISHED_HEADER)}"
+    month, lsoa_name, crime_type = row[_MONTH].strip(), row[_LSOA_NAME].strip(), row[_CRIME_TYPE].strip()
+    if not MONTH_PATTERN.match(month):
+        return f"Month: must be a month written YYYY-MM, such as 2018-01; found '{month[:40]}'"
+    if not crime_type:
+        return "Crime type: is empty"
+    if not lsoa_name:
+        return month, crime_type, NO_LOCATION
+    named = _LSOA_CODE_AT_END.match(lsoa_name)
+    if named is None:
+        return (f"LSOA name: '{lsoa_name[:60]}' does not end in an LSOA code such as 012A, so its district cannot be "
+                "told")
+    return month, crime_type, districts.get(named["district"].casefold(), OUTSIDE)
+
+
+def _field_of(message: str) -> str:
+    """The column a row's problem is about, as the file names it ('' for the row as a whole)."""
+    column = message.split(":", 1)[0]
+    return column if column in PUBLISHED_HEADER else ""
