@@ -95,3 +95,21 @@ def test_a_measure_without_figures_by_district_has_no_such_section(site):
 
 def test_a_measure_page_with_a_map_stays_within_its_weight(site):
     assert (site / "metrics" / MEASURE / "index.html").stat().st_size < 150_000
+
+
+def test_a_districts_page_brings_together_its_latest_figure_from_every_measure(site):
+    page = parse((site / "areas" / "epping-forest" / "index.html").read_text(encoding="utf-8"))
+    table = next(t for t in page.find_all("table") if t.find("caption").text == "Latest figures for Epping Forest")
+    rows = {row.find("th").text: [c.text for c in row.children if not isinstance(c, str)] for row in table.find("tbody").find_all("tr")}
+    metrics = sorted(p.stem for p in (REPO / "data" / "metrics").glob("police-uk-*.yml"))
+    assert len(rows) == len(metrics)
+    burglary = rows["Burglary: police.uk street-level records"]
+    assert burglary[1:] == ["July 2018", "108", "0.82", "Higher than Essex"]
+    assert table.find("a").attrs["href"].startswith("../../metrics/police-uk-")
+
+
+def test_a_partnerships_page_gives_each_of_its_districts_figures(site):
+    page = parse((site / "areas" / "csp-castle-point-and-rochford" / "index.html").read_text(encoding="utf-8"))
+    table = next(t for t in page.find_all("table") if t.find("caption").text.startswith("Latest figures for"))
+    districts = {row.find("td").text for row in table.find("tbody").find_all("tr")}
+    assert districts == {"Castle Point", "Rochford"}

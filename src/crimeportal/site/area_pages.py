@@ -12,7 +12,8 @@ import yaml
 
 from ..core.conventions import AREA_PAGES, AREAS_INDEX_PAGE, RESERVED_IDS
 from ..core.delivery import AsAt
-from ..core.model import Action, Area, Metric, Portal
+from ..core.model import Action, Area, Portal
+from . import districts
 from .blocks import marker
 from .delivery_html import Link, action_list, area_page, paragraph
 from .escaping import markdown_text
@@ -64,12 +65,6 @@ def actions_of_area(portal: Portal, area: Area) -> list[Action]:
     return [action for action in portal.actions if action.area in ids]
 
 
-def measures_of_area(portal: Portal, area: Area) -> list[Metric]:
-    """The measures published for this area alone. Every measure is force-wide today; when measures gain
-    figures by area, this is the one place that picks those concerning `area` (and its districts)."""
-    return []
-
-
 def _link(area: Area, link: LinkFrom) -> Link:
     return Link(link(area_page(area.id)), area.name)
 
@@ -94,11 +89,19 @@ def actions(portal: Portal, area: Area, when: AsAt | None, link: LinkFrom) -> Ma
 
 
 def measures(portal: Portal, area: Area, link: LinkFrom) -> Markup:
-    found = measures_of_area(portal, area)
+    """Every measure's latest figure for the area (a partnership's: each of its districts'), with its rate and comparison."""
+    found = districts.figures_for_area(area, portal)
     if not found:
         return paragraph(f"No measure is published for {area.name} alone yet: every measure covers the whole "
                          "force area, and is listed under All measures.")
-    return render("link_list.html", items=[{"href": link(f"metrics/{m.id}/"), "title": m.title, "words": ""} for m in found])
+    several = area.kind == "csp"
+    columns = ([("District", False)] if several else []) + [("Measure", False), ("Period", False), ("Count", True),
+                                                            ("Rate per 1,000", True), (f"Compared with {portal.area_name}", False)]
+    rows = [render("area_figure_row.html", district=row.area.name if several else None, href=link(f"metrics/{figures.metric.id}/"),
+                   title=figures.metric.title, period=figures.period, count=f"{row.count:,}",
+                   rate=f"{row.rate.rate:,.2f}" if row.rate else "", verdict=figures.verdict_words(row))
+            for figures, row in found]
+    return render("table.html", caption=f"Latest figures for {area.name}", columns=columns, rows=rows)
 
 
 def index_table(portal: Portal, kind: str, link: LinkFrom) -> Markup:
