@@ -213,3 +213,30 @@ def test_a_mapping_giving_one_measure_twice_is_refused(portal_copy: Path, inputs
     (inputs / "map.csv").write_text("crime_type,metric\nBurglary,x\nRobbery,x\n", encoding="utf-8")
     with pytest.raises(EditRefused, match="each measure takes one crime type; x is given more than once"):
         read_mapping(inputs / "map.csv", portal_copy)
+
+
+ESSEX_MEASURES = {"Burglary": "police-uk-burglary", "Robbery": "police-uk-robbery",
+                  "Violence and sexual offences": "police-uk-violence-and-sexual-offences",
+                  "Possession of weapons": "police-uk-possession-of-weapons",
+                  "Anti-social behaviour": "police-uk-anti-social-behaviour"}
+
+
+@needs_essex
+def test_the_portals_police_uk_measures_hold_the_reference_summary(portal_copy: Path):
+    portal, problems = load_portal(portal_copy)
+    assert problems == []
+    ids = {area.name: area.id for area in portal.areas if area.kind == "district"}
+    expected: dict[tuple[str, str], dict[str, int]] = {}
+    with open(ESSEX / "police-uk-summary.csv", newline="", encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            expected.setdefault((row["crime_type"], row["month"]), {})[row["area"]] = int(row["count"])
+    for crime_type, metric_id in ESSEX_MEASURES.items():
+        metric = portal.metric(metric_id)
+        assert metric.unit == "count" and metric.period == "month" and metric.areas_add_up is True
+        assert "Open Government Licence v3.0" in metric.source
+        assert [o.end for o in metric.observations] == [f"2018-0{m}" for m in range(1, 8)]
+        for o in metric.observations:
+            summary = expected[(crime_type, o.end)]
+            assert o.value == summary["Essex Police (all)"]
+            assert o.by_area == {ids[name]: summary[name] for name in ids}
+            assert o.not_located == summary["Outside Essex districts"] + summary["No location"]
