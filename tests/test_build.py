@@ -117,8 +117,9 @@ def test_metric_page_has_about_downloads_and_citation(built):
 def test_downloads_hold_exactly_what_the_yaml_holds(built):
     site = built / "site"
     all_json = json.loads((site / "data" / "all-metrics.json").read_text())
-    assert [m["id"] for m in all_json] and len(all_json) == len(SEED_FIGURES)
-    for metric_id in SEED_FIGURES:
+    every_metric = sorted(path.stem for path in (built / "data" / "metrics").glob("*.yml"))
+    assert sorted(m["id"] for m in all_json) == every_metric and set(SEED_FIGURES) < set(every_metric)
+    for metric_id in every_metric:  # the police.uk measures' figures by area as well
         source = yaml.safe_load((built / "data" / "metrics" / f"{metric_id}.yml").read_text())
         published = json.loads((site / "data" / "metrics" / f"{metric_id}.json").read_text())
         observations = published.pop("observations")
@@ -262,3 +263,24 @@ def test_a_long_monthly_series_gets_control_limits_and_flagged_points(tmp_path):
     assert '<th scope="col">Variation</th>' in body
     assert "Special cause: concern (outside limits" in body
     assert "Special cause: concern (trend" in body
+
+
+def test_a_measure_with_figures_by_area_shows_every_district_with_its_rate_and_comparison(built):
+    body = parse(article(page(built / "site", "metrics/police-uk-burglary")))
+    assert [h.text.rstrip("¶").strip() for h in body.find_all("h2")][:2] == ["Chart and table", "Figures by district"]
+    table = next(t for t in body.find_all("table") if "each area's count and rate per 1,000 people" in t.find("caption").text)
+    assert [th.text for th in table.find("thead").find_all("th")] == [
+        "Area", "Count", "Population (2018)", "Rate per 1,000", "Compared with Essex Police"]
+    rows = [[cell.text for cell in row.children if not isinstance(cell, str)] for row in table.find("tbody").find_all("tr")]
+    assert len(rows) == 15
+    assert rows[0] == ["Basildon", "93", "185,862", "0.50", "similar"]  # July 2018, the latest month
+    assert rows[7] == ["Harlow", "64", "86,594", "0.74", "higher than Essex Police"]
+    assert rows[8] == ["Maldon", "22", "64,425", "0.34", "lower than Essex Police"]
+    assert rows[-1] == ["All 14 districts", "980", "1,832,752", "0.53", ""]
+    note = body.find("p", class_="portal-areas-note").text
+    assert "8 of Essex Police's 988 records for July 2018 are in no area" in note
+    assert body.find("p", class_="portal-areas-note").find("a").attrs["href"] == "../../about/how-we-judge-change/#comparing-districts"
+    judged = parse(article(page(built / "site", "about/how-we-judge-change")))
+    assert judged.find("h2", id="comparing-districts")
+    plain = parse(article(page(built / "site", "metrics/knife-enabled-crime")))
+    assert "Figures by district" not in plain.text

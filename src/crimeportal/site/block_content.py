@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils import get_relative_url
 
-from . import board_pack, problems_page, render
+from . import areas, board_pack, problems_page, render
 from . import what_changed
 from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
@@ -95,6 +95,13 @@ def _headline(page: PageContext, metric_id: str) -> str:
 def _figures(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
     return render.chart_figure(measure, page.link) + page.state.table(metric_id)
+
+
+@fills("areas")
+def _areas(page: PageContext, metric_id: str) -> str:
+    publication = page.state.publication
+    force = publication.publisher if publication else "the force"
+    return areas.areas_block(page.measure(metric_id).metric, page.state.portal, force, page.link)
 
 
 @fills("about")

@@ -44,6 +44,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "board-pack": (BLOCK, "A link to the board pack PDF with its size (filled in once the pack is made), or why there is none."),
     "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
     "table": (LATE, "A measure's table of figures."),
+    # figures by area (site/areas.py); late, as the table of figures is: the index is every reader's first download
+    "areas": (LATE, "A measure page's table of every area for the latest period: count, population, rate, comparison."),
 }
 
 _MARKER = re.compile(r"<!-- crimeportal:(?P<phase>block|late) (?P<kind>[a-z-]+):(?P<arg>[^ ]*) -->")

@@ -180,7 +180,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                  CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal)}
     for metric in state.portal.metrics:
-        generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft)
+        generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft, metric.has_breakdown)
     for metric_id in problems_page.metric_page_ids(state.root) if state.problems else ():
         generated.setdefault(pages.metric_page_path(metric_id), pages.metric_page(metric_id, metric_id))
     for path, content in generated.items():

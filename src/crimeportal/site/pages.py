@@ -23,6 +23,7 @@ GLOSSARY = "about/glossary.md"
 _ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:[^\n]+$", re.MULTILINE)
 _METRIC_SECTIONS = (("Chart and table", "figures"), ("About this measure", "about"),
                     ("Download the data", "downloads"), ("Cite this", "cite"))
+_AREAS_SECTION = ("Figures by district", "areas")  # only on the page of a measure with figures by area
 
 
 def navigation(portal: Portal, docs: Path) -> list:
@@ -38,9 +39,10 @@ def metric_page_path(metric_id: str) -> str:
     return f"{METRIC_PAGES}/{metric_id}.md"
 
 
-def metric_page(metric_id: str, title: str, draft: bool = False) -> str:
+def metric_page(metric_id: str, title: str, draft: bool = False, by_area: bool = False) -> str:
     front_matter = yaml.safe_dump({"title": title}, allow_unicode=True)  # escaped with every page's title
-    sections = "".join(f"## {heading}\n\n{marker(kind, metric_id)}\n\n" for heading, kind in _METRIC_SECTIONS)
+    shown = _METRIC_SECTIONS[:1] + ((_AREAS_SECTION,) if by_area else ()) + _METRIC_SECTIONS[1:]
+    sections = "".join(f"## {heading}\n\n{marker(kind, metric_id)}\n\n" for heading, kind in shown)
     # a markdown title, not raw HTML, so that it heads the table of contents, where Material's skip link points
     banner = f"{marker('draft')}\n\n" if draft else ""
     return f"---\n{front_matter}---\n\n# {markdown_text(title)}\n\n{banner}{marker('headline', metric_id)}\n\n{sections}"
