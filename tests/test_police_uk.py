@@ -21,7 +21,7 @@ ESSEX = (Path(__file__).parents[1] / "../shared/data/essex").resolve()
 MONTH_FILES = sorted((ESSEX / "police-uk").glob("2018-0?-essex-street.csv")) if ESSEX.is_dir() else []
 needs_essex = pytest.mark.skipif(len(MONTH_FILES) != 7, reason=f"the shared police.uk data is not beside the "
                                                                  f"repository ({ESSEX} has no seven monthly files)")
-METRIC = "police-uk-burglary"
+METRIC = "test-burglary"  # the portal has police-uk-burglary already
 METRIC_FILE = f"data/metrics/{METRIC}.yml"
 
 
@@ -178,34 +178,34 @@ def test_only_a_count_measure_by_month_takes_police_uk_figures(portal_copy: Path
 
 def test_one_measure_refused_means_no_file_is_written(portal_copy: Path, inputs: Path):
     _new_measure(portal_copy)
-    _new_measure(portal_copy, "police-uk-robbery")
+    _new_measure(portal_copy, "test-robbery")
     files = [_write(inputs / "a.csv", [_row(), _row(crime_type="Robbery")])]
-    import_police_uk(portal_copy, files, {"Robbery": "police-uk-robbery"})
+    import_police_uk(portal_copy, files, {"Robbery": "test-robbery"})
     before = _fingerprint(portal_copy)
     changed = [_write(inputs / "b.csv", [_row(), _row(crime_type="Robbery"), _row(crime_type="Robbery")])]
     with pytest.raises(EditRefused) as refused:
-        import_police_uk(portal_copy, changed, {"Burglary": METRIC, "Robbery": "police-uk-robbery"})
+        import_police_uk(portal_copy, changed, {"Burglary": METRIC, "Robbery": "test-robbery"})
     assert [p.message for p in refused.value.problems] == [
         "2018-01 is already there with other figures (1); the files give 2: to replace them, run the import again with --revise"]
     assert _fingerprint(portal_copy) == before
-    import_police_uk(portal_copy, changed, {"Burglary": METRIC, "Robbery": "police-uk-robbery"}, revise=True)
-    robbery = load_portal(portal_copy)[0].metric("police-uk-robbery").observations[0]
+    import_police_uk(portal_copy, changed, {"Burglary": METRIC, "Robbery": "test-robbery"}, revise=True)
+    robbery = load_portal(portal_copy)[0].metric("test-robbery").observations[0]
     assert (robbery.value, robbery.status, robbery.by_area["harlow"]) == (2, "revised", 2)
 
 
-@pytest.mark.parametrize("name, text", [("map.yml", "Burglary: police-uk-burglary\nRobbery: police-uk-robbery\n"),
-                                        ("map.csv", "crime_type,metric\r\nBurglary,police-uk-burglary\r\nRobbery,police-uk-robbery\r\n")])
+@pytest.mark.parametrize("name, text", [("map.yml", "Burglary: test-burglary\nRobbery: test-robbery\n"),
+                                        ("map.csv", "crime_type,metric\r\nBurglary,test-burglary\r\nRobbery,test-robbery\r\n")])
 def test_a_mapping_file_imports_several_measures_at_once(portal_copy: Path, inputs: Path, name: str, text: str):
     _new_measure(portal_copy)
-    _new_measure(portal_copy, "police-uk-robbery")
+    _new_measure(portal_copy, "test-robbery")
     (inputs / name).write_text(text, encoding="utf-8")
-    assert read_mapping(inputs / name, portal_copy) == {"Burglary": METRIC, "Robbery": "police-uk-robbery"}
+    assert read_mapping(inputs / name, portal_copy) == {"Burglary": METRIC, "Robbery": "test-robbery"}
     csv_file = _write(inputs / "a.csv", [_row(), _row(crime_type="Robbery", lsoa="")])
     code = main(["--root", str(portal_copy), "import", "police-uk", str(csv_file), "--mapping", str(inputs / name)])
     assert code == 0
     portal, problems = load_portal(portal_copy)
     assert problems == []
-    robbery = portal.metric("police-uk-robbery").observations[0]
+    robbery = portal.metric("test-robbery").observations[0]
     assert (robbery.value, robbery.not_located, sum(robbery.by_area.values())) == (1, 1, 0)
 
 
@@ -213,3 +213,53 @@ def test_a_mapping_giving_one_measure_twice_is_refused(portal_copy: Path, inputs
     (inputs / "map.csv").write_text("crime_type,metric\nBurglary,x\nRobbery,x\n", encoding="utf-8")
     with pytest.raises(EditRefused, match="each measure takes one crime type; x is given more than once"):
         read_mapping(inputs / "map.csv", portal_copy)
+
+
+ESSEX_MEASURES = {"Burglary": "police-uk-burglary", "Robbery": "police-uk-robbery",
+                  "Violence and sexual offences": "police-uk-violence-and-sexual-offences",
+                  "Possession of weapons": "police-uk-possession-of-weapons",
+                  "Anti-social behaviour": "police-uk-anti-social-behaviour"}
+
+
+@needs_essex
+def test_the_portals_police_uk_measures_hold_the_reference_summary(portal_copy: Path):
+    portal, problems = load_portal(portal_copy)
+    assert problems == []
+    ids = {area.name: area.id for area in portal.areas if area.kind == "district"}
+    expected: dict[tuple[str, str], dict[str, int]] = {}
+    with open(ESSEX / "police-uk-summary.csv", newline="", encoding="utf-8") as stream:
+        for row in csv.DictReader(stream):
+            expected.setdefault((row["crime_type"], row["month"]), {})[row["area"]] = int(row["count"])
+    for crime_type, metric_id in ESSEX_MEASURES.items():
+        metric = portal.metric(metric_id)
+        assert metric.unit == "count" and metric.period == "month" and metric.areas_add_up is True
+        assert "Open Government Licence v3.0" in metric.source
+        assert [o.end for o in metric.observations] == [f"2018-0{m}" for m in range(1, 8)]
+        for o in metric.observations:
+            summary = expected[(crime_type, o.end)]
+            assert o.value == summary["Essex Police (all)"]
+            assert o.by_area == {ids[name]: summary[name] for name in ids}
+            assert o.not_located == summary["Outside Essex districts"] + summary["No location"]
+
+
+def test_the_command_needs_a_crime_type_and_measure_or_a_mapping(portal_copy: Path, inputs: Path, capsys):
+    path = _write(inputs / "a.csv", [_row()])
+    base = ["--root", str(portal_copy), "import", "police-uk", str(path)]
+    capsys.readouterr()
+    assert main([*base, "--crime-type", "Burglary"]) == 1
+    assert "say what to import: --crime-type \"Burglary\" --metric ID, or --mapping FILE" in capsys.readouterr().err
+    assert main([*base, "--mapping", str(path), "--metric", METRIC]) == 1
+    assert "give either --mapping, or --crime-type with --metric, not both" in capsys.readouterr().err
+
+
+def test_a_wrong_file_is_reported_at_its_line_and_nothing_is_written(portal_copy: Path, inputs: Path, capsys):
+    _new_measure(portal_copy)
+    before = _fingerprint(portal_copy)
+    path = _write(inputs / "a.csv", [_row(), _row("2018-13")], newline="\n")
+    capsys.readouterr()
+    code = main(["--root", str(portal_copy), "import", "police-uk", str(path), "--crime-type", "Burglary", "--metric", METRIC])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert f"{path.as_posix()}:3:1: Month: must be a month written YYYY-MM, such as 2018-01; found '2018-13'" in captured.out
+    assert "nothing was written" in captured.err
+    assert _fingerprint(portal_copy) == before
