@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crimeportal.core.conventions import BOUNDARIES
-from crimeportal.site.district_map import MapArea, district_map
+from crimeportal.site.district_map import MapArea, linked, map_spec, prepare_map
 from crimeportal.source.validate import check_portal
 from payloads import PAYLOADS
 from portal_files import REPO, copy_portal
@@ -103,7 +103,10 @@ def _areas(seed, name_of=lambda area: area.name) -> list[MapArea]:
 
 
 def _drawn(seed, tmp_path, areas) -> tuple[str, ET.Element]:
-    svg = district_map(areas, seed.boundaries, "Per 1,000 people", "Burglary by district", tmp_path / "cache", "test")
+    import vl_convert
+
+    prepared = prepare_map({a.code: a.name for a in areas}, seed.boundaries)
+    svg = linked(vl_convert.vegalite_to_svg(map_spec(prepared, areas, "Per 1,000 people")), areas, "Burglary by district")
     return svg, ET.fromstring(svg)
 
 
