@@ -13,9 +13,8 @@ from ..editing.files import finish_interrupted_writes, shown_path as _relative
 from ..releases.register import read_register
 from ..core.errors import PortalError
 from ..core.problems import count_words, format_problems
-from ..site.output import BuildFailed, build_into
-from ..site.render import Measure, describe
-from ..core.stats import assess, assessment_to_dict
+# the site's modules (templates, charts, statistics) are imported by the commands that use them: `validate`, the
+# check every pull request waits for, starts without them
 from ..core.conventions import METRICS_DIR, SCHEMAS_DIR
 from ..source.validate import check_portal, load_portal
 
@@ -91,7 +90,7 @@ def _main(argv: list[str] | None) -> int:
 
 def run_validate(root: Path, paths: list[Path], style: str) -> int:
     try:
-        checked = check_portal(root)
+        checked = check_portal(root, figures=False)  # only the problems are printed
         problems = sorted(checked.problems + read_register(root).problems)
     except OSError as error:
         print(f"crimeportal: could not read the files: {error}", file=sys.stderr)
@@ -117,6 +116,9 @@ def run_validate(root: Path, paths: list[Path], style: str) -> int:
 
 
 def run_assess(root: Path, file: Path, as_json: bool) -> int:
+    from ..core.stats import assess, assessment_to_dict
+    from ..site.render import Measure, describe
+
     portal, problems = load_portal(root)
     shown = _relative(file, root)
     own = [p for p in problems if p.file == shown]
@@ -137,6 +139,8 @@ def run_assess(root: Path, file: Path, as_json: bool) -> int:
 
 def run_build(root: Path, site_dir: Path) -> int:
     """Build beside the site, then swap, so a failed build leaves the old site exactly as it was."""
+    from ..site.output import BuildFailed, build_into
+
     target = (root / site_dir).resolve()
     try:
         build_into(root, target)

@@ -5,16 +5,19 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, STRAND_SUFFIX, STRANDS_DIR
 from ..core.model import PERIODS, POLARITIES, STRAND_STATUSES, UNITS
 from ..core.problems import Problem, count_words, format_problems
 from ..editing import EditRefused
-from ..editing.add_period import MetricChange, add_period
 from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
 from ..editing.files import shown_path
-from ..editing.scaffold import Written, new_metric, new_strand
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
+
+if TYPE_CHECKING:  # imported where they run, so that `crimeportal validate` starts without them
+    from ..editing.add_period import MetricChange
+    from ..editing.scaffold import Written
 
 COMMANDS = ("new", "add-period")
 
@@ -56,6 +59,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
     """Make the change, then say what was written and what the portal's checks found; refused, say why."""
     try:
         if args.command == "add-period":
+            from ..editing.add_period import add_period
+
             update = add_period(root, args.csv, revise=args.revise, check=args.check)
             for change in update.changes:
                 print(f"{shown_path(change.path, root)}: {_what_changed(change, would=args.check)}")
@@ -75,6 +80,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
 
 def _scaffold(root: Path, args: argparse.Namespace) -> tuple[Written, str]:
     """The file written, and what the editor should fill in next."""
+    from ..editing.scaffold import new_metric, new_strand
+
     if args.kind == "metric":
         written = new_metric(root, args.strand, args.title, metric_id=args.id, unit=args.unit, polarity=args.polarity,
                              period=args.period, end=args.end, value=args.value)
