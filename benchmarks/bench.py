@@ -48,6 +48,10 @@ COLD_SECONDS = 60.0
 VALIDATION_SECONDS_PER_10000 = 10.0  # `crimeportal validate`, the whole command in a fresh process
 VALIDATION_SECONDS_PER_1000 = 2.0  # the same at the generated portal's size: a pull request's verdict in seconds
 PEAK_MIB = 1024.0
+# The search index is part of every reader's first visit: bounded by measuring what each measure adds to it
+# (its title, headline and text, not its figures) on top of the pages every portal has.
+SEARCH_KB_FIXED = 100.0
+SEARCH_KB_PER_MEASURE = 0.8
 SEED_COLD_RATIO = 2.0
 SEED_WARM_RATIO = 1.2
 
@@ -60,6 +64,7 @@ class Row:
     target: str = ""
     met: bool | None = None
     notes: list[str] = field(default_factory=list)
+    metrics: int | None = None  # the portal's measures, for the targets that depend on them
 
 
 def _trio(label: str, folder: Path, baseline: Path, sites: Path, keep: bool, repeat: int,
@@ -124,6 +129,7 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
                         for i, (cell, width) in enumerate(zip(line, widths))).rstrip(), file=out)
         if number == 0:
             print("  ".join("-" * width for width in widths), file=out)
+    _print_search_index(rows, out)
     peak_row = max(rows, key=lambda r: r.run.peak_mib)
     verdict = "ok" if peak_row.run.peak_mib < PEAK_MIB else "MISSED"
     print(f"\npeak memory: {peak_row.run.peak_mib:.0f} MiB in '{peak_row.scenario}' "
@@ -134,6 +140,25 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
         print("\nnotes:", file=out)
         for scenario, note in notes:
             print(f"  {scenario}: {note}", file=out)
+
+
+def search_index_target(metrics: int) -> float:
+    """The most KB the search index may weigh for a portal of `metrics` measures."""
+    return SEARCH_KB_FIXED + SEARCH_KB_PER_MEASURE * metrics
+
+
+def _print_search_index(rows: list[Row], out) -> None:
+    """Each cold build's search index, against its target when the row says how many measures the portal has."""
+    for row in rows:
+        if not row.scenario.endswith(": cold build") or not row.run.search_bytes:
+            continue
+        size = row.run.search_bytes / 1024
+        line = f"\nsearch index of '{row.scenario.removesuffix(': cold build')}': {size:,.0f} KB"
+        if row.metrics is not None:
+            limit = search_index_target(row.metrics)
+            line += (f"; target <= {limit:,.0f} KB ({SEARCH_KB_FIXED:g} KB and {SEARCH_KB_PER_MEASURE:g} KB a measure): "
+                     + ("ok" if size <= limit else "MISSED"))
+        print(line, file=out)
 
 
 def _load() -> str:
@@ -199,8 +224,11 @@ def _generated(args: argparse.Namespace, repo: Path, work: Path, sites: Path) ->
     # a board pack of 1,000 measures would be thousands of pages; a board's has tens, as the seed's does
     os.environ[SWITCH_ENV] = "off"
     try:
-        return rows + _trio(f"generated ({args.metrics} metrics)", generated, work / "generated-baseline", sites, args.keep,
-                            args.repeat, WARM_RATIO, COLD_SECONDS, None)
+        built = _trio(f"generated ({args.metrics} metrics)", generated, work / "generated-baseline", sites, args.keep,
+                      args.repeat, WARM_RATIO, COLD_SECONDS, None)
+        for row in built:
+            row.metrics = args.metrics
+        return rows + built
     finally:
         os.environ.pop(SWITCH_ENV, None)
 
@@ -211,8 +239,11 @@ def _seed(args: argparse.Namespace, repo: Path, work: Path, sites: Path) -> list
     seed.mkdir()
     copy_site_files(repo, seed, with_strands=True, with_data=True)
     make_baseline(seed, work / "seed-baseline")
-    return _trio("seed", seed, work / "seed-baseline", sites, args.keep,
-                 max(args.repeat, args.seed_rounds), SEED_WARM_RATIO, None, SEED_COLD_RATIO)
+    built = _trio("seed", seed, work / "seed-baseline", sites, args.keep,
+                  max(args.repeat, args.seed_rounds), SEED_WARM_RATIO, None, SEED_COLD_RATIO)
+    for row in built:
+        row.metrics = len(list((seed / "data" / "metrics").glob("*.yml")))
+    return built
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -61,6 +61,7 @@ class Run:
     worker_mib: float = 0.0  # the largest resident size seen of any one process it started (chart workers)
     log: str = ""
     pages: int = 0  # HTML pages in the built site
+    search_bytes: int = 0  # the site's search index, which every reader's first visit downloads (0: none)
 
 
 class BenchError(Exception):
@@ -141,6 +142,8 @@ def build(folder: Path, sites: Path, name: str) -> Run:
     site = sites / name
     run = run_measured(["build", "--strict", "--site-dir", str(site)], folder)
     run.pages = sum(1 for _ in site.rglob("*.html"))
+    index = site / "search" / "search_index.json"
+    run.search_bytes = index.stat().st_size if index.is_file() else 0
     return run
 
 

@@ -99,6 +99,17 @@ def test_cold_builds_draw_every_chart_and_warm_builds_take_them_from_the_cache(b
     assert "HTML pages, but the baseline has" not in notes
 
 
+def test_the_search_index_of_each_cold_build_is_stated_with_its_target(bench_output):
+    out = bench_output.stdout
+    for portal, metrics in (("generated (3 metrics)", 3), ("seed", SEED_CHARTS)):
+        line = re.search(rf"search index of '{re.escape(portal)}': ([\d,]+) KB; target <= ([\d,]+) KB \(.*\): (ok|MISSED)", out)
+        assert line, f"no search index line for {portal}"
+        size, limit = (int(line[n].replace(",", "")) for n in (1, 2))
+        assert size > 0 and limit == round(100 + 0.8 * metrics)
+        if abs(size - limit) > 1:  # the line rounds to whole KB; the verdict uses the exact size
+            assert line[3] == ("ok" if size <= limit else "MISSED")
+
+
 def test_the_summary_names_the_size_and_the_largest_peak(bench_output):
     out = bench_output.stdout
     assert "Crime Prevention Portal benchmark: 2 strands, 3 metrics x 6 months" in out
