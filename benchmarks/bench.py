@@ -11,8 +11,9 @@ memory from benchmarks/measure.py):
   a stand-in markdown page for every page the hooks generate (each metric's
   with its title and a table of its figures), the same navigation, and no
   hooks. Each build is stated as a ratio to it;
-- a separate portal of `--validation-metrics` metric files, for timing
-  `load_portal` in a fresh process;
+- `crimeportal validate` of the generated portal and of a separate portal
+  of `--validation-metrics` metric files, each the whole command in a fresh
+  process, as a pull request's check runs it;
 - the same baseline, cold and warm trio for a copy of the real (seed) portal.
 
 Small sizes (`--metrics 3 --observations 6 --validation-metrics 5
@@ -44,8 +45,13 @@ from .measure import BenchError, Run, board_pack_line, build, charts_line, valid
 # Targets from the issue, on a 2-core machine.
 WARM_RATIO = 1.5
 COLD_SECONDS = 60.0
-VALIDATION_SECONDS_PER_10000 = 10.0
+VALIDATION_SECONDS_PER_10000 = 10.0  # `crimeportal validate`, the whole command in a fresh process
+VALIDATION_SECONDS_PER_1000 = 2.0  # the same at the generated portal's size: a pull request's verdict in seconds
 PEAK_MIB = 1024.0
+# The search index is part of every reader's first visit: bounded by measuring what each measure adds to it
+# (its title, headline and text, not its figures) on top of the pages every portal has.
+SEARCH_KB_FIXED = 100.0
+SEARCH_KB_PER_MEASURE = 0.8
 SEED_COLD_RATIO = 2.0
 SEED_WARM_RATIO = 1.2
 
@@ -58,6 +64,7 @@ class Row:
     target: str = ""
     met: bool | None = None
     notes: list[str] = field(default_factory=list)
+    metrics: int | None = None  # the portal's measures, for the targets that depend on them
 
 
 def _trio(label: str, folder: Path, baseline: Path, sites: Path, keep: bool, repeat: int,
@@ -122,6 +129,7 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
                         for i, (cell, width) in enumerate(zip(line, widths))).rstrip(), file=out)
         if number == 0:
             print("  ".join("-" * width for width in widths), file=out)
+    _print_search_index(rows, out)
     peak_row = max(rows, key=lambda r: r.run.peak_mib)
     verdict = "ok" if peak_row.run.peak_mib < PEAK_MIB else "MISSED"
     print(f"\npeak memory: {peak_row.run.peak_mib:.0f} MiB in '{peak_row.scenario}' "
@@ -132,6 +140,25 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
         print("\nnotes:", file=out)
         for scenario, note in notes:
             print(f"  {scenario}: {note}", file=out)
+
+
+def search_index_target(metrics: int) -> float:
+    """The most KB the search index may weigh for a portal of `metrics` measures."""
+    return SEARCH_KB_FIXED + SEARCH_KB_PER_MEASURE * metrics
+
+
+def _print_search_index(rows: list[Row], out) -> None:
+    """Each cold build's search index, against its target when the row says how many measures the portal has."""
+    for row in rows:
+        if not row.scenario.endswith(": cold build") or not row.run.search_bytes:
+            continue
+        size = row.run.search_bytes / 1024
+        line = f"\nsearch index of '{row.scenario.removesuffix(': cold build')}': {size:,.0f} KB"
+        if row.metrics is not None:
+            limit = search_index_target(row.metrics)
+            line += (f"; target <= {limit:,.0f} KB ({SEARCH_KB_FIXED:g} KB and {SEARCH_KB_PER_MEASURE:g} KB a measure): "
+                     + ("ok" if size <= limit else "MISSED"))
+        print(line, file=out)
 
 
 def _load() -> str:
@@ -177,10 +204,14 @@ def _validation(args: argparse.Namespace, repo: Path, work: Path) -> Row:
     validation = work / "validation"
     # not checked here: the timed run fails if the portal has any problem
     generate_portal(validation, args.strands, args.validation_metrics, args.observations, args.seed + 1, repo, check=False)
-    limit = VALIDATION_SECONDS_PER_10000 * args.validation_metrics / 10000
-    run = validation_run(validation)
+    row = _validation_row(validation, args.validation_metrics, VALIDATION_SECONDS_PER_10000 * args.validation_metrics / 10000)
     shutil.rmtree(validation)
-    return Row(f"validation of {args.validation_metrics} metric files", run, None, f"<= {limit:g} s", run.seconds <= limit)
+    return row
+
+
+def _validation_row(folder: Path, metrics: int, limit: float) -> Row:
+    run = validation_run(folder)
+    return Row(f"crimeportal validate: {metrics} metric files", run, None, f"<= {limit:g} s", run.seconds <= limit)
 
 
 def _generated(args: argparse.Namespace, repo: Path, work: Path, sites: Path) -> list[Row]:
@@ -188,12 +219,16 @@ def _generated(args: argparse.Namespace, repo: Path, work: Path, sites: Path) ->
     generated = work / "generated"
     generate_portal(generated, args.strands, args.metrics, args.observations, args.seed, repo)
     make_baseline(generated, work / "generated-baseline")
+    rows = [_validation_row(generated, args.metrics, VALIDATION_SECONDS_PER_1000 * args.metrics / 1000)]
     _say("bench: building the generated portal (without the board pack, which the seed's builds measure)")
     # a board pack of 1,000 measures would be thousands of pages; a board's has tens, as the seed's does
     os.environ[SWITCH_ENV] = "off"
     try:
-        return _trio(f"generated ({args.metrics} metrics)", generated, work / "generated-baseline", sites, args.keep,
-                     args.repeat, WARM_RATIO, COLD_SECONDS, None)
+        built = _trio(f"generated ({args.metrics} metrics)", generated, work / "generated-baseline", sites, args.keep,
+                      args.repeat, WARM_RATIO, COLD_SECONDS, None)
+        for row in built:
+            row.metrics = args.metrics
+        return rows + built
     finally:
         os.environ.pop(SWITCH_ENV, None)
 
@@ -204,8 +239,11 @@ def _seed(args: argparse.Namespace, repo: Path, work: Path, sites: Path) -> list
     seed.mkdir()
     copy_site_files(repo, seed, with_strands=True, with_data=True)
     make_baseline(seed, work / "seed-baseline")
-    return _trio("seed", seed, work / "seed-baseline", sites, args.keep,
-                 max(args.repeat, args.seed_rounds), SEED_WARM_RATIO, None, SEED_COLD_RATIO)
+    built = _trio("seed", seed, work / "seed-baseline", sites, args.keep,
+                  max(args.repeat, args.seed_rounds), SEED_WARM_RATIO, None, SEED_COLD_RATIO)
+    for row in built:
+        row.metrics = len(list((seed / "data" / "metrics").glob("*.yml")))
+    return built
 
 
 def main(argv: list[str] | None = None) -> int:

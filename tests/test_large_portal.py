@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from crimeportal.core.conventions import PLACEHOLDER_NOTE
 from crimeportal.core.model import Portal
 from crimeportal.core.problems import Problem
 from crimeportal.core.stats import assess
@@ -27,6 +28,8 @@ BROKEN = {
     "broken-id.yml": ("id: knife-enabled-crime", "id: not-this-file"),
     "broken-strand.yml": ("strand: gangs-and-knife-crime", "strand: no-such-strand"),
     "broken-yaml.yml": ("unit: count", "unit: [count"),
+    # placeholder text is found across files, from the metric itself: it must survive validation without figures
+    "broken-placeholder.yml": ("value: 169", f"value: 169\n    note: \"{PLACEHOLDER_NOTE}\""),
 }
 NOTED = {"no-first-line.yml": ("# yaml-language-server", "# a comment instead")}  # a note, not a problem
 
@@ -68,7 +71,7 @@ class CountingPool(ProcessPoolExecutor):
         super().__init__(*args, **kwargs)
 
 
-def load(root: Path, parallel: bool) -> tuple[Portal, list[Problem], list[Problem]]:
+def load(root: Path, parallel: bool, figures: bool = True) -> tuple[Portal, list[Problem], list[Problem]]:
     """load_portal, made to take one path or the other whatever the machine's core count."""
     with pytest.MonkeyPatch.context() as patch:
         # only the parent decides: the spawned workers never read either value
@@ -76,7 +79,7 @@ def load(root: Path, parallel: bool) -> tuple[Portal, list[Problem], list[Proble
         patch.setattr(validate, "PARALLEL_FROM", validate.PARALLEL_FROM if parallel else 10**9)
         patch.setattr(validate, "ProcessPoolExecutor", CountingPool)
         before = CountingPool.started
-        checked = validate.check_portal(root)
+        checked = validate.check_portal(root, figures=figures)
         assert CountingPool.started - before == (1 if parallel else 0)
     return checked.portal, checked.problems, checked.notes
 
@@ -94,6 +97,25 @@ def test_parallel_validation_finds_exactly_what_serial_validation_finds(both_way
     assert parallel_portal.strands == serial_portal.strands
 
 
+@pytest.mark.parametrize("parallel", [True, False])
+def test_validation_without_figures_finds_exactly_what_validation_with_them_finds(both_ways, large_portal, parallel):
+    with_figures = both_ways[0] if parallel else both_ways[1]
+    portal, problems, notes = load(large_portal, parallel, figures=False)
+    assert (problems, notes) == with_figures[1:]
+    assert any("placeholder text from `crimeportal new`" in p.message and p.file.endswith("broken-placeholder.yml")
+               for p in problems)
+    assert [m.id for m in portal.metrics] == [m.id for m in with_figures[0].metrics]
+    assert all(m.observations == [] for m in portal.metrics if m.id != "broken-placeholder")
+
+
+def test_workers_are_forked_only_while_no_other_thread_runs(monkeypatch):
+    # other tests may leave threads behind (servers, the chart renderer's): state the count rather than rely on it
+    monkeypatch.setattr(validate.threading, "active_count", lambda: 1)
+    assert validate._start_method().get_start_method() == "fork"
+    monkeypatch.setattr(validate.threading, "active_count", lambda: 2)
+    assert validate._start_method().get_start_method() == "spawn"
+
+
 def test_parallel_validation_names_every_broken_file_and_keeps_every_good_one(both_ways):
     (portal, problems, notes), _ = both_ways
     said: dict[str, str] = {}
@@ -109,6 +131,7 @@ def test_parallel_validation_names_every_broken_file_and_keeps_every_good_one(bo
     assert "the first line is usually '# yaml-language-server" in notes[0].message
     assert "broken-yaml.yml:6:7: a bracket opened here is not closed" in said["broken-yaml.yml"]
     assert "broken-bytes.yml:9:13: the file is not saved as UTF-8 text" in said["broken-bytes.yml"]
+    assert "broken-placeholder.yml:17:1: this is placeholder text" in said["broken-placeholder.yml"]
     assert "Traceback" not in "".join(said.values())
     ids = {m.id for m in portal.metrics}
     assert {f"series-{n:04d}" for n in range(validate.PARALLEL_FROM)} <= ids

@@ -270,5 +270,33 @@ def test_search_reads_table_cells_apart_and_the_board_report_by_strand(site):
     # one result per strand, with its summary; the rest of the report repeats the strand pages
     assert sorted(report) == sorted(f"board-report/#{strand}" for strand in strands)
     assert "Last updated" in report["board-report/#hate-crime"]
-    strands_index = " ".join(d["text"] for d in docs if d["location"].startswith("metrics/"))
-    assert "Knife-enabled crime offences Gangs" in re.sub(r"<[^>]+>", "", strands_index)
+
+
+def test_search_holds_each_measures_title_headline_and_text_but_not_its_figures(site):
+    """The index is part of every reader's first visit: each measure adds its own words to it, never its figures."""
+    from crimeportal.source.validate import load_portal
+
+    portal, problems = load_portal(REPO)
+    assert not problems and portal.metrics
+    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    by_location = {d["location"]: d for d in docs}
+    for metric in portal.metrics:
+        page = f"metrics/{metric.id}/"
+        # one result for the page (title and headline) and one for what it measures: no empty sections
+        assert sorted(loc for loc in by_location if loc.startswith(page)) == [page, f"{page}#about-this-measure"]
+        assert by_location[page]["title"] == metric.title
+        headline = re.sub(r"<[^>]+>", "", by_location[page]["text"])
+        # the headline sentence: the latest figure, what it is compared with, and the verdict
+        assert re.search(r"\d", headline) and re.search(r"significant|assessed", headline), f"{metric.id}'s headline is not searched"
+        assert "Compared:" not in headline, f"{metric.id}'s basis line (its figures again) is searched"
+        about = re.sub(r"<[^>]+>", "", by_location[f"{page}#about-this-measure"]["text"])
+        assert metric.description in about and metric.source in about
+        assert "Status of each figure" not in about and ": final" not in about, f"{metric.id}'s figures are searched"
+    # the pages that gather every measure give search their own words, not a row per measure
+    index = " ".join(d["text"] for loc, d in by_location.items() if loc.startswith("metrics/#") or loc == "metrics/")
+    assert "Every published measure" in index and not any(m.title in index for m in portal.metrics)
+    data_page = " ".join(d["text"] for loc, d in by_location.items() if loc.startswith("data/"))
+    assert "all-metrics.csv" in data_page and "byte-order mark" in data_page
+    assert "data/metrics/" not in data_page, "one measure's own files are searched on the Data page"
+    home = " ".join(d["text"] for loc, d in by_location.items() if "/" not in loc.split("#")[0])
+    assert all(s.title in home for s in portal.strands) and not any(m.title in home for m in portal.metrics)

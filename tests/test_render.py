@@ -101,7 +101,7 @@ def test_the_headline_paragraph_links_its_verdict_and_p_value_and_marks_caveats_
     m.observations[2] = Observation("2019-10", 1790, status="provisional")
     m.caveats = ["The <b>source</b> does not say."]
     html = headline_paragraph(measure(m), lambda target: "../../" + target, "#caveats")
-    assert '<a class="portal-caveat-marker" href="#caveats"><span aria-hidden="true">⚠</span> 1 caveat' in html
+    assert '<a class="portal-caveat-marker" data-search-exclude href="#caveats"><span aria-hidden="true">⚠</span> 1 caveat' in html
     assert '<a href="../../about/glossary/#no-significant-change">not a statistically significant change</a>' in html
     assert "1,790 (provisional) in the 3 months to October 2019, up 1.6% from 1,761 (revised)" in html
     assert ("<strong>Compared:</strong> previous period, as the series has no figure for the same period a year "

@@ -13,9 +13,8 @@ from ..editing.files import finish_interrupted_writes, shown_path as _relative
 from ..releases.register import read_register
 from ..core.errors import PortalError
 from ..core.problems import count_words, format_problems, shown_file
-from ..site.output import BuildFailed, build_into
-from ..site.render import Measure, describe
-from ..core.stats import assess, assessment_to_dict
+# the site's modules (templates, charts, statistics) are imported by the commands that use them: `validate`, the
+# check every pull request waits for, starts without them
 from ..core.conventions import METRICS_DIR, SCHEMAS_DIR
 from ..source.validate import check_portal, load_portal
 
@@ -100,7 +99,7 @@ def add_strict_warnings(command: argparse.ArgumentParser) -> None:
 
 def run_validate(root: Path, paths: list[Path], style: str, strict_warnings: bool = False) -> int:
     try:
-        checked = check_portal(root)
+        checked = check_portal(root, figures=False)  # only the problems are printed
         problems = sorted(checked.problems + read_register(root).problems)
     except OSError as error:
         print(f"crimeportal: could not read the files: {error}", file=sys.stderr)
@@ -143,6 +142,9 @@ def verdict_line(problems: list, warnings: list, strict_warnings: bool) -> str:
 
 
 def run_assess(root: Path, file: Path, as_json: bool) -> int:
+    from ..core.stats import assess, assessment_to_dict
+    from ..site.render import Measure, describe
+
     portal, problems = load_portal(root)
     shown = _relative(file, root)
     own = [p for p in problems if p.file == shown]
@@ -169,6 +171,8 @@ def _native(folder: Path, root: Path) -> str:
 
 def run_build(root: Path, site_dir: Path) -> int:
     """Build beside the site, then swap, so a failed build leaves the old site exactly as it was."""
+    from ..site.output import BuildFailed, build_into
+
     target = (root / site_dir).resolve()
     try:
         build_into(root, target)

@@ -5,18 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..core.commands import option
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, STRAND_SUFFIX, STRANDS_DIR
 from ..core.model import PERIODS, POLARITIES, STRAND_STATUSES, UNITS
 from ..core.problems import Problem, count_words, format_problems, shown_file
 from ..editing import EditRefused
-from ..editing.add_period import MetricChange, add_period
 from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
 from ..editing.files import shown_path
-from ..editing.scaffold import Written, new_metric, new_strand
 from . import plans, police_uk
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
+
+if TYPE_CHECKING:  # imported where they run, so that `crimeportal validate` starts without them
+    from ..editing.add_period import MetricChange
+    from ..editing.scaffold import Written
 
 COMMANDS = ("new", "add-period", "import")
 
@@ -66,6 +69,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
         if args.command == "import":
             return police_uk.run(root, args)
         if args.command == "add-period":
+            from ..editing.add_period import add_period
+
             update = add_period(root, args.csv, revise=args.revise, check=args.check,
                                 strict_warnings=args.strict_warnings)
             for change in update.changes:
@@ -95,6 +100,8 @@ def _shown(path: Path, root: Path) -> str:
 
 def _scaffold(root: Path, args: argparse.Namespace) -> tuple[Written, str]:
     """The file written, and what the editor should fill in next."""
+    from ..editing.scaffold import new_metric, new_strand
+
     if args.kind == "metric":
         written = new_metric(root, args.strand, args.title, metric_id=args.id, unit=args.unit, polarity=args.polarity,
                              period=args.period, end=args.end, value=args.value)

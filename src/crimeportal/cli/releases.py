@@ -10,15 +10,14 @@ from __future__ import annotations
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.problems import count_words, format_problems
-from ..releases.current import LATEST
 from ..releases.errors import GitError, Refused, RolledBack
 from ..releases.git import PAGES_BRANCH, REMOTE, succeeds
-from ..releases.interrupted import undo_interrupted
-from ..releases.publish import Plan, Request, check, publish, push
-from ..source.validate import check_portal
+
+if TYPE_CHECKING:  # publishing's modules are imported when it runs, so that `crimeportal validate` starts without them
+    from ..releases.publish import Plan
 
 PUBLISHED, NOT_PUBLISHED = 0, 1  # pushing that fails after a local publish counts as not published: it is not online
 
@@ -34,6 +33,10 @@ def add_command(commands: Any) -> None:
 
 
 def run(root: Path, args: Any) -> int:
+    from ..releases.current import LATEST
+    from ..releases.interrupted import undo_interrupted
+    from ..releases.publish import Request, check, publish
+
     request = Request(args.version, args.title, args.board_meeting, args.replace, args.push)
     try:
         undone = undo_interrupted(root) if succeeds(root, "rev-parse", "--git-dir") else None
@@ -92,6 +95,8 @@ def _after_roll_back(plan: Plan, failure: RolledBack) -> str:
 
 
 def _push(plan: Plan) -> int:
+    from ..releases.publish import push
+
     try:
         push(plan)
     except GitError as error:

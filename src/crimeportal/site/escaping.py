@@ -30,6 +30,10 @@ _ATTRIBUTES = {tag: set(nh3.ALLOWED_ATTRIBUTES.get(tag, set())) for tag in _TAGS
 _ATTRIBUTES["*"] = _EVERY_TAG_MAY_HAVE
 _ATTRIBUTES["a"] |= {"download"}
 _ATTRIBUTES["abbr"] = {"title"}
+# Material's search skips the section under a heading marked so: measure pages mark the sections whose blocks
+# are filled after indexing (search_text says what the index reads). It hides nothing from readers.
+for _heading in ("h1", "h2", "h3", "h4", "h5", "h6"):
+    _ATTRIBUTES[_heading] = _ATTRIBUTES.get(_heading, set()) | {"data-search-exclude"}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 

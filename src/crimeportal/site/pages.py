@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from . import board_report, delivery_page, plan_data
-from .blocks import marker
+from .blocks import KINDS, LATE, marker
 from .escaping import markdown_text, title_text
 from ..core.conventions import (ACTIONS_CSV, ACTIONS_CSV_COLUMNS, ACTIONS_JSON, ACTIONS_TEMPLATE, PROGRESS_CSV_COLUMNS,
                                 PROGRESS_TEMPLATE, AREAS_INDEX_PAGE, CHANGES_PAGE, DATA_PAGE, DELIVERY_PLAN_PAGE, MEASURES_INDEX_PAGE, METRIC_MARKER,
@@ -25,6 +25,9 @@ GLOSSARY = "about/glossary.md"
 _ABBREVIATION = re.compile(r"^\*\[[^\]\n]+\]:[^\n]+$", re.MULTILINE)
 _METRIC_SECTIONS = (("Chart and table", "figures"), ("By district", "districts"), ("About this measure", "about"),
                     ("Download the data", "downloads"), ("Cite this", "cite"))
+# A section whose block is filled after search has indexed the page would be an empty search result, one per
+# measure page, with the same title on every one ("Cite this"): attr_list marks its heading for search to skip.
+_UNSEARCHED = " { data-search-exclude }"
 
 
 def navigation(portal: Portal, docs: Path) -> list:
@@ -43,8 +46,8 @@ def metric_page_path(metric_id: str) -> str:
 
 def metric_page(metric_id: str, title: str, draft: bool = False, by_district: bool = False) -> str:
     front_matter = yaml.safe_dump({"title": title}, allow_unicode=True)  # escaped with every page's title
-    sections = "".join(f"## {heading}\n\n{marker(kind, metric_id)}\n\n" for heading, kind in _METRIC_SECTIONS
-                       if kind != "districts" or by_district)
+    sections = "".join(f"## {heading}{_UNSEARCHED if KINDS[kind][0] == LATE else ''}\n\n{marker(kind, metric_id)}\n\n"
+                       for heading, kind in _METRIC_SECTIONS if kind != "districts" or by_district)
     # a markdown title, not raw HTML, so that it heads the table of contents, where Material's skip link points
     banner = f"{marker('draft')}\n\n" if draft else ""
     return f"---\n{front_matter}---\n\n# {markdown_text(title)}\n\n{banner}{marker('headline', metric_id)}\n\n{sections}"

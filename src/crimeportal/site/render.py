@@ -88,9 +88,15 @@ def strand_intro(strand: Strand) -> Markup:
     return render("strand_intro.html", strand=strand, updated=long_date(strand.updated))
 
 
-def table(caption: str, columns: list[tuple[str, bool]], rows: list[Markup]) -> Markup:
-    """`columns` are (heading, is it numeric); each row is the cells a row template made."""
-    return render("table.html", caption=caption, columns=columns, rows=rows)
+def table(caption: str, columns: list[tuple[str, bool]], rows: list[Markup], searched: bool = True,
+          unsearched_rows: frozenset[int] = frozenset()) -> Markup:
+    """`columns` are (heading, is it numeric); each row is the cells a row template made.
+
+    A table that is not `searched`, and the rows numbered in `unsearched_rows`, are left out of the search index
+    (see search_text: what the index reads).
+    """
+    return render("table.html", caption=caption, columns=columns, rows=rows, searched=searched,
+                  unsearched_rows=unsearched_rows)
 
 
 def data_table(measure: Measure) -> Markup:
@@ -164,7 +170,14 @@ def about_measure(measure: Measure, strand: Strand | None, strand_link: str, lin
         ("Test of the latest change", test),
         ("Latest figure covers", last_updated(metric)),
     ]
-    return render("about_measure.html", rows=rows)
+    return render("about_measure.html", rows=rows, unsearched=UNSEARCHED_FACTS)
+
+
+# What search leaves out of a measure's facts: the status of every figure (the table of figures again, in words),
+# and words every measure of the same kind repeats, or that repeat the headline. The measure's own text, what it
+# measures, its strand, source and caveats, stays searchable.
+UNSEARCHED_FACTS = frozenset({"Unit", "What a rise means", "Period", "Status of each figure", "Test of the latest change",
+                              "Latest figure covers"})
 
 
 def last_updated(metric: Metric) -> str:
@@ -194,7 +207,8 @@ def metrics_index(measures: list[Measure], strands: dict[str, Strand], link: Cal
                            latest=m.latest_words, earlier=m.earlier_words, badge=verdict_badge(m.verdict, link),
                            caveats=caveat_marker(m.metric, link(m.url) + "#caveats")))
     columns = [("Measure", False), ("Strand", False), ("Latest figure", False), ("Compared with", False), ("Change", False)]
-    return table("Every measure, its latest figure and the change", columns, rows)
+    # not searched: each row repeats what its measure's own page gives search (title and headline)
+    return table("Every measure, its latest figure and the change", columns, rows, searched=False)
 
 
 def strand_cards(strands: list[Strand], measures: list[Measure], link: Callable[[str], str]) -> Markup:
@@ -212,7 +226,11 @@ def data_files(listing: list[tuple[str, str, int]], link: Callable[[str], str]) 
     rows = [render("data_files_row.html", link=link(path), path=path, what=what, size=human_size(size))
             for path, what, size in listing]
     columns = [("File", False), ("What it holds", False), ("Size", True)]
-    return table("Files you can download", columns, rows)
+    one_measure = frozenset(number for number, (path, _, _) in enumerate(listing) if path.startswith(MEASURE_FILES))
+    return table("Files you can download", columns, rows, unsearched_rows=one_measure)
+
+
+MEASURE_FILES = "data/metrics/"  # each measure's own CSV and JSON: the rows of the Data page search leaves out
 
 
 def describe(measure: Measure) -> str:

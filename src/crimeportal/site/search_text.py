@@ -3,6 +3,11 @@
 The search plugin keeps the text of a table's cells but not the tags between them, so cells written with
 nothing between them (as the portal's templates write them) would run together: "all-metrics.csvEvery
 figure". A space between cells and rows changes nothing on screen, since browsers ignore it inside a table.
+
+The index is part of every reader's first visit, so each measure adds only its own words to it (its page's
+title and headline, what it measures, its strand, source and caveats). Everything else about a measure is
+marked `data-search-exclude` where it is written, which Material's search skips: the sections of its page that
+late blocks fill, the status of each figure, the basis line, and the rows of pages that list every measure.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ class Schemas:
         """A compiled check, many times faster than jsonschema; it waves clean files through."""
         if name not in self._compiled:
             try:
-                self._compiled[name] = fastjsonschema.compile(self._schema(name))
+                self._compiled[name] = fastjsonschema.compile(_inlined(self._schema(name)))
             except fastjsonschema.JsonSchemaDefinitionException as error:
                 raise SchemaFileError(f"{SCHEMAS_DIR.as_posix()}/{name} is not a JSON Schema the checks can use: {error}") from None
         try:
@@ -73,6 +73,32 @@ class Schemas:
             return json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError as error:
             raise json.JSONDecodeError("the file is not UTF-8 text", raw.decode("utf-8", "replace"), error.start) from None
+
+
+def _inlined(schema: dict) -> dict:
+    """The schema with each plain local reference (`{"$ref": "#/definitions/x"}`) replaced by what it names.
+
+    It means the same; fastjsonschema checks an inlined definition in its caller's loop, where a referenced one
+    costs a function call per item and a name built for an error that never comes (a third of the time on a
+    file of 60 observations). A reference of any other kind, or one that leads back to itself, stays.
+    """
+    definitions = schema.get("definitions")
+    if not isinstance(definitions, dict):
+        return schema
+
+    def inline(node: Any, seen: frozenset[str]) -> Any:
+        if isinstance(node, list):
+            return [inline(item, seen) for item in node]
+        if not isinstance(node, dict):
+            return node
+        reference = node.get("$ref")
+        if len(node) == 1 and isinstance(reference, str) and reference.startswith("#/definitions/"):
+            name = reference.removeprefix("#/definitions/")
+            if name in definitions and "/" not in name and "~" not in name and name not in seen:
+                return inline(definitions[name], seen | {name})
+        return {key: inline(value, seen) for key, value in node.items()}
+
+    return inline(schema, frozenset())
 
 
 class SchemaFileError(PortalError):

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
-from multiprocessing import get_context
+from functools import partial
+from multiprocessing import get_all_start_methods, get_context
+from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
-from ..core.conventions import (METRIC_SCHEMA, RESERVED_IDS, SCHEMA_LINE_METRIC, SCHEMAS_DIR, STRAND_SCHEMA,
+from ..core.conventions import (METRIC_SCHEMA, PLACEHOLDERS, RESERVED_IDS, SCHEMA_LINE_METRIC, SCHEMAS_DIR, STRAND_SCHEMA,
                                 STRANDS_DIR)
 from ..core.model import Area, Metric, Portal, Strand, observation_of
 from ..core.problems import Problem, field_name
@@ -75,8 +78,13 @@ def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
     return check.portal, check.problems
 
 
-def check_portal(root: Path) -> PortalCheck:
-    """Read and check everything under `root`, as `load_portal`, keeping the notes as well."""
+def check_portal(root: Path, figures: bool = True) -> PortalCheck:
+    """Read and check everything under `root`, as `load_portal`, keeping the notes as well.
+
+    With `figures=False` every check is made just the same, but the portal's metrics come without their
+    observations: for a caller that wants only the problems (`crimeportal validate`), which then need not
+    carry 60 figures a file from the workers and build an Observation of each.
+    """
     sources = scan_sources(root)
     problems = list(sources.problems)
     if any(p.file.startswith(f"{SCHEMAS_DIR.as_posix()}/") for p in problems):
@@ -87,7 +95,8 @@ def check_portal(root: Path) -> PortalCheck:
     notes = list(sources.notes)
     # the register first: a measure's figures by area are checked against it (None: there is none to check against)
     areas, population, register = load_areas(root, schemas, problems, notes)
-    loaded_metrics = _check_metrics(sources.metrics, root, schemas, problems, notes, areas if register else None)
+    warnings: list[Problem] = []
+    loaded_metrics = _check_metrics(sources.metrics, root, schemas, (problems, notes, warnings), areas if register else None, figures)
     problems += _cross_check(loaded_strands, loaded_metrics, {p.stem for p in sources.strands})
     problems += placeholder_problems([(loaded.item, loaded.shown_as) for loaded in loaded_strands + loaded_metrics])
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
@@ -101,7 +110,6 @@ def check_portal(root: Path) -> PortalCheck:
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
     portal = Portal(strands, metrics, areas, actions, population, area_name(register) or Portal.area_name,
                     load_boundaries(root, areas, problems))
-    warnings = unusual_figure_warnings([(loaded.item, loaded.shown_as) for loaded in loaded_metrics])  # type: ignore[misc]
     return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings))
 
 
@@ -120,24 +128,63 @@ class MetricFile:
     where: dict[str, Location]
     problems: list[Problem]
     notes: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # unusual figures: worth a look, a failure only when strict
 
 
-def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, problems: list[Problem],
-                   notes: list[Problem], areas: list[Area] | None = None) -> list[Loaded]:
+def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, found: tuple[list[Problem], list[Problem], list[Problem]],
+                   areas: list[Area] | None = None, figures: bool = True) -> list[Loaded]:
+    """Every metric file checked, in worker processes when there are many; `found` gathers their problems, notes
+    and warnings."""
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_FROM or workers < 2:
-        results = [check_metric(path, root, schemas, areas) for path in paths]
-    else:
-        # spawn, not fork: the build may already run threads (the chart renderer's) that a fork would copy mid-flight
-        with ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_worker, initargs=(root, areas)) as pool:
-            results = list(pool.map(_check_metric_in_worker, paths, chunksize=max(1, len(paths) // (workers * 8))))
+        return _gathered((_finished(check_metric(path, root, schemas, areas), figures) for path in paths), found)
+    with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_start_worker, initargs=(root, areas)) as pool:
+        # each result is turned into a Metric as it arrives, while the workers go on with the rest
+        return _gathered(pool.map(partial(_check_metric_in_worker, figures=figures), paths,
+                                  chunksize=max(1, len(paths) // (workers * 8))), found)
+
+
+def _finished(result: MetricFile, figures: bool) -> MetricFile:
+    """The result with its warnings about unusual figures, judged where the file was checked (in its worker),
+    and then, with figures=False, without the figures the checks across files no longer need."""
+    if result.data is not None:
+        result.warnings = unusual_figure_warnings([(_metric(result.data, result.path), result.shown_as)])
+    return _without_figures(result, figures)
+
+
+def _without_figures(result: MetricFile, figures: bool) -> MetricFile:
+    """The result as it is, or (figures=False) with only the observations the checks across files still read.
+
+    Those are the ones whose note is placeholder text, which `placeholder_problems` looks for in every metric.
+    """
+    if not figures and result.data is not None:
+        observations = [o for o in result.data["observations"] if o.get("note") in PLACEHOLDERS]
+        result.data = {**result.data, "observations": observations}
+    return result
+
+
+def _gathered(results: Iterable[MetricFile], found: tuple[list[Problem], list[Problem], list[Problem]]) -> list[Loaded]:
+    problems, notes, warnings = found
     loaded = []
     for result in results:
         problems += result.problems
         notes += result.notes
+        warnings += result.warnings
         if result.data is not None:
             loaded.append(Loaded(_metric(result.data, result.path), result.shown_as, result.where))
     return loaded
+
+
+def _start_method() -> BaseContext:
+    """fork while this process runs no other thread, else spawn.
+
+    A forked worker starts at once, with the modules already imported; a spawned one imports the package again
+    (and the command's own script with it), which costs more than checking hundreds of files. But a fork copies
+    a process mid-flight: where a build already runs threads (the chart renderer's), only spawn is safe.
+    """
+    if threading.active_count() == 1 and "fork" in get_all_start_methods():
+        return get_context("fork")
+    return get_context("spawn")
 
 
 _worker_schemas: Schemas | None = None  # set only inside a worker process, which ends with the validation
@@ -149,9 +196,9 @@ def _start_worker(root: Path, areas: list[Area] | None = None) -> None:
     _worker_schemas, _worker_areas = Schemas(root), areas
 
 
-def _check_metric_in_worker(path: Path) -> MetricFile:
+def _check_metric_in_worker(path: Path, figures: bool = True) -> MetricFile:
     assert _worker_schemas is not None
-    return check_metric(path, _worker_schemas.root, _worker_schemas, _worker_areas)
+    return _finished(check_metric(path, _worker_schemas.root, _worker_schemas, _worker_areas), figures)
 
 
 def check_metric(path: Path, root: Path, schemas: Schemas, areas: list[Area] | None = None) -> MetricFile:
