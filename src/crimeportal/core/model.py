@@ -57,6 +57,7 @@ class Metric:
     caveats: list[str] = field(default_factory=list)
     order: int | None = None
     draft: bool = False  # shown only in the live preview
+    board_report: bool = True  # False: not given to the board, so not in the board report or pack
     areas_add_up: bool | None = None  # with figures by area: whether areas + not_located equal each value
     path: Path | None = None
 
@@ -159,6 +160,10 @@ class Portal:
 
     def metrics_of(self, strand_id: str) -> list[Metric]:
         return [m for m in self.metrics if m.strand == strand_id]
+
+    def board_metrics_of(self, strand_id: str) -> list[Metric]:
+        """The strand's measures the board receives: the board report and pack show these."""
+        return [m for m in self.metrics_of(strand_id) if m.board_report]
 
     def published(self) -> "Portal":
         """The portal without its drafts, nor the measures of draft strands: what a public build shows."""

@@ -17,6 +17,7 @@ from . import districts
 from .blocks import marker
 from .delivery_html import Link, action_list, area_page, paragraph
 from .escaping import markdown_text
+from .render import table as render_table
 from .templates import Markup, render
 from .verdicts import Link as LinkFrom
 
@@ -101,7 +102,7 @@ def measures(portal: Portal, area: Area, link: LinkFrom) -> Markup:
                    title=figures.metric.title, period=figures.period, count=f"{row.count:,}",
                    rate=f"{row.rate.rate:,.2f}" if row.rate else "", verdict=figures.verdict_words(row))
             for figures, row in found]
-    return render("table.html", caption=f"Latest figures for {area.name}", columns=columns, rows=rows)
+    return render_table(caption=f"Latest figures for {area.name}", columns=columns, rows=rows)
 
 
 def index_table(portal: Portal, kind: str, link: LinkFrom) -> Markup:
@@ -116,4 +117,4 @@ def index_table(portal: Portal, kind: str, link: LinkFrom) -> Markup:
                                                  "actions": len(actions_of_area(portal, area))}))
     label = "Districts" if kind == "district" else "Community Safety Partnerships"
     columns = [("Area", False), ("Partnership" if kind == "district" else "Districts", False), ("Actions", True)]
-    return render("table.html", caption=label, columns=columns, rows=rows)
+    return render_table(caption=label, columns=columns, rows=rows)

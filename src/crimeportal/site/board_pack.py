@@ -113,7 +113,7 @@ def summary_rows(portal: Portal, measures: Mapping[str, Measure]) -> list[Summar
     """Every measure, strand by strand, as the summary table lists it; caveats are numbered in the same order."""
     rows, note = [], 0
     for strand in portal.strands:
-        for metric in portal.metrics_of(strand.id):
+        for metric in portal.board_metrics_of(strand.id):
             measure = measures[metric.id]
             numbered = None
             if metric.caveats:
@@ -212,8 +212,8 @@ def document(portal: Portal, measures: Mapping[str, Measure], facts: PackFacts, 
 
     active = [(s, section(s.id)) for s in portal.strands if s.status != "planned"]
     planned = [(s, section(s.id)) for s in portal.strands if s.status == "planned"]
-    caveats = [(m, portal.strand(m.strand)) for s in portal.strands for m in portal.metrics_of(s.id) if m.caveats]
-    sources = sorted({m.source for m in portal.metrics})
+    caveats = [(m, portal.strand(m.strand)) for s in portal.strands for m in portal.board_metrics_of(s.id) if m.caveats]
+    sources = sorted({m.source for m in portal.metrics if m.board_report})
     delivery = markup(absolute_links(delivery_summary(report_html), report_address))
     return str(render("board_pack.html", facts=facts, heading=board_report.heading, active=active, planned=planned,
                       delivery=delivery,

@@ -63,7 +63,7 @@ def heading(strand: Strand) -> str:
 
 
 def _strand_section(portal: Portal, strand: Strand) -> str:
-    metrics = portal.metrics_of(strand.id)
+    metrics = portal.board_metrics_of(strand.id)
     if metrics:
         measures = "".join(f"#### {markdown_text(m.title)} {{#{m.id}}}\n\n{marker('measure', m.id)}\n\n"
                            for m in metrics)

@@ -10,6 +10,7 @@ from ..core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_
                              by_category, date_words, is_overdue, overdue_first, status_of, timescale_words)
 from ..core.formats import long_date
 from ..core.model import ACTION_STATUSES, Action, Portal
+from .render import table as render_table
 from .templates import Markup, render
 from .verdicts import Link as LinkFrom  # a URL from the site's root, as a link from the page being written
 
@@ -82,13 +83,13 @@ def actions_table(portal: Portal, when: AsAt | None, link: LinkFrom) -> Markup:
             "due": date_words(action.due) if action.due else "Not given",
             "overdue": overdue_mark() if is_overdue(action, when) else "", "status": status_badge(status_of(action))}))
     columns = [("Action", False), ("Strand", False), ("Area", False), ("Owner", False), ("Due", False), ("Status", False)]
-    return render("table.html", caption="Every action, those past their due date first", columns=columns, rows=rows)
+    return render_table(caption="Every action, those past their due date first", columns=columns, rows=rows)
 
 
 def counts_table(rows: list[StatusCounts], caption: str) -> Markup:
     columns = [("Strand", False)] + [(STATUS_LABELS[s], True) for s in ACTION_STATUSES]
     columns += [(OVERDUE_LABEL, True), ("All actions", True)]
-    return render("table.html", caption=caption, columns=columns,
+    return render_table(caption=caption, columns=columns,
                   rows=[render("status_counts_row.html", row=row) for row in rows])
 
 

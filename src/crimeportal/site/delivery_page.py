@@ -16,6 +16,7 @@ from ..releases.changes import ActionChanges
 from ..releases.register import Release
 from .blocks import marker
 from .delivery_html import action_anchor, counts_table, overdue_mark, paragraph, status_badge
+from .render import table as render_table
 from .templates import Markup, render
 from .verdicts import Link as LinkFrom
 
@@ -77,7 +78,7 @@ def attention(portal: Portal, when: AsAt | None, changes: ActionChanges | None, 
             reasons.append(Markup("Was {} in {}").format(STATUS_LABELS.get(old, old), since))
         rows.append(render("attention_row.html", row=_row(action, strands, portal, link), reasons=reasons))
     columns = [("Action", False), ("Strand", False), ("Owner", False), ("Due", False), ("Status", False), ("Why listed", False)]
-    return render("table.html", caption=f"Actions past their due date or with a new status since {since}",
+    return render_table(caption=f"Actions past their due date or with a new status since {since}",
                   columns=columns, rows=rows)
 
 
