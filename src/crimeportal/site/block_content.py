@@ -89,6 +89,11 @@ def _measure(page: PageContext, metric_id: str) -> str:
     return render.measure_section(measure, page.link)
 
 
+@fills("context-measure")
+def _context_measure(page: PageContext, metric_id: str) -> str:
+    return render.measure_section(page.measure(metric_id), page.link, brief=True)
+
+
 @fills("headline")
 def _headline(page: PageContext, metric_id: str) -> str:
     return render.headline_paragraph(page.measure(metric_id), page.link, "#caveats")

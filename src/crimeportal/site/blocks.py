@@ -39,6 +39,7 @@ KINDS: dict[str, tuple[str, str]] = {
     # page, and neither repeating them on strand pages nor indexing links and citations helps anyone find
     # anything, while the index is part of every reader's first download.
     "measure": (LATE, "One measure as a strand page shows it: headline, chart, table and a link to its page."),
+    "context-measure": (LATE, "A measure the board is not given, as a strand page shows it: headline, caveats and a link to its page."),
     "headline": (BLOCK, "A measure's headline sentence with its verdict badge."),
     "figures": (LATE, "A measure page's chart and table of figures."),
     "about": (BLOCK, "A measure page's facts: what it measures, unit, period, source, caveats, test."),

@@ -302,13 +302,16 @@ def _compact_stylesheets(site_dir: Path, stylesheets: list) -> None:
 
 
 _BETWEEN_TAGS = re.compile(r">\s+<")
+_LASTMOD = re.compile(r"<lastmod>[^<]*</lastmod>")
 
 
 def _compact_sitemap(path: Path) -> None:
-    """The sitemap without the indentation between its tags: Material's version selector fetches it on a first
-    visit, and with a page per area its spaces alone would be a few kilobytes of every reader's download."""
+    """The sitemap without the indentation between its tags, nor MkDocs' <lastmod> (the day of the build, not of
+    any change to a page, and the one thing that would make two builds of the same files differ): Material's
+    version selector fetches it on a first visit, and with a page per area these would be kilobytes of it."""
     if path.is_file() and not path.is_symlink():
-        path.write_text(_BETWEEN_TAGS.sub("><", path.read_text(encoding="utf-8")), encoding="utf-8")
+        text = _BETWEEN_TAGS.sub("><", path.read_text(encoding="utf-8"))
+        path.write_text(_LASTMOD.sub("", text), encoding="utf-8")
 
 
 def _drop_third_party_fallbacks(site_dir: Path) -> None:

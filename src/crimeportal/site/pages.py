@@ -151,5 +151,8 @@ def _measures_section(portal: Portal, strand_id: str) -> str:
     metrics = portal.metrics_of(strand_id)
     if not metrics:
         return "\n\n## Measures\n\nThis strand has no published measures yet.\n"
-    parts = [f"### {markdown_text(m.title)} {{#{m.id}}}\n\n{marker('measure', m.id)}\n" for m in metrics]
+    # a measure the board is not given (open data shown for context) is a headline and a link here: its chart
+    # and figures are on its own page, which keeps the strand page light
+    parts = [f"### {markdown_text(m.title)} {{#{m.id}}}\n\n{marker('measure' if m.board_report else 'context-measure', m.id)}\n"
+             for m in metrics]
     return "\n\n## Measures\n\n" + "\n".join(parts)

@@ -140,12 +140,15 @@ def chart_figure(measure: Measure, link: Link) -> Markup:
                           if any(o.status == s for o in measure.metric.observations if o.value is not None)])
 
 
-def measure_section(measure: Measure, link: Link) -> Markup:
-    """Headline, caveats, chart, table and a link onward: what strand pages and the board report show for one metric."""
+def measure_section(measure: Measure, link: Link, brief: bool = False) -> Markup:
+    """Headline, caveats, chart, table and a link onward: what strand pages and the board report show for one
+    metric; `brief`, without the chart and table, which are on the measure's own page."""
     caveats_id = f"caveats-{measure.metric.id}"
+    figure = "" if brief else chart_figure(measure, link)
+    table = "" if brief else Markup(blocks.late_marker("table", measure.metric.id))
     return render("measure_section.html", headline=headline_paragraph(measure, link, f"#{caveats_id}"),
-                  caveats=measure.metric.caveats, caveats_id=caveats_id, figure=chart_figure(measure, link),
-                  table=Markup(blocks.late_marker("table", measure.metric.id)), link=link(measure.url))
+                  caveats=measure.metric.caveats, caveats_id=caveats_id, figure=figure, table=table,
+                  link=link(measure.url), brief=brief)
 
 
 def about_measure(measure: Measure, strand: Strand | None, strand_link: str, link: Link) -> Markup:

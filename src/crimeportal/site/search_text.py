@@ -27,6 +27,9 @@ def spaced_cells(html: str) -> str:
 
 
 _LAYOUT_TAGS = re.compile(r"\s*</?(?:p|ul|ol|li)>\s*")
+# Each result's text is kept to its opening words: a section is found by its title and by what it begins with,
+# and a long page (the glossary, How we judge change) does not make every reader download all of its prose.
+TEXT_LIMIT = 600
 
 
 def board_report_by_strand(index_file: Path, report: str, strand_ids: Iterable[str]) -> None:
@@ -41,5 +44,13 @@ def board_report_by_strand(index_file: Path, report: str, strand_ids: Iterable[s
                      if not str(doc.get("location", "")).startswith(report) or doc.get("location") in wanted]
     for doc in index["docs"]:  # paragraphs and lists become plain text: results show a snippet, not the layout
         if isinstance(doc.get("text"), str):
-            doc["text"] = _LAYOUT_TAGS.sub(" ", doc["text"]).strip()
+            doc["text"] = opening_words(_LAYOUT_TAGS.sub(" ", doc["text"]).strip())
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def opening_words(text: str, limit: int = TEXT_LIMIT) -> str:
+    """The text, or its first words up to `limit` characters, cut between words."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[:cut if cut > 0 else limit].rstrip() + " …"
