@@ -78,36 +78,36 @@ def test_measures_without_areas_publish_exactly_the_fields_they_did(portal_copy:
 
 CASES = [
     pytest.param("{basildon: 10, braintree: 6}", "{basildom: 10, braintree: 6}", "basildom: 10",
-                 "observations[0].areas.basildom",
+                 "areas.basildom in the figure for January 2018",
                  f"'basildom' is not an area in data/areas.yml; did you mean 'basildon'? the areas are {AREA_IDS}",
                  id="unknown-area"),
     pytest.param("{basildon: 10, braintree: 6}", "{basildon: 10, braintree: 7}", "basildon: 10",
-                 "observations[0].areas",
+                 "areas in the figure for January 2018",
                  "the areas add up to 17 and not_located is 4, together 21, but the value is 20: with 'areas_add_up: "
                  "true' they must equal it (check the figures, or put what is in no area in not_located)",
                  id="does-not-add-up"),
-    pytest.param("{basildon: 8, braintree: 7}", "{basildon: 15}", "{basildon: 15}", "observations[1].areas",
+    pytest.param("{basildon: 8, braintree: 7}", "{basildon: 15}", "{basildon: 15}", "areas in the figure for February 2018",
                  "has no figure for braintree, which 2018-01 gives: every period from the first with areas gives the "
                  "same areas (write 0 for an area with none)", id="area-missing-later"),
     pytest.param("{basildon: 8, braintree: 7}", "{basildon: 8, braintree: 6, harlow: 1}", "harlow: 1",
-                 "observations[1].areas.harlow",
+                 "areas.harlow in the figure for February 2018",
                  "'harlow' is not given in 2018-01, the first period with areas: every period from the first with "
                  "areas gives the same areas", id="area-only-later"),
     pytest.param("{basildon: 8, braintree: 7}", "{basildon: 8, braintree: 6.5}", "braintree: 6.5",
-                 "observations[1].areas.braintree", "a count must be a whole number, 0 or more; found 6.5",
+                 "areas.braintree in the figure for February 2018", "a count must be a whole number, 0 or more; found 6.5",
                  id="not-a-count"),
     pytest.param("{basildon: 8, braintree: 7}", "{basildon: 8, braintree: -1}", "braintree: -1",
-                 "observations[1].areas.braintree", "a count must be a whole number, 0 or more; found -1",
+                 "areas.braintree in the figure for February 2018", "a count must be a whole number, 0 or more; found -1",
                  id="negative"),
-    pytest.param("    areas: {basildon: 8, braintree: 7}\n", "", "  - end: 2018-02", "observations[1]",
+    pytest.param("    areas: {basildon: 8, braintree: 7}\n", "", "  - end: 2018-02", "the figure for February 2018",
                  "2018-02 has no figures by area, but 2018-01 and the periods after it have: give the same areas for "
                  "every period from the first that has them", id="period-without-areas"),
     pytest.param("    not_located: 4\n", "    not_located: 4\n    status: provisional\n", None, "", "", id="order-free"),
-    pytest.param("{basildon: 10, braintree: 6}", "{}", "areas: {}", "observations[0].areas",
+    pytest.param("{basildon: 10, braintree: 6}", "{}", "areas: {}", "areas in the figure for January 2018",
                  "is empty: give each area's figure, or remove areas", id="empty"),
     pytest.param("{basildon: 10, braintree: 6}", "{basildon: ten, braintree: 6}", "basildon: ten",
-                 "observations[0].areas.basildon", "must be a number; found 'ten'", id="schema-type"),
-    pytest.param("    not_located: 4\n", "    not_located: -4\n", "not_located: -4", "observations[0].not_located",
+                 "areas.basildon in the figure for January 2018", "must be a number; found 'ten'", id="schema-type"),
+    pytest.param("    not_located: 4\n", "    not_located: -4\n", "not_located: -4", "not_located in the figure for January 2018",
                  "must be at least 0; found -4", id="schema-minimum"),
 ]
 
@@ -127,7 +127,7 @@ def test_parts_above_the_total_are_refused_even_when_they_need_not_add_up(portal
     text = GOOD.replace("areas_add_up: true", "areas_add_up: false").replace("value: 15", "value: 14")
     problems = _problems(portal_copy, text)
     assert [(p.line, p.field, p.message) for p in problems] == [
-        (_line(text, "{basildon: 8, braintree: 7}"), "observations[1].areas",
+        (_line(text, "{basildon: 8, braintree: 7}"), "areas in the figure for February 2018",
          "the areas add up to 15, more than the value, 14: the parts of a figure cannot exceed it")]
     assert _problems(portal_copy, text.replace("value: 14", "value: 30")) == []  # less is fine when they need not add up
 
@@ -135,7 +135,7 @@ def test_parts_above_the_total_are_refused_even_when_they_need_not_add_up(portal
 def test_areas_add_up_is_required_with_areas_and_refused_without(portal_copy: Path):
     text = GOOD.replace("areas_add_up: true\n", "")
     problems = _problems(portal_copy, text)
-    assert [(p.line, p.field) for p in problems] == [(_line(text, "{basildon: 10"), "observations[0].areas")]
+    assert [(p.line, p.field) for p in problems] == [(_line(text, "{basildon: 10"), "areas in the figure for January 2018")]
     assert problems[0].message.startswith("observations give figures by area, so the file must say whether they add up")
     plain = GOOD.split("observations:")[0] + "observations:\n  - end: 2018-01\n    value: 20\n"
     problems = _problems(portal_copy, plain)
@@ -149,7 +149,7 @@ def test_not_located_needs_areas(portal_copy: Path):
     text = text.replace("areas_add_up: true\n", "")
     problems = _problems(portal_copy, text)
     assert [(p.line, p.field, p.message) for p in problems] == [
-        (_line(text, "not_located"), "observations[0].not_located",
+        (_line(text, "not_located"), "not_located in the figure for January 2018",
          "is given without areas: not_located is the part of the value in none of the areas, so it needs areas beside it")]
 
 
@@ -157,7 +157,7 @@ def test_a_withheld_figure_has_no_areas(portal_copy: Path):
     text = GOOD.replace("value: 15", "value: null\n    suppressed: true")
     problems = _problems(portal_copy, text)
     assert [(p.line, p.field, p.message) for p in problems] == [
-        (_line(text, "{basildon: 8"), "observations[1].areas",
+        (_line(text, "{basildon: 8"), "areas in the figure for February 2018",
          "a withheld figure (value: null) cannot have figures by area: they would show what is withheld; remove areas "
          "from this period")]
 
@@ -165,7 +165,7 @@ def test_a_withheld_figure_has_no_areas(portal_copy: Path):
 def test_a_percent_measure_cannot_have_areas(portal_copy: Path):
     text = GOOD.replace("unit: count", "unit: percent").replace("value: 20", "value: 20.5")
     problems = _problems(portal_copy, text)
-    assert [(p.line, p.field) for p in problems] == [(_line(text, "{basildon: 10"), "observations[0].areas")]
+    assert [(p.line, p.field) for p in problems] == [(_line(text, "{basildon: 10"), "areas in the figure for January 2018")]
     assert problems[0].message == (
         "figures by area can be given for a count measure only, and this one is a percent: an area's percent or rate "
         "cannot be checked against the force's figure or compared without its own numerator and denominator; publish "
@@ -181,7 +181,7 @@ def test_areas_need_the_register(portal_copy: Path, register: str):
         path.write_text(path.read_text(encoding="utf-8").replace("kind: district", "kind: county", 1), encoding="utf-8")
     problems = _problems(portal_copy, GOOD)
     assert [(p.line, p.field, p.message) for p in problems] == [
-        (_line(GOOD, "{basildon: 10"), "observations[0].areas",
+        (_line(GOOD, "{basildon: 10"), "areas in the figure for January 2018",
          "figures by area need the areas register, data/areas.yml, and this portal has none that can be read (it is "
          "missing or has problems of its own)")]
 
@@ -191,7 +191,7 @@ def test_areas_of_a_register_with_breakdowns_checked_in_parallel_workers(portal_
     monkeypatch.setattr(validate, "PARALLEL_FROM", 1)
     text = GOOD.replace("{basildon: 10, braintree: 6}", "{basildom: 10, braintree: 6}")
     problems = _problems(portal_copy, text)
-    assert [p.field for p in problems] == ["observations[0].areas.basildom"]
+    assert [p.field for p in problems] == ["areas.basildom in the figure for January 2018"]
 
 
 def test_a_place_is_counted_once(portal_copy: Path):
@@ -201,5 +201,5 @@ def test_a_place_is_counted_once(portal_copy: Path):
     message = ("'braintree' is also counted in 'csp-braintree', which covers it: count each place once (give the "
                "districts, or the partnerships, not both)")
     assert [(p.line, p.column, p.field, p.message) for p in problems] == [
-        (_line(text, "csp-braintree: 6"), text.splitlines()[13].index("braintree: 0") + 1, "observations[0].areas.braintree", message),
-        (_line(text, "csp-braintree: 7"), text.splitlines()[17].index("braintree: 0") + 1, "observations[1].areas.braintree", message)]
+        (_line(text, "csp-braintree: 6"), text.splitlines()[13].index("braintree: 0") + 1, "areas.braintree in the figure for January 2018", message),
+        (_line(text, "csp-braintree: 7"), text.splitlines()[17].index("braintree: 0") + 1, "areas.braintree in the figure for February 2018", message)]
