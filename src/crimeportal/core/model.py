@@ -148,7 +148,8 @@ class Portal:
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
 
-    def actions_of(self, strand_id: str) -> list[Action]:
+    def actions_of(self, strand_id: str | None) -> list[Action]:
+        """A strand's actions; with None, the whole strategy's (data/actions/strategy-wide.yml)."""
         return [a for a in self.actions if a.strand == strand_id]
 
     def strand(self, strand_id: str) -> Strand | None:
