@@ -56,3 +56,9 @@ def test_the_downloads_give_it_no_strand_and_the_board_report_counts_it(site):
     report = page(site, "board-report")
     counts = [t for t in report.find_all("table") if "strand by strand" in t.find("caption").text][0]
     assert "Whole strategy" in [tr.find("th").text for tr in counts.find("tbody").find_all("tr")]
+
+
+def test_what_changed_links_it_to_the_delivery_plan_page():
+    from crimeportal.site.delivery_html import record_anchor
+    assert record_anchor({"id": ACTION, "strand": None}) == f"delivery-plan/#action-{ACTION}"
+    assert record_anchor({"id": "x", "strand": "hate-crime"}) == "strands/hate-crime/#action-x"
