@@ -55,6 +55,12 @@ def write_actions(root: Path, name: str, actions: list[dict[str, Any]]) -> Path:
 
 
 def write_plan(root: Path) -> None:
-    """The test plan: the domestic abuse strand's file and the partnership's return."""
+    """The test plan, in place of the real one: the domestic abuse strand's file and the partnership's return."""
+    for real in (root / "data" / "actions").glob("*.yml"):  # the tests count exactly the actions written here
+        real.unlink()
     write_actions(root, STRAND, DOMESTIC_ABUSE)
     write_actions(root, CSP, PARTNERSHIP)
+
+
+WHOLE_STRATEGY = [{"id": "whole-reporting-format", "title": "Agree one reporting format for every partnership",
+                   "owner": "Essex Police", "progress": [{"as_at": "2019-09-12", "status": "in-progress"}]}]

@@ -117,7 +117,7 @@ def test_the_delivery_plan_page_lists_every_action_overdue_first_with_counts(jan
     head = [th.text for th in counts.find("thead").find_all("th")]
     assert head == ["Strand", "Planned", "In progress", "Complete", "Delayed", "Stopped", "Due date passed", "All actions"]
     rows = {tr.find("th").text: [td.text for td in tr.find_all("td")] for tr in counts.find("tbody").find_all("tr")}
-    assert rows["Domestic Abuse"] == ["2", "3", "1", "1", "1", "3", "8"] and rows["All strands"] == rows["Domestic Abuse"]
+    assert rows["Domestic Abuse"] == ["2", "3", "1", "1", "1", "3", "8"] and rows["All actions"] == rows["Domestic Abuse"]
     titles = [tr.find("th").text for tr in every.find("tbody").find_all("tr")]
     overdue = [tr.find("th").text for tr in every.find("tbody").find_all("tr") if tr.find_all(class_="portal-overdue")]
     assert titles[: len(overdue)] == overdue and len(overdue) == 3 and len(titles) == 8
@@ -191,5 +191,5 @@ def test_the_board_pack_has_the_delivery_summary_on_a_page_of_its_own(tmp_path):
     summary = next(i for i, p in enumerate(pages) if "Delivery summary" in p and "Actions for the board" in p)
     # laid out in table cells, the words wrap within each cell
     assert "Write a domestic abuse" in pages[summary] and "strategy for the force" in pages[summary]
-    assert "⚠ Due date" in pages[summary] and "All strands" in pages[summary]
+    assert "⚠ Due date" in pages[summary] and "All actions" in pages[summary]
     assert "Delivery summary" in pages[1]  # listed in the contents

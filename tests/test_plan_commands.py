@@ -368,3 +368,34 @@ def test_an_interrupted_write_leaves_no_leftovers_in_the_actions_folder(portal_c
     leftover.write_text("half", encoding="utf-8")
     assert crimeportal(portal_copy, "validate").code == 0
     assert not leftover.exists()
+
+
+# --- the whole strategy's actions --------------------------------------------------------------------------
+
+WHOLE = f"{ACTIONS}/strategy-wide.yml"
+
+
+def test_new_action_strategy_wide_goes_in_the_reserved_file_with_no_strand(portal_copy, crimeportal):
+    run = crimeportal(portal_copy, "new", "action", "--strategy-wide", "--title", "Publish one return template",
+                      "--owner", "Essex Police", "--as-at", "2019-12-12")
+    assert (run.code, run.lines, run.err) == (0, [f"{WHOLE}: added the action publish-one-return-template", CLEAN], "")
+    action = actions_in(portal_copy, WHOLE)["publish-one-return-template"]
+    assert "strand" not in action and action["owner"] == "Essex Police"
+    assert [a.id for a in load_portal(portal_copy)[0].actions_of(None)][-1] == "publish-one-return-template"
+
+
+def test_new_action_strategy_wide_needs_an_owner_and_no_strand(portal_copy, crimeportal):
+    before = fingerprint(portal_copy)
+    run = crimeportal(portal_copy, "new", "action", "--strategy-wide", "--title", "Publish one return template")
+    assert run.code != 0 and "a strategy-wide action has no strand lead" in run.err
+    both = crimeportal(portal_copy, "new", "action", "--strategy-wide", "--strand", "hate-crime", "--title", "X", "--owner", "Y")
+    assert both.code != 0 and "not allowed with argument" in both.err
+    assert fingerprint(portal_copy) == before
+
+
+def test_progress_reaches_an_action_of_the_whole_strategy(portal_copy, crimeportal):
+    csv = write_csv(portal_copy, "id,as_at,status,note\nstandard-csp-reporting-format,2019-12-12,complete,Agreed\n")
+    run = crimeportal(portal_copy, "progress", str(csv))
+    assert (run.code, run.lines) == (0, [f"{WHOLE}: added progress for standard-csp-reporting-format (2019-12-12, complete)", CLEAN])
+    portal, problems = load_portal(portal_copy)
+    assert problems == [] and portal.actions_of(None)[0].latest.status == "complete"

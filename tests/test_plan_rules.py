@@ -43,7 +43,9 @@ def problems_in(root: Path, file: str) -> list[tuple[int, str, str]]:
 def test_the_real_plans_pass_and_hold_every_action(portal_copy):
     check = check_portal(portal_copy)
     assert check.problems == [] and check.notes == []
-    assert len(check.portal.actions) == 29
+    assert len(check.portal.actions) == 30
+    [whole] = [a for a in check.portal.actions if a.strand is None]
+    assert whole.id == "standard-csp-reporting-format" and whole.latest.status == "in-progress"
     assert {a.strand for a in check.portal.actions} >= {"domestic-abuse", "hate-crime", "business-crime", "rural-crime"}
 
 
@@ -51,7 +53,28 @@ def test_a_file_named_after_no_strand(portal_copy):
     write(portal_copy, "hate.yml", action())
     assert problems_in(portal_copy, "data/actions/hate.yml") == [
         (1, "", "is named after no strand: there is no strand page content/strands/hate.md; an actions file is named "
-                f"after a strand ({STRANDS}) or a partnership (csp-...)")]
+                f"after a strand ({STRANDS}) or a partnership (csp-...), or is strategy-wide.yml for the whole "
+                "strategy's actions")]
+
+
+def without_strand(text: str) -> str:
+    return text.replace("    strand: hate-crime\n", "")
+
+
+def test_an_action_outside_the_strategy_wide_file_names_its_strand(portal_copy):
+    text = write(portal_copy, "hate-crime.yml", without_strand(action()))
+    assert problems_in(portal_copy, "data/actions/hate-crime.yml") == [
+        (line_of(text, "- id: test-action"), "actions[0]", "names no strand: every action names its strand, except the "
+         "whole strategy's actions, which go in data/actions/strategy-wide.yml")]
+
+
+def test_a_strand_named_in_the_strategy_wide_file_is_refused(portal_copy):
+    (portal_copy / "data/actions/strategy-wide.yml").unlink()
+    text = write(portal_copy, "strategy-wide.yml", without_strand(action("whole-one")), action("whole-two"))
+    assert problems_in(portal_copy, "data/actions/strategy-wide.yml") == [
+        (line_of(text, "strand: hate-crime"), "actions[1].strand", "is 'hate-crime', but the actions in "
+         "data/actions/strategy-wide.yml belong to the whole strategy and name no strand: remove it, or move the "
+         "action to data/actions/hate-crime.yml")]
 
 
 def test_a_file_named_after_an_unknown_partnership(portal_copy):
@@ -179,7 +202,7 @@ def test_the_schema_line_is_a_note_not_a_problem(portal_copy):
                                    "the first line is usually '# yaml-language-server: $schema=../../schemas/actions.schema.json', "
                                    "which lets editors' tools check the file as you type; add it as the first line (nothing "
                                    "else depends on it)")]
-    assert len(check.portal.actions) == 30
+    assert len(check.portal.actions) == 31
 
 
 def test_the_registers_schema_line_is_a_note(portal_copy):

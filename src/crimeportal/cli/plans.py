@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..core.conventions import ACTIONS_CSV_COLUMNS, ACTIONS_DIR, PROGRESS_CSV_COLUMNS
+from ..core.conventions import ACTIONS_CSV_COLUMNS, ACTIONS_DIR, PROGRESS_CSV_COLUMNS, STRATEGY_WIDE_ACTIONS
 from ..core.model import PLAN_STAGES
 from ..core.problems import format_problems
 from ..editing import EditRefused
@@ -22,7 +22,10 @@ COMMANDS = ("progress", "import-actions")
 def add_new_action(kinds: argparse._SubParsersAction) -> None:
     """`new action`, beside `new metric` and `new strand`."""
     action = kinds.add_parser("action", help=f"add an action to a strand's delivery plan, {ACTIONS_DIR.as_posix()}/<strand>.yml")
-    action.add_argument("--strand", required=True, help="the id of the strand it belongs to, e.g. hate-crime")
+    belongs = action.add_mutually_exclusive_group(required=True)
+    belongs.add_argument("--strand", help="the id of the strand it belongs to, e.g. hate-crime")
+    belongs.add_argument("--strategy-wide", dest="strategy_wide", action="store_true",
+                         help=f"it belongs to the whole strategy: {ACTIONS_DIR.as_posix()}/{STRATEGY_WIDE_ACTIONS}.yml (needs --owner)")
     action.add_argument("--title", required=True, help="what will be done, in plain words")
     action.add_argument("--owner", help="the role or body responsible, as the plan names it (default: the strand page's lead)")
     action.add_argument("--area", help="the id of a district or partnership in data/areas.yml (default: force-wide)")
@@ -50,7 +53,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
         elif args.command == "import-actions":
             update = import_actions(root, args.csv, area=args.area, check=check)
         else:
-            update = new_action(root, args.strand, args.title, owner=args.owner, area=args.area, due=args.due,
+            update = new_action(root, None if args.strategy_wide else args.strand, args.title, owner=args.owner, area=args.area, due=args.due,
                                 category=args.category, as_at=args.as_at)
     except EditRefused as refusal:
         if refusal.problems:

@@ -13,6 +13,8 @@ REGISTER = Path("data/releases.yml")
 AREAS_REGISTER = Path("data/areas.yml")
 BOUNDARIES = Path("data/boundaries/districts.geojson")  # the districts' shapes, for maps
 ACTIONS_DIR = Path("data/actions")  # <strand-id>.yml, and <csp-id>.yml for a partnership's own return
+# The one actions file whose actions belong to the whole strategy rather than to a strand: they name no strand.
+STRATEGY_WIDE_ACTIONS = "strategy-wide"  # the file's stem: data/actions/strategy-wide.yml
 CHART_CACHE = Path(".cache/charts")
 BOARD_PACK_CACHE = Path(".cache/board-pack")  # each board pack PDF, named by the hash of what it is made from
 WRITE_JOURNAL = Path("data/.crimeportal-writing.json")  # present only while add-period replaces files

@@ -27,6 +27,9 @@ OVERDUE_ICON = "⚠"
 
 AS_AT_MEETING, AS_AT_PROGRESS = "meeting", "progress"
 
+WHOLE_STRATEGY = "Whole strategy"  # where a strand's name would be, for an action of the whole strategy (no strand)
+ALL_ACTIONS = "All actions"  # the counts' last row: every strand's and the whole strategy's together
+
 
 @dataclass(frozen=True)
 class AsAt:
@@ -110,14 +113,17 @@ class StatusCounts:
 
 
 def counts_by_strand(portal: Portal, when: AsAt | None) -> list[StatusCounts]:
-    """One row per strand that has actions, in strand order, then a row for the whole plan."""
+    """One row per strand that has actions, in strand order, one for the whole strategy's actions when there
+    are any, then a row for the whole plan."""
     rows = []
     for strand in portal.strands:
         actions = portal.actions_of(strand.id)
         if actions:
             rows.append(_counts(strand.title, actions, when))
+    if whole := portal.actions_of(None):
+        rows.append(_counts(WHOLE_STRATEGY, whole, when))
     if rows:
-        rows.append(_counts("All strands", portal.actions, when))
+        rows.append(_counts(ALL_ACTIONS, portal.actions, when))
     return rows
 
 

@@ -121,7 +121,7 @@ class Action:
 
     id: str
     title: str
-    strand: str
+    strand: str | None  # None: the whole strategy's (data/actions/strategy-wide.yml), on no strand's page
     owner: str
     progress: list[Progress]  # oldest first
     area: str | None = None  # None: force-wide
@@ -149,7 +149,8 @@ class Portal:
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
 
-    def actions_of(self, strand_id: str) -> list[Action]:
+    def actions_of(self, strand_id: str | None) -> list[Action]:
+        """A strand's actions; with None, the whole strategy's (data/actions/strategy-wide.yml)."""
         return [a for a in self.actions if a.strand == strand_id]
 
     def strand(self, strand_id: str) -> Strand | None:
@@ -170,4 +171,4 @@ class Portal:
         strands = [s for s in self.strands if not s.draft]
         shown = {s.id for s in strands}
         return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown], self.areas,
-                      [a for a in self.actions if a.strand in shown], self.population, self.area_name, self.boundaries)
+                      [a for a in self.actions if a.strand is None or a.strand in shown], self.population, self.area_name, self.boundaries)

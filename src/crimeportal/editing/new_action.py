@@ -2,7 +2,8 @@
 
 The action is appended to `data/actions/<strand>.yml` (the file is started, with its schema line, when the
 strand has none yet); the file is checked as it would be before it is written. With no `--owner`, the
-strand page's lead is the owner; a strand page with no lead needs `--owner`.
+strand page's lead is the owner; a strand page with no lead needs `--owner`. With no strand (`--strategy-wide`)
+the action goes in `data/actions/strategy-wide.yml`, names no strand, and needs `--owner`: there is no lead to use.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from ..core.conventions import ACTIONS_DIR, ID_PATTERN
+from ..core.conventions import ACTIONS_DIR, ID_PATTERN, STRATEGY_WIDE_ACTIONS
 from ..core.model import PLAN_STAGES, Portal
 from ..source.validate import load_portal
 from . import EditRefused
@@ -23,15 +24,19 @@ from .scaffold import _check_strand_exists, slug
 LONGEST_ID = 60  # an id made from a long title is cut at a word, so addresses and CSV cells stay readable
 
 
-def new_action(root: Path, strand: str, title: str, *, owner: str | None = None, area: str | None = None,
+def new_action(root: Path, strand: str | None, title: str, *, owner: str | None = None, area: str | None = None,
                due: str | None = None, category: str | None = None, as_at: str | None = None) -> PlanUpdate:
-    """Append the action to its strand's file; `EditRefused` (nothing written) if it cannot be."""
-    _check_strand_exists(root, strand)
+    """Append the action to its strand's file (the strategy-wide file when `strand` is None); `EditRefused`
+    (nothing written) if it cannot be."""
+    if strand is not None:
+        _check_strand_exists(root, strand)
+    elif owner is None:
+        raise EditRefused("give --owner, the role or body responsible: a strategy-wide action has no strand lead to use instead")
     portal, problems = load_portal(root)
     as_at = as_at or date.today().isoformat()
     _check_given(portal, title, area, due, category, as_at)
     owner = owner if owner is not None else _lead(portal, strand)
-    path = root / ACTIONS_DIR / f"{strand}.yml"
+    path = root / ACTIONS_DIR / f"{strand or STRATEGY_WIDE_ACTIONS}.yml"
     refuse_if_broken(root, [path], problems)
     documents = open_documents(root, [path])
     document = documents[path]

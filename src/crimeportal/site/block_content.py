@@ -179,6 +179,9 @@ def _delivery_plan(page: PageContext, part: str) -> str:
         return delivery_html.paragraph(delivery_html.as_at_sentence(state.plan_as_at))
     if part == "counts":
         return delivery_page.counts_block(state.portal, state.plan_as_at)
+    if part == delivery_html.WHOLE_STRATEGY_SECTION:
+        return delivery_html.action_list(state.portal.actions_of(None), state.portal, state.plan_as_at, page.link,
+                                         anchor_prefix=delivery_html.WHOLE_STRATEGY_SECTION)
     if not state.portal.actions:
         return delivery_html.paragraph(delivery_page.NO_ACTIONS)
     return delivery_html.actions_table(state.portal, state.plan_as_at, page.link)

@@ -29,7 +29,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "releases": (BLOCK, "The table of every published release, newest first."),
     "draft": (BLOCK, "In a live preview, on a draft's page: that it is a draft, left out of the published site."),
     "strand-intro": (BLOCK, "A strand's summary, date of its latest update, lead, and whether it is planned."),
-    "delivery-plan": (BLOCK, "The Delivery plan page's parts: the as-at date (`as-at`), counts by status (`counts`), every action (`table`)."),
+    "delivery-plan": (BLOCK, "The Delivery plan page's parts: the as-at date (`as-at`), counts by status (`counts`), every action (`table`), the whole strategy's actions in full (`whole-strategy`)."),
     "delivery-summary": (BLOCK, "The board report's delivery summary: counts by status (`counts`), actions for the board's attention (`attention`)."),
     "areas-index": (BLOCK, "The Areas page's table of districts (`district`) or of partnerships (`csp`)."),
     "area-facts": (BLOCK, "An area's page: its kind, ONS code, population, and the partnership over it or the districts under it."),

@@ -204,7 +204,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                  pages.DATA_PAGE: pages.data_page() + pack_link,
                  CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal),
-                 delivery_page.PAGE: delivery_page.page_markdown(), **area_pages.generated_pages(state.portal)}
+                 delivery_page.PAGE: delivery_page.page_markdown(state.portal), **area_pages.generated_pages(state.portal)}
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft, metric.has_breakdown)
     for metric_id in problems_page.metric_page_ids(state.root) if state.problems else ():

@@ -6,10 +6,11 @@ Every text comes from an editor's file and reaches the page only through the aut
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ..core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_ICONS, STATUS_LABELS, AsAt, StatusCounts,
-                             by_category, date_words, is_overdue, overdue_first, status_of, timescale_words)
+from ..core.conventions import DELIVERY_PLAN_PAGE
+from ..core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_ICONS, STATUS_LABELS, WHOLE_STRATEGY, AsAt,
+                             StatusCounts, by_category, date_words, is_overdue, overdue_first, status_of, timescale_words)
 from ..core.formats import long_date
-from ..core.model import ACTION_STATUSES, Action, Portal
+from ..core.model import ACTION_STATUSES, Action, Portal, Strand
 from .render import table as render_table
 from .templates import Markup, render
 from .verdicts import Link as LinkFrom  # a URL from the site's root, as a link from the page being written
@@ -39,9 +40,24 @@ def as_at_sentence(when: AsAt | None) -> str:
     return f"Progress as at {when.words}, {where}; a due date before then has passed."
 
 
+WHOLE_STRATEGY_SECTION = "whole-strategy"  # the Delivery plan page's section of the whole strategy's actions
+
+
 def action_anchor(action: Action) -> str:
-    """Where an action is shown in full: on its strand's page."""
-    return f"strands/{action.strand}/#action-{action.id}"
+    """Where an action is shown in full: on its strand's page, or the whole strategy's on the Delivery plan page."""
+    return record_anchor({"id": action.id, "strand": action.strand})
+
+
+def record_anchor(record: dict) -> str:
+    """The same address for an action as the JSON download records it (What changed reads those)."""
+    if record.get("strand") is None:
+        return f"{DELIVERY_PLAN_PAGE.removesuffix('.md')}/#action-{record['id']}"
+    return f"strands/{record['strand']}/#action-{record['id']}"
+
+
+def strand_words(action: Action, strands: dict[str, str]) -> str:
+    """The strand's title as a table shows it; "Whole strategy" for an action of no strand."""
+    return WHOLE_STRATEGY if action.strand is None else strands.get(action.strand, action.strand)
 
 
 def area_page(area_id: str) -> str:
@@ -50,16 +66,22 @@ def area_page(area_id: str) -> str:
 
 def _facts(action: Action, portal: Portal, when: AsAt | None, link: LinkFrom, show_strand: bool) -> dict:
     area = portal.area(action.area) if action.area else None
-    strand = portal.strand(action.strand)
+    strand = portal.strand(action.strand) if action.strand else None
     latest = action.latest
     return {
         "id": action.id, "title": action.title, "owner": action.owner, "outcome": action.outcome or "",
         "status": status_badge(status_of(action)), "timescale": timescale_words(action),
         "overdue": overdue_mark() if is_overdue(action, when) else "",
         "area": Link(link(area_page(area.id)), area.name) if area else None,
-        "strand": Link(link(f"strands/{strand.id}/"), strand.title) if show_strand and strand else None,
+        "strand": _strand_link(action, strand, link) if show_strand else None,
         "progress_date": long_date(latest.as_at) if latest else "", "note": (latest.note or "") if latest else "",
     }
+
+
+def _strand_link(action: Action, strand: Strand | None, link: LinkFrom) -> Link | None:
+    if action.strand is None:
+        return Link(link(f"{DELIVERY_PLAN_PAGE.removesuffix('.md')}/#{WHOLE_STRATEGY_SECTION}"), WHOLE_STRATEGY)
+    return Link(link(f"strands/{strand.id}/"), strand.title) if strand else None
 
 
 def action_list(actions: list[Action], portal: Portal, when: AsAt | None, link: LinkFrom, *, level: int = 3,
@@ -78,7 +100,7 @@ def actions_table(portal: Portal, when: AsAt | None, link: LinkFrom) -> Markup:
     for action in overdue_first(portal.actions, when):
         area = portal.area(action.area) if action.area else None
         rows.append(render("action_row.html", action={
-            "href": link(action_anchor(action)), "title": action.title, "strand": strands.get(action.strand, action.strand),
+            "href": link(action_anchor(action)), "title": action.title, "strand": strand_words(action, strands),
             "area": area.name if area else FORCE_WIDE, "owner": action.owner,
             "due": date_words(action.due) if action.due else "Not given",
             "overdue": overdue_mark() if is_overdue(action, when) else "", "status": status_badge(status_of(action))}))

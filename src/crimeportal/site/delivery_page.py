@@ -15,7 +15,7 @@ from ..core.model import Action, Portal
 from ..releases.changes import ActionChanges
 from ..releases.register import Release
 from .blocks import marker
-from .delivery_html import action_anchor, counts_table, overdue_mark, paragraph, status_badge
+from .delivery_html import WHOLE_STRATEGY_SECTION, action_anchor, counts_table, overdue_mark, paragraph, status_badge, strand_words
 from .render import table as render_table
 from .templates import Markup, render
 from .verdicts import Link as LinkFrom
@@ -26,14 +26,18 @@ ABOUT = "about/delivery-plans.md"  # what the statuses mean and how "due date pa
 NO_ACTIONS = "No action of the delivery plan has been published yet."
 
 
-def page_markdown() -> str:
+def page_markdown(portal: Portal) -> str:
     front = yaml.safe_dump({"title": TITLE})
+    # the whole strategy's actions are on no strand page, so this page shows them in full
+    whole = (f"## The whole strategy {{#{WHOLE_STRATEGY_SECTION}}}\n\nCommitments for the strategy as a whole rather "
+             f"than for one strand.\n\n{marker('delivery-plan', WHOLE_STRATEGY_SECTION)}\n\n"
+             if portal.actions_of(None) else "")
     return (f"---\n{front}---\n\n# {TITLE}\n\n"
             "Every commitment in the strands' delivery plans: what will be done, who owns it, when it is due "
             f"and how it stands. [How to read the delivery plan]({ABOUT}) says what each status means and how "
             "a passed due date is decided.\n\n"
             f"{marker('delivery-plan', 'as-at')}\n\n## Progress by strand\n\n{marker('delivery-plan', 'counts')}\n\n"
-            f"## Every action\n\n{marker('delivery-plan', 'table')}\n\n## Download the plan\n\n"
+            f"## Every action\n\n{marker('delivery-plan', 'table')}\n\n{whole}## Download the plan\n\n"
             f"[actions.csv]({ACTIONS_CSV}) has one row per action with its latest progress; "
             f"[actions.json]({ACTIONS_JSON}) has every progress entry. The [Data page]({DATA_PAGE}) says what "
             "each column holds, and offers blank spreadsheets for a partnership's return and a quarter's progress.\n")
@@ -84,7 +88,7 @@ def attention(portal: Portal, when: AsAt | None, changes: ActionChanges | None, 
 
 def _row(action: Action, strands: dict[str, str], portal: Portal, link: LinkFrom) -> dict:
     area = portal.area(action.area) if action.area else None
-    strand = strands.get(action.strand, action.strand)
+    strand = strand_words(action, strands)
     return {"href": link(action_anchor(action)), "title": action.title,
             "strand": f"{strand} ({area.name})" if area else strand, "owner": action.owner,
             "due": date_words(action.due) if action.due else "Not given", "status": status_badge(status_of(action))}

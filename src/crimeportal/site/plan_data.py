@@ -17,7 +17,8 @@ from .downloads import BOM, _row, _text, to_json
 # One sentence per column, for the Data page and the data package alike.
 COLUMN_WORDS = {
     "id": "The action's id: lowercase letters, digits and hyphens, unique in the portal, such as da-governance-board.",
-    "strand": "The id of the strand the action belongs to, as in the address of its page, such as domestic-abuse.",
+    "strand": "The id of the strand the action belongs to, as in the address of its page, such as domestic-abuse; "
+              "empty for an action of the whole strategy.",
     "area": "The id of a district or Community Safety Partnership from the Areas pages; empty for a force-wide action.",
     "category": "prepare, prevent, protect or pursue; empty where the source does not say.",
     "title": "What will be done, in plain words.",

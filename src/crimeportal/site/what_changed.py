@@ -17,6 +17,7 @@ from ..releases.changes import Changes, FigureChange, VerdictChange, latest_stat
 from ..releases.current import LATEST, ReleaseBuild
 from ..releases.git import PAGES_BRANCH
 from ..releases.register import Release
+from .delivery_html import record_anchor
 from .templates import Markup, render
 
 BLOCK_KINDS = ("what-changed", "releases")
@@ -147,7 +148,7 @@ class _Sections:
         return _list(Item(None, text) for text in words)
 
     def action_link(self, action: Record) -> Link:
-        return Link(self.relative(f"strands/{action['strand']}/#action-{action['id']}", self.page_url), action["title"])
+        return Link(self.relative(record_anchor(action), self.page_url), action["title"])
 
     def due_moved(self) -> Markup:
         rows = [{"link": self.action_link(c.new), "before": _due(c.old), "now": _due(c.new), "note": _latest_note(c.new)}

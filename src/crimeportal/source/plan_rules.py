@@ -9,6 +9,9 @@ Decisions recorded here, and in the editing guide:
   (`csp-colchester.yml`). In a strand's file every action's `strand` is that strand. In a partnership's
   file an action may belong to any strand, but must name its `area`: the partnership itself or one of the
   districts it covers (a partnership's return is never force-wide).
+- The actions of the whole strategy, not of one strand (the standard CSP reporting format), go in the one
+  reserved file `strategy-wide.yml` and name no strand there: a strand named there would be a second place for
+  that strand's actions. Everywhere else `strand` is required, which the schema cannot say per file.
 - A district's `population` is required once the register names its population source, and refused when it
   names none (a figure with no source). A partnership has no population of its own: it is its districts'.
 """
@@ -22,7 +25,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, CSP_PREFIX, STRAND_SUFFIX, STRANDS_DIR
+from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, CSP_PREFIX, STRAND_SUFFIX, STRANDS_DIR, STRATEGY_WIDE_ACTIONS
 from ..core.problems import Problem, field_name
 from .load import Document
 
@@ -108,8 +111,10 @@ def _district_problems(area: dict[str, Any], has_source: bool, add) -> None:
 
 
 def file_name_problems(path: Path, shown_as: str, strands: set[str], register: Register) -> list[Problem]:
-    """An actions file is named after a strand page or a partnership of the register."""
+    """An actions file is named after a strand page or a partnership of the register, or is the strategy-wide one."""
     stem = path.stem
+    if stem == STRATEGY_WIDE_ACTIONS:
+        return []
     if stem.startswith(CSP_PREFIX):
         if not register.present:
             return [Problem(shown_as, 1, 1, "", f"is named after a partnership, but there is no areas register ({REGISTER}) "
@@ -123,7 +128,8 @@ def file_name_problems(path: Path, shown_as: str, strands: set[str], register: R
         return []
     return [Problem(shown_as, 1, 1, "", f"is named after no strand: there is no strand page "
                                         f"{STRANDS_DIR.as_posix()}/{stem}{STRAND_SUFFIX}; an actions file is named "
-                                        f"after a strand ({_listed(strands)}) or a partnership ({CSP_PREFIX}...)")]
+                                        f"after a strand ({_listed(strands)}) or a partnership ({CSP_PREFIX}...), or is "
+                                        f"{STRATEGY_WIDE_ACTIONS}.yml for the whole strategy's actions")]
 
 
 def action_problems(document: Document, path: Path, shown_as: str, strands: set[str], register: Register) -> list[Problem]:
@@ -138,7 +144,7 @@ def action_problems(document: Document, path: Path, shown_as: str, strands: set[
 
 
 def _action_messages(action: dict[str, Any], stem: str, strands: set[str], register: Register) -> list[tuple[str, str]]:
-    found: list[tuple[str, str | None]] = [("strand", _strand_message(action["strand"], stem, strands))]
+    found: list[tuple[str, str | None]] = [_strand_found(action, stem, strands)]
     found += [("area", _area_message(action.get("area"), stem, register))]
     for name in ("start", "due"):
         if name in action:
@@ -150,6 +156,21 @@ def _action_messages(action: dict[str, Any], stem: str, strands: set[str], regis
         found.append(("", f"names no area: in a partnership's file every action names its area, {stem} or one of "
                           "the districts it covers"))
     return [(name, message) for name, message in found if message]
+
+
+def _strand_found(action: dict[str, Any], stem: str, strands: set[str]) -> tuple[str, str | None]:
+    """The strand's problem, if any, and where to show it: on the action itself when the strand is missing."""
+    wide = f"{ACTIONS_DIR.as_posix()}/{STRATEGY_WIDE_ACTIONS}.yml"
+    if stem == STRATEGY_WIDE_ACTIONS:
+        if "strand" in action:
+            return "strand", (f"is '{action['strand']}', but the actions in {wide} belong to the whole strategy and "
+                              f"name no strand: remove it, or move the action to {ACTIONS_DIR.as_posix()}/"
+                              f"{action['strand']}.yml")
+        return "strand", None
+    if "strand" not in action:
+        return "", (f"names no strand: every action names its strand, except the whole strategy's actions, "
+                    f"which go in {wide}")
+    return "strand", _strand_message(action["strand"], stem, strands)
 
 
 def _strand_message(strand: str, stem: str, strands: set[str]) -> str | None:

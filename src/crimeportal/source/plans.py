@@ -87,7 +87,7 @@ def load_areas(root: Path, schemas: Schemas, problems: list[Problem],
 
 def _action(data: dict[str, Any], path: Path) -> Action:
     progress = [Progress(**entry) for entry in data["progress"]]
-    fields = {k: v for k, v in data.items() if k != "progress"}
+    fields = {"strand": None} | {k: v for k, v in data.items() if k != "progress"}  # no strand: strategy-wide
     return Action(**fields, progress=progress, path=path)
 
 
