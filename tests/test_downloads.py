@@ -63,7 +63,7 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 def test_every_csv_with_the_notes_has_them_neutralised(built):
     holding = {}
     for path in sorted(built.rglob("*.csv")):
-        notes = [row["note"] for row in csv_rows(path) if row["metric"] == METRIC]
+        notes = [row["note"] for row in csv_rows(path) if row.get("metric") == METRIC]  # the plan's CSVs have no such column
         if notes:
             holding[path.relative_to(built).as_posix()] = notes
     assert {"data/all-metrics.csv", f"data/metrics/{METRIC}.csv"} <= set(holding)

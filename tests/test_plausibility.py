@@ -27,7 +27,7 @@ COMPARED = ("1,702 for the 3 months to July 2020 is more than 3 times the median
 IN_FILE = (f"warning: {SHOWN}:20:12: observations[2].value: {COMPARED} If it is right, add a note to this "
            "figure saying why (a line 'note: ...' under its value; readers see it beside the figure) and this warning "
            "stops; if it is not, correct it.")
-IN_CSV = (f"warning: figures.csv:2:1: value: personal-robbery-outcomes: {COMPARED} If it is right, give the row a note "
+IN_CSV = (f"warning: figures.csv:2:3: column 3 (value): personal-robbery-outcomes: {COMPARED} If it is right, give the row a note "
           "saying why (in the note column; readers see it beside the figure) and this warning stops; if it is not, "
           "correct the CSV.")
 
@@ -141,7 +141,7 @@ def test_each_new_figure_is_judged_against_the_ones_before_it_including_new_ones
     assert code == EXIT_OK
     warnings = [line for line in out.splitlines() if line.startswith("warning:")]
     assert len(warnings) == 1
-    assert warnings[0].startswith("warning: figures.csv:3:1: value: personal-robbery-outcomes: 3 for the 3 months to July "
+    assert warnings[0].startswith("warning: figures.csv:3:3: column 3 (value): personal-robbery-outcomes: 3 for the 3 months to July "
                                   "2021 is less than a third of the median, 35, of the figures before it (35 for the 3 "
                                   "months to July 2018, 34 for the 3 months to July 2019 and 36 for the 3 months to "
                                   "July 2020).")

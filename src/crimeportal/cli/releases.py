@@ -80,6 +80,8 @@ def _warn_before(plan: Plan) -> None:
 
 def _warn_of_unusual_figures(root: Path) -> None:
     """Publishing is the last moment an unusual figure without a note can be noticed; it is said, not refused."""
+    from ..source.validate import check_portal
+
     warnings = check_portal(root).warnings
     if warnings:
         _say(format_problems(warnings, "text", level="warning"))
