@@ -29,7 +29,7 @@ def spaced_cells(html: str) -> str:
 _LAYOUT_TAGS = re.compile(r"\s*</?(?:p|ul|ol|li)>\s*")
 # Each result's text is kept to its opening words: a section is found by its title and by what it begins with,
 # and a long page (the glossary, How we judge change) does not make every reader download all of its prose.
-TEXT_LIMIT = 600
+TEXT_LIMIT = 500
 
 
 def board_report_by_strand(index_file: Path, report: str, strand_ids: Iterable[str]) -> None:
