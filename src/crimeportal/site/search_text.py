@@ -28,8 +28,11 @@ def spaced_cells(html: str) -> str:
 
 _LAYOUT_TAGS = re.compile(r"\s*</?(?:p|ul|ol|li)>\s*")
 # Each result's text is kept to its opening words: a section is found by its title and by what it begins with,
-# and a long page (the glossary, How we judge change) does not make every reader download all of its prose.
-TEXT_LIMIT = 500
+# and a long page (the glossary, How we judge change) does not make every reader download all of its prose. A
+# measure's own page keeps all of its words (what it measures, its source, its caveats), and the Data page all of
+# its own (file names, columns), which are what people search those pages for.
+TEXT_LIMIT = 350
+WHOLE_PAGES = ("metrics/", "data/")
 
 
 def board_report_by_strand(index_file: Path, report: str, strand_ids: Iterable[str]) -> None:
@@ -44,7 +47,8 @@ def board_report_by_strand(index_file: Path, report: str, strand_ids: Iterable[s
                      if not str(doc.get("location", "")).startswith(report) or doc.get("location") in wanted]
     for doc in index["docs"]:  # paragraphs and lists become plain text: results show a snippet, not the layout
         if isinstance(doc.get("text"), str):
-            doc["text"] = opening_words(_LAYOUT_TAGS.sub(" ", doc["text"]).strip())
+            text = _LAYOUT_TAGS.sub(" ", doc["text"]).strip()
+            doc["text"] = text if str(doc.get("location", "")).startswith(WHOLE_PAGES) else opening_words(text)
     index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
