@@ -46,7 +46,7 @@ def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeyp
     from mkdocs.config import load_config
 
     queued, asked = [], []
-    original_init, original_svg = charts.Charts.__init__, charts.Charts.svg
+    original_init, original_svg, original_plain = charts.Charts.__init__, charts.Charts.svg, charts.Charts.plain_svg
 
     def recording_init(self, jobs, cache_dir):
         queued.extend(jobs)
@@ -57,9 +57,17 @@ def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeyp
             asked.append(metric_id)
         return original_svg(self, metric_id)
 
+    def recording_plain(self, job_id):  # the maps, which their pages name themselves
+        if job_id not in asked:
+            asked.append(job_id)
+        return original_plain(self, job_id)
+
     monkeypatch.setattr(charts.Charts, "__init__", recording_init)
     monkeypatch.setattr(charts.Charts, "svg", recording_svg)
+    monkeypatch.setattr(charts.Charts, "plain_svg", recording_plain)
     monkeypatch.setenv("CRIMEPORTAL_BOARD_PACK", "off")
     root = copy_portal(tmp_path / "portal")
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
-    assert len(queued) == 8 and asked == queued
+    # a chart for each measure, and a map and small multiples for each with figures by district
+    by_district = len(list((root / "data" / "metrics").glob("police-uk-*.yml")))
+    assert len(queued) == len(list((root / "data" / "metrics").glob("*.yml"))) + 2 * by_district and asked == queued

@@ -171,10 +171,14 @@ def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], ch
     assessments = {m.id: assess(m) for m in portal.metrics}
     jobs = {m.id: charts.chart_job(m, assessments[m.id], version) for m in portal.metrics}
     # drawn in the order pages ask for them, so that no page waits on charts queued behind others: MkDocs
-    # builds the strand pages (each showing its measures) first, in the order of their file names
-    needed = sorted(portal.metrics, key=lambda m: m.strand)  # stable: each strand's measures in page order
-    ordered = {m.id: jobs[m.id] for m in needed if jobs[m.id]}
-    ordered.update(_district_jobs(portal, version))  # measure pages, built last, show these
+    # builds the strand pages first, in the order of their file names, each showing the charts of the measures
+    # the board is given; then each measure's page, in the portal's order, whose map and small multiples are
+    # filled in before its chart (which sits inside the block of its figures, and so is filled a round later)
+    drawing = {m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job} | _district_jobs(portal, version)
+    on_strand_pages = [m.id for m in sorted(portal.metrics, key=lambda m: m.strand) if m.board_report]  # stable
+    on_own_pages = [job_id for m in portal.metrics
+                    for job_id in (districts.map_job_id(m.id), districts.series_job_id(m.id), m.id)]
+    ordered = {job_id: drawing[job_id] for job_id in on_strand_pages + on_own_pages if job_id in drawing}
     drawn = charts.Charts(ordered, root / CHART_CACHE)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
