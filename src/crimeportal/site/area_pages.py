@@ -89,9 +89,9 @@ def actions(portal: Portal, area: Area, when: AsAt | None, link: LinkFrom) -> Ma
     return action_list(found, portal, when, link, level=3, anchor_prefix="area", show_strand=True)
 
 
-def measures(portal: Portal, area: Area, link: LinkFrom) -> Markup:
+def measures(portal: Portal, area: Area, link: LinkFrom, figures_of: districts.FiguresOf) -> Markup:
     """Every measure's latest figure for the area (a partnership's: each of its districts'), with its rate and comparison."""
-    found = districts.figures_for_area(area, portal)
+    found = districts.figures_for_area(area, portal, figures_of)
     if not found:
         return paragraph(f"No measure is published for {area.name} alone yet: every measure covers the whole "
                          "force area, and is listed under All measures.")

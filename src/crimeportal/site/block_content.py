@@ -222,12 +222,12 @@ def _area_actions(page: PageContext, area_id: str) -> str:
 
 @fills("area-measures")
 def _area_measures(page: PageContext, area_id: str) -> str:
-    return area_pages.measures(page.state.portal, _area(page, area_id), page.link)
+    return area_pages.measures(page.state.portal, _area(page, area_id), page.link, page.state.district_figures)
 
 
 @fills("districts")
 def _districts(page: PageContext, metric_id: str) -> str:
-    figures = districts.district_figures(page.measure(metric_id).metric, page.state.portal, page.state.portal.area_name)
+    figures = page.state.district_figures(page.measure(metric_id).metric)
     if figures is None:
         return ""
     drawn = page.state.charts

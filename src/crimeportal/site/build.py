@@ -33,7 +33,7 @@ from .publication import Publication, read_publication
 from ..core.conventions import CHANGES_PAGE, CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
 from ..core.delivery import AsAt, as_at
-from ..core.model import Portal
+from ..core.model import Metric, Portal
 from ..core.problems import Problem, count_words, format_problems
 from ..core.stats import assess
 from ..releases import current as release
@@ -57,6 +57,7 @@ class PortalBuild:
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
     charts: charts.Charts | None = None  # None in a live preview of files with problems
     tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
+    by_district: dict[str, "districts.DistrictFigures | None"] = field(default_factory=dict)  # see district_figures
     unpublished: set[str] = field(default_factory=set)  # pages of drafts, left out of a public build
     publication: Publication | None = None  # mkdocs.yml's licence and contact settings
     site_name: str = ""
@@ -76,6 +77,12 @@ class PortalBuild:
         return OpenData(self.publication, self.citation(self.site_name, ""),
                         lambda metric: self.citation(metric.title, self.measures[metric.id].url))
     makes_board_pack: bool = True  # not under `mkdocs serve`, nor with CRIMEPORTAL_BOARD_PACK=off
+
+    def district_figures(self, metric: Metric) -> districts.DistrictFigures | None:
+        """A measure's latest figures by district, worked out once per build for its page and every area's."""
+        if metric.id not in self.by_district:
+            self.by_district[metric.id] = districts.district_figures(metric, self.portal, self.portal.area_name)
+        return self.by_district[metric.id]
 
     def table(self, metric_id: str) -> str:
         if metric_id not in self.tables:

@@ -183,12 +183,15 @@ def districts_html(figures: DistrictFigures, map_svg: str | None, series_svg: st
                   marked=any(o.status != "final" for o in figures.metric.observations if o.areas))
 
 
-def figures_for_area(area: Area, portal: Portal) -> list[tuple[DistrictFigures, DistrictFigure]]:
+FiguresOf = Callable[[Metric], "DistrictFigures | None"]  # a build's `district_figures`, worked out once a measure
+
+
+def figures_for_area(area: Area, portal: Portal, figures_of: FiguresOf) -> list[tuple[DistrictFigures, DistrictFigure]]:
     """Every measure's latest figure for a district (for a partnership, for each district it covers)."""
     wanted = set(area.covers) if area.kind == "csp" else {area.id}
     found = []
     for metric in portal.metrics:
-        figures = district_figures(metric, portal, portal.area_name) if metric.has_breakdown else None
+        figures = figures_of(metric) if metric.has_breakdown else None
         for row in figures.rows if figures else ():
             if row.area.id in wanted:
                 found.append((figures, row))
