@@ -38,7 +38,7 @@ site: $(STAMP)
 	$(BIN)/crimeportal build
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 # make check (add STRICT=1 to fail on warnings too, as the pull-request workflow does)
 check: $(STAMP)

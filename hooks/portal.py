@@ -1,24 +1,36 @@
 """MkDocs hooks: each event hands over to crimeportal.site.build, where the work lives."""
 
-from crimeportal.site import build
+import logging
 
-# The one value kept between builds: the mkdocs command this process runs. MkDocs calls on_startup once, before
-# the first build, and keeps this module for every rebuild of `mkdocs serve`. A live preview shows data problems
-# on its pages; every other command (and a build that never saw on_startup) fails on them instead.
+from crimeportal.site import build, preview
+
+# What is kept between builds: the mkdocs command this process runs, and, for a live preview in dirty mode
+# (`mkdocs serve --dirty`), its session. MkDocs calls on_startup once, before the first build, and keeps this
+# module for every rebuild of `mkdocs serve`. A live preview shows data problems on its pages; every other
+# command (and a build that never saw on_startup) fails on them instead.
 _command = None
+_session = None
+_dirty_warning = preview.HideDirtyWarning()
 
 
 def on_startup(command, dirty):
-    global _command
+    global _command, _session
     _command = command
+    if command == "serve" and dirty:
+        _session = preview.PreviewSession()
+        logging.getLogger("mkdocs.commands.build").addFilter(_dirty_warning)
 
 
 def on_config(config):
-    return build.on_config(config, serving=_command == "serve")
+    return build.on_config(config, serving=_command == "serve", session=_session)
 
 
 def on_files(files, config):
     return build.on_files(files, config)
+
+
+def on_env(env, config, files):
+    return build.on_env(env, _session)
 
 
 def on_page_markdown(markdown, page, config, files):
@@ -42,4 +54,7 @@ def on_build_error(error):
 
 
 def on_shutdown():
-    build.on_shutdown()
+    global _session
+    build.on_shutdown(_session)
+    _session = None
+    logging.getLogger("mkdocs.commands.build").removeFilter(_dirty_warning)

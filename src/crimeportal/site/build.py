@@ -26,11 +26,11 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import (area_pages, block_content, blocks, board_pack, board_report, charts, delivery_page, district_map, districts,
-               escaping, feed, pages, problems_page, render, search_text)
+               escaping, feed, pages, preview, problems_page, render, search_text)
 from .citation import Citation, site_address
 from .open_data import OpenData, download_files
 from .publication import Publication, read_publication
-from ..core.conventions import CHANGES_PAGE, CHART_CACHE, WRITE_JOURNAL
+from ..core.conventions import AREAS_REGISTER, BOUNDARIES, CHANGES_PAGE, CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
 from ..core.delivery import AsAt, as_at
 from ..core.model import Metric, Portal
@@ -39,6 +39,7 @@ from ..core.stats import assess
 from ..releases import current as release
 from ..releases import history
 from . import what_changed
+from ..source.reuse import FileResults, file_digest
 from ..source.validate import check_portal
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
@@ -65,6 +66,8 @@ class PortalBuild:
     feed: bytes = b""
     abbreviations: str = ""  # the glossary's abbreviation lines, added to every page
     plan_as_at: AsAt | None = None  # the date the delivery plan is shown as at: never the clock
+    session: preview.PreviewSession | None = None  # a live preview's, kept between its builds (see preview.py)
+    changes: preview.Changes | None = None  # in a live preview, which pages this build rebuilds
 
     def citation(self, title: str, path: str) -> Citation:
         """How to cite `title`, found at `path` from the site's root: the one format used everywhere."""
@@ -81,8 +84,12 @@ class PortalBuild:
     def district_figures(self, metric: Metric) -> districts.DistrictFigures | None:
         """A measure's latest figures by district, worked out once per build for its page and every area's."""
         if metric.id not in self.by_district:
-            self.by_district[metric.id] = districts.district_figures(metric, self.portal, self.portal.area_name)
+            self.by_district[metric.id] = _district_figures(metric, self.portal, self.root, self.reuse)
         return self.by_district[metric.id]
+
+    @property
+    def reuse(self) -> FileResults | None:
+        return self.session.results if self.session else None
 
     def table(self, metric_id: str) -> str:
         if metric_id not in self.tables:
@@ -118,13 +125,15 @@ def problems_message(problems: list[Problem]) -> str:
 
 
 @_plainly
-def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
+def on_config(config: MkDocsConfig, serving: bool = False, session: preview.PreviewSession | None = None) -> MkDocsConfig:
+    """`session`: a live preview's (`mkdocs serve --dirty`), whose builds rebuild only the pages a save changes."""
     root = Path(config.config_file_path).parent
     if (root / WRITE_JOURNAL).exists():
         raise PluginError("An add-period was interrupted before it finished writing the metric files. "
                           "Run `crimeportal validate` (or make check), which finishes it, then build again.")
     publication = read_publication(config.extra)
-    checked = check_portal(root)
+    reuse = session.results if session else None
+    checked = check_portal(root, reuse=reuse)
     # a live preview shows drafts, marked as such; every other build leaves them out
     portal, problems = (checked.portal if serving else checked.portal.published()), checked.problems
     for note in checked.notes:  # worth saying, never a reason to stop (and not a warning, which strict mode counts)
@@ -133,10 +142,10 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
         raise PluginError(problems_message(problems))
     if problems:
         problems_page.log_problems(problems)
-        config[_STATE] = PortalBuild(root, portal, {}, {}, problems)
+        config[_STATE] = PortalBuild(root, portal, {}, {}, problems, session=session)
     else:
-        measures, drawn = _measures(portal, root)
-        config[_STATE] = PortalBuild(root, portal, measures, {}, charts=drawn)
+        measures, drawn = _measures(portal, root, session)
+        config[_STATE] = PortalBuild(root, portal, measures, {}, charts=drawn, session=session)
     # drafts' pages, and links and editors' leftovers under content/, as the checks found them
     current(config).unpublished = checked.never_published | {f"strands/{s.id}.md" for s in checked.portal.strands
                                                               if s not in portal.strands}
@@ -149,7 +158,8 @@ def on_config(config: MkDocsConfig, serving: bool = False) -> MkDocsConfig:
     state.publication, state.site_name, state.site_url = publication, config.site_name, config.site_url
     state.abbreviations = pages.abbreviations(root / config.docs_dir)
     if not problems:
-        state.downloads = download_files(portal, root, state.open_data())  # after the release: citations name it
+        # after the release: citations name it; a live preview remakes the zip on every save, so stores it
+        state.downloads = download_files(portal, root, state.open_data(), _per_metric(reuse), compress=not serving)
         state.feed = _feed(state)
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
@@ -173,36 +183,63 @@ def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> None:
     config.extra["crimeportal_release"] = release.template_data(releases)  # for the outdated-release banner
 
 
-def _measures(portal: Portal, root: Path) -> tuple[dict[str, render.Measure], charts.Charts]:
+def _per_metric(reuse: FileResults | None) -> Callable:
+    """What open_data calls to work out a value from one metric: afresh, or kept by a live preview."""
+    if reuse is None:
+        return lambda metric, what, make: make()
+    return reuse.derived
+
+
+def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None = None
+              ) -> tuple[dict[str, render.Measure], charts.Charts]:
     version = charts.cache_version()
-    assessments = {m.id: assess(m) for m in portal.metrics}
-    jobs = {m.id: charts.chart_job(m, assessments[m.id], version) for m in portal.metrics}
+    per_metric = _per_metric(session.results if session else None)
+    assessments = {m.id: per_metric(m, "assessment", lambda m=m: assess(m)) for m in portal.metrics}
+    jobs = {m.id: per_metric(m, ("chart", version), lambda m=m: charts.chart_job(m, assessments[m.id], version))
+            for m in portal.metrics}
     # drawn in the order pages ask for them, so that no page waits on charts queued behind others: MkDocs
     # builds the strand pages first, in the order of their file names, each showing the charts of the measures
     # the board is given; then each measure's page, in the portal's order, whose map and small multiples are
     # filled in before its chart (which sits inside the block of its figures, and so is filled a round later)
-    drawing = {m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job} | _district_jobs(portal, version)
+    drawing = {m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job} | _district_jobs(portal, root, version, session)
     on_strand_pages = [m.id for m in sorted(portal.metrics, key=lambda m: m.strand) if m.board_report]  # stable
     on_own_pages = [job_id for m in portal.metrics
                     for job_id in (districts.map_job_id(m.id), districts.series_job_id(m.id), m.id)]
     ordered = {job_id: drawing[job_id] for job_id in on_strand_pages + on_own_pages if job_id in drawing}
-    drawn = charts.Charts(ordered, root / CHART_CACHE)
+    drawn = charts.Charts(ordered, root / CHART_CACHE, session.renderer if session else None)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
 
 
-def _district_jobs(portal: Portal, version: str) -> dict[str, charts.ChartJob]:
+def _district_jobs(portal: Portal, root: Path, version: str, session: preview.PreviewSession | None
+                   ) -> dict[str, charts.ChartJob]:
     """The map and the small multiples of every measure with figures by district."""
     with_breakdowns = [m for m in portal.metrics if m.has_breakdown]
+    if not with_breakdowns:
+        return {}
+    reuse = session.results if session else None
     names = {a.ons_code: a.name for a in portal.areas if a.kind == "district" and a.ons_code}
-    prepared = district_map.prepare_map(names, portal.boundaries) if with_breakdowns else None
+    prepare = functools.partial(district_map.prepare_map, names, portal.boundaries)
+    boundaries, register = file_digest(root / BOUNDARIES), file_digest(root / AREAS_REGISTER)
+    prepared = reuse.get(("map", repr(names), boundaries), prepare) if reuse else prepare()
+    per_metric = _per_metric(reuse)
     jobs: dict[str, charts.ChartJob | None] = {}
     for metric in with_breakdowns:
-        figures = districts.district_figures(metric, portal, portal.area_name)
+        figures = _district_figures(metric, portal, root, reuse)
         if figures and prepared:
-            jobs[districts.map_job_id(metric.id)] = districts.map_job(figures, prepared, version)
-        jobs[districts.series_job_id(metric.id)] = districts.series_job(metric, portal, version)
+            jobs[districts.map_job_id(metric.id)] = per_metric(
+                metric, ("map job", register, boundaries, version), lambda f=figures: districts.map_job(f, prepared, version))
+        jobs[districts.series_job_id(metric.id)] = per_metric(
+            metric, ("series job", register, version), lambda m=metric: districts.series_job(m, portal, version))
     return {job_id: job for job_id, job in jobs.items() if job}
+
+
+def _district_figures(metric: Metric, portal: Portal, root: Path, reuse: FileResults | None) -> districts.DistrictFigures | None:
+    """A measure's latest figures by district, which depend on it and the areas register alone."""
+    make = functools.partial(districts.district_figures, metric, portal, portal.area_name)
+    if reuse is None:
+        return make()
+    return reuse.derived(metric, ("district figures", file_digest(root / AREAS_REGISTER)), make)
 
 
 @_plainly
@@ -216,18 +253,33 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                  CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal),
                  delivery_page.PAGE: delivery_page.page_markdown(state.portal), **area_pages.generated_pages(state.portal)}
+    per_metric = _per_metric(state.reuse)
     for metric in state.portal.metrics:
-        generated[pages.metric_page_path(metric.id)] = pages.metric_page(metric.id, metric.title, metric.draft, metric.has_breakdown)
+        generated[pages.metric_page_path(metric.id)] = per_metric(metric, "page", lambda m=metric: pages.metric_page(
+            m.id, m.title, m.draft, m.has_breakdown))
     for metric_id in problems_page.metric_page_ids(state.root) if state.problems else ():
         generated.setdefault(pages.metric_page_path(metric_id), pages.metric_page(metric_id, metric_id))
+    written = set(files.src_uris)  # looked up once: Files rebuilds its index after every append
     for path, content in generated.items():
-        if files.get_file_from_path(path) is None:
+        if path not in written:
             files.append(File.generated(config, path, content=content))
     for path, (content, _) in state.downloads.items():
         files.append(File.generated(config, path, content=content))
     if state.feed:
         files.append(File.generated(config, feed.FEED, content=state.feed))
+    if state.session:
+        state.changes = _preview_changes(files, config, state)
     return files
+
+
+def _preview_changes(files: Files, config: MkDocsConfig, state: PortalBuild) -> preview.Changes:
+    """Which pages this live-preview build rebuilds (see preview.py)."""
+    sources = preview.source_digests(state.root)
+    shown_everywhere = [config.nav, state.abbreviations, config.extra, config.site_url, config.site_name,
+                        repr(state.releases), repr(state.plan_as_at), [p.as_text() for p in state.problems]]
+    preview.without_search_merge(config.plugins.values())
+    return preview.plan(files, Path(config.site_dir), preview.shared_digest(sources, shown_everywhere), sources,
+                        lambda src_uri: preview.page_sources(src_uri, state.portal, sources, state.root))
 
 
 @_plainly
@@ -276,6 +328,11 @@ def on_post_build(config: MkDocsConfig) -> None:
     search_text.board_report_by_strand(Path(config.site_dir) / "search" / "search_index.json",
                                        board_report.PAGE.removesuffix(".md") + "/", [s.id for s in current(config).portal.strands])
     state = current(config)
+    if state.changes:
+        preview.finish(state.changes)
+        log.info(f"crimeportal: live preview: rebuilt {len(state.changes.rebuilt)} of {len(state.changes.pages)} pages")
+    if state.reuse:
+        state.reuse.end_build()
     drawn = state.charts
     if drawn:
         drawn.close()
@@ -294,13 +351,23 @@ def _make_board_pack(state: PortalBuild, config: MkDocsConfig) -> None:
              + ("came from the cache" if made.from_cache else "was made") + f" in {made.seconds:.1f} s")
 
 
+def on_env(env: "jinja2.Environment", session: preview.PreviewSession | None) -> "jinja2.Environment":
+    """A live preview compiles the theme's templates once, not on every save (MkDocs makes a new environment
+    for each build); Jinja still recompiles any template whose source changed."""
+    if session:
+        env.bytecode_cache = session.templates
+    return env
+
+
 def on_build_error() -> None:
     """A build that fails part-way leaves no chart worker behind (under `mkdocs serve` it would outlive the server)."""
     charts.abandon_all()
 
 
-def on_shutdown() -> None:
+def on_shutdown(session: preview.PreviewSession | None = None) -> None:
     charts.abandon_all()
+    if session:
+        session.close()
 
 
 def _compact_stylesheets(site_dir: Path, stylesheets: list) -> None:

@@ -356,9 +356,32 @@ def abandon_all() -> None:
         charts.abandon()
 
 
+class Renderer:
+    """The worker processes that draw charts. A build starts its own and stops it when it ends; a live preview
+    keeps one for all its builds (`kept=True`), as starting one costs half a second of every save."""
+
+    def __init__(self, kept: bool = False) -> None:
+        self.kept = kept
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self, charts: int) -> ProcessPoolExecutor:
+        if self._pool is None:
+            workers = os.cpu_count() or 1
+            workers = workers if self.kept else max(1, min(workers, charts // Charts.BATCH))
+            # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
+            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_renderer)
+            self._pool.submit(int)  # workers start only when there is work: start them now
+        return self._pool
+
+    def close(self, cancel: bool = False) -> None:
+        if self._pool:
+            self._pool.shutdown(wait=True, cancel_futures=cancel)
+            self._pool = None
+
+
 class Charts:
-    """One build's charts: cached ones are read at once; missing ones are drawn in worker processes
-    while MkDocs builds the pages, and collected when a page needs them.
+    """One build's charts: cached ones are read when a page asks for them; missing ones are drawn in worker
+    processes while MkDocs builds the pages, and collected when a page needs them.
 
     The renderer holds Python's lock while it works and takes half a second to start, so it runs in
     other processes even for a handful of charts: the build goes on meanwhile.
@@ -369,30 +392,27 @@ class Charts:
     # beyond it, building them is worth sharing out too.
     SPECS_HERE_UP_TO = 64
 
-    def __init__(self, jobs: dict[str, ChartJob], cache_dir: Path) -> None:
+    def __init__(self, jobs: dict[str, ChartJob], cache_dir: Path, renderer: Renderer | None = None) -> None:
         self.jobs = jobs  # metric id (or a metric's map, see districts.py) -> its chart, for those with figures to draw
         self.cache_dir = cache_dir
+        self._renderer = renderer or Renderer()
         self._svgs: dict[str, str] = {}  # cache key -> SVG as rendered
         self._accessible: dict[str, str] = {}  # metric id -> SVG as pages show it
         self._pending: dict[str, tuple[Future, int]] = {}
         missing: dict[str, ChartJob] = {}
+        cached = 0
         for job in jobs.values():
-            cached = cache_dir / f"{job.key}.svg"
-            if job.key in self._svgs or job.key in missing:
-                continue
-            if cached.exists():
-                self._svgs[job.key] = cached.read_text(encoding="utf-8")
-            else:
+            if job.key not in missing and not (cache_dir / f"{job.key}.svg").exists():
                 missing[job.key] = job
-        self.rendered, self.from_cache = len(missing), len(self._svgs)
-        self._pool = self._start(list(missing.values())) if missing else None
+            elif job.key not in missing:
+                cached += 1
+        self.rendered, self.from_cache = len(missing), cached
+        if missing:
+            self._start(list(missing.values()))
 
-    def _start(self, missing: list[ChartJob]) -> ProcessPoolExecutor:
+    def _start(self, missing: list[ChartJob]) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        workers = max(1, min(os.cpu_count() or 1, len(missing) // self.BATCH))
-        # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
-        pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_renderer)
-        pool.submit(int)  # workers start only when there is work: start them now
+        pool = self._renderer.pool(len(missing))
         _OPEN.add(self)
         specs_here = len(missing) <= self.SPECS_HERE_UP_TO
         for start in range(0, len(missing), self.BATCH):
@@ -401,7 +421,6 @@ class Charts:
                                                  else job.data for job in batch])
             for index, job in enumerate(batch):
                 self._pending[job.key] = (future, index)
-        return pool
 
     def svg(self, metric_id: str) -> str | None:
         """The metric's accessible chart, waiting for it to be drawn if need be."""
@@ -419,9 +438,12 @@ class Charts:
 
     def _collect(self, key: str) -> str:
         if key not in self._svgs:
-            future, index = self._pending.pop(key)
-            self._svgs[key] = future.result()[index]
-            _write_atomically(self.cache_dir / f"{key}.svg", self._svgs[key])
+            if key in self._pending:
+                future, index = self._pending.pop(key)
+                self._svgs[key] = future.result()[index]
+                _write_atomically(self.cache_dir / f"{key}.svg", self._svgs[key])
+            else:
+                self._svgs[key] = (self.cache_dir / f"{key}.svg").read_text(encoding="utf-8")
         return self._svgs[key]
 
     def close(self) -> None:
@@ -432,13 +454,14 @@ class Charts:
 
     def abandon(self) -> None:
         """Stop the workers without waiting for charts nobody will show."""
+        for future, _ in self._pending.values():
+            future.cancel()
         self._pending.clear()
         self._stop(cancel=True)
 
     def _stop(self, cancel: bool) -> None:
-        if self._pool:
-            self._pool.shutdown(wait=True, cancel_futures=cancel)
-            self._pool = None
+        if not self._renderer.kept:
+            self._renderer.close(cancel)
         _OPEN.discard(self)
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import json
 from dataclasses import fields
-from typing import Any
+from typing import Any, Iterable
 
 from ..core.formats import period_words
 from ..core.model import Metric, Observation, Strand
@@ -57,15 +57,27 @@ def to_json(data: Any) -> bytes:
 
 def metrics_csv(metrics: list[Metric]) -> bytes:
     """One row per figure, each saying what its measure is; every text cell is safe to open in a spreadsheet."""
-    lines = [BOM + _row([_text(column) for column in CSV_COLUMNS])]
-    for metric in metrics:
-        about = [_text(metric.id), _text(metric.title), _text(metric.strand), _text(metric.unit),
-                 _text(metric.polarity), _text(metric.period)]
-        for o in metric.observations:
-            lines.append(_row(about + [_text(csv_period(o.end, metric.period)), _text(last_day(o.end)),
-                                       _number(o.value), _text(o.status), _text(o.note), _number(o.numerator),
-                                       _number(o.denominator), "true" if o.suppressed else "false"]))
-    return "".join(lines).encode()
+    return csv_of(metric_rows(metric) for metric in metrics)
+
+
+def csv_of(rows: Iterable[str]) -> bytes:
+    """The CSV file of these measures' rows (each measure's from `metric_rows`), with its header."""
+    return (BOM + _row([_text(column) for column in CSV_COLUMNS]) + "".join(rows)).encode()
+
+
+def metric_rows(metric: Metric) -> str:
+    """A measure's rows of the CSV files, one per figure."""
+    about = [_text(metric.id), _text(metric.title), _text(metric.strand), _text(metric.unit),
+             _text(metric.polarity), _text(metric.period)]
+    return "".join(_row(about + [_text(csv_period(o.end, metric.period)), _text(last_day(o.end)),
+                                 _number(o.value), _text(o.status), _text(o.note), _number(o.numerator),
+                                 _number(o.denominator), "true" if o.suppressed else "false"])
+                   for o in metric.observations)
+
+
+def json_list(items: Iterable[bytes]) -> bytes:
+    """A JSON list of items each written by `to_json`: the bytes `to_json` gives the list itself."""
+    return b"[" + b",".join(item.rstrip(b"\n") for item in items) + b"]\n"
 
 
 def csv_period(end: str, period: str) -> str:

@@ -13,12 +13,12 @@ import io
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Hashable, TypeVar
 
 from ..core.formats import UNIT_WORDS
 from ..core.model import Metric, OBSERVATION_STATUSES, PERIODS, POLARITIES, Portal, UNITS
 from .citation import Citation
-from .downloads import metric_record, metrics_csv, strand_record, to_json
+from .downloads import csv_of, json_list, metric_record, metric_rows, strand_record, to_json
 from . import plan_data
 from .publication import Publication
 
@@ -29,6 +29,7 @@ DATA_PACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the same bytes from the same data, whenever it is built
 
 Files = dict[str, tuple[bytes, str]]  # site path -> (content, what it holds)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,33 +41,49 @@ class OpenData:
     cite: Callable[[Metric], Citation]
 
 
-def download_files(portal: Portal, root: Path, about: OpenData) -> Files:
-    """Site path -> (content, what it holds), for every file the Data page lists."""
-    files = data_files(portal, root, about)
+# Works out a value from one metric (the second argument names what, with anything else it depends on), or
+# gives back the one a live preview's earlier build worked out from the same file (source/reuse.py).
+PerMetric = Callable[[Metric, Hashable, Callable[[], T]], T]
+
+
+def _afresh(metric: Metric, what: Hashable, make: Callable[[], T]) -> T:
+    return make()
+
+
+def download_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetric = _afresh,
+                   compress: bool = True) -> Files:
+    """Site path -> (content, what it holds), for every file the Data page lists.
+
+    `compress=False` stores the zip's files as they are: the live preview's zip, remade on every save, in a
+    fraction of the time."""
+    files = data_files(portal, root, about, per_metric)
     files[DATA_PACKAGE] = (to_json(data_package(portal, files, about)),
                            "Data package (Frictionless Data Package v2): every file here, its fields and licence")
     files[README] = (readme(files, about).encode(), "What each file is, the licence and how to cite the data")
-    files[ZIP] = (zip_of(files), "Every file on this page in one zip, with the data package and the README")
+    files[ZIP] = (zip_of(files, compress), "Every file on this page in one zip, with the data package and the README")
     return files
 
 
-def data_files(portal: Portal, root: Path, about: OpenData) -> Files:
-    records = [metric_record(m) for m in portal.metrics]
+def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetric = _afresh) -> Files:
+    records = [per_metric(m, "record", lambda m=m: to_json(metric_record(m))) for m in portal.metrics]
+    rows = [per_metric(m, "csv rows", lambda m=m: metric_rows(m)) for m in portal.metrics]
     files: Files = {
-        "data/all-metrics.csv": (metrics_csv(portal.metrics), "Every figure of every measure, one row per figure, with what each measure is"),
-        "data/all-metrics.json": (to_json(records), "Every measure with its details and figures"),
+        "data/all-metrics.csv": (csv_of(rows), "Every figure of every measure, one row per figure, with what each measure is"),
+        "data/all-metrics.json": (json_list(records), "Every measure with its details and figures"),
         "data/strands.json": (to_json([strand_record(s) for s in portal.strands]), "Every strand with its status and place in the strategy"),
     }
     files.update(plan_data.plan_files(portal))  # the delivery plan, and the blank spreadsheets partners fill in
     for schema in sorted((root / "schemas").glob("*.json")):
         files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
     licence = about.publication.licence_record()
-    for metric, record in zip(portal.metrics, records):
-        files[f"data/metrics/{metric.id}.csv"] = (metrics_csv([metric]), f"{metric.title}: figures")
+    for metric, metric_csv in zip(portal.metrics, rows):
+        files[f"data/metrics/{metric.id}.csv"] = (csv_of([metric_csv]), f"{metric.title}: figures")
         # a measure's own file says how it may be reused and cited; all-metrics.json stays the plain records
         # that later releases compare with
-        record = {**record, "licence": licence, "citation": about.cite(metric).record()}
-        files[f"data/metrics/{metric.id}.json"] = (to_json(record), f"{metric.title}: details, figures, licence and citation")
+        citation = about.cite(metric).record()
+        own = per_metric(metric, ("own record", repr(licence), repr(citation)),
+                         lambda m=metric, c=citation: to_json({**metric_record(m), "licence": licence, "citation": c}))
+        files[f"data/metrics/{metric.id}.json"] = (own, f"{metric.title}: details, figures, licence and citation")
     return files
 
 
@@ -158,13 +175,14 @@ def readme(files: Files, about: OpenData) -> str:
             f"The files\n---------\n{listing}\n  {DATA_PACKAGE}\n      Data package describing the files above\n")
 
 
-def zip_of(files: Files) -> bytes:
+def zip_of(files: Files, compress: bool = True) -> bytes:
     """Every file, at the same path as on the site, in a zip whose bytes depend only on the files."""
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
         for path, (content, _) in sorted(files.items()):
             entry = zipfile.ZipInfo(path, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.compress_type = method
             entry.external_attr = 0o644 << 16
             archive.writestr(entry, content)
     return buffer.getvalue()

@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import yaml
+from mkdocs.structure.pages import get_markdown_title
+from mkdocs.utils.meta import get_data
 
 from . import board_report, delivery_page, plan_data
 from .blocks import KINDS, LATE, marker
@@ -33,11 +35,24 @@ _UNSEARCHED = " { data-search-exclude }"
 def navigation(portal: Portal, docs: Path) -> list:
     # the theme prints navigation titles as they are
     strands = [{title_text(board_report.heading(s)): f"strands/{s.id}.md"} for s in portal.strands]
-    about = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
-    about.sort(key=lambda path: path != "about/index.md")
+    paths = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
+    paths.sort(key=lambda path: path != "about/index.md")
+    about = [_titled(path, docs) for path in paths]
     return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": MEASURES_INDEX},
             {"Delivery plan": DELIVERY_PLAN_PAGE}, {"Areas": AREAS_INDEX_PAGE}, {"Data": DATA_PAGE},
             {board_report.TITLE: board_report.PAGE}, {"What changed": CHANGES_PAGE}, {"About": about}]
+
+
+def _titled(path: str, docs: Path) -> str | dict[str, str]:
+    """A page's navigation entry with its title, found as MkDocs finds it (the front matter's, else the first
+    heading's): a live preview rebuilds only some pages, and the others' titles must still be in every page's
+    navigation."""
+    try:
+        markdown, meta = get_data((docs / path).read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError):
+        return path  # the checks report it
+    title = meta.get("title") if isinstance(meta, dict) and meta.get("title") else get_markdown_title(markdown)
+    return {title_text(str(title)): path} if title else path
 
 
 def metric_page_path(metric_id: str) -> str:

@@ -16,9 +16,9 @@ from functools import partial
 from multiprocessing import get_all_start_methods, get_context
 from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
-from ..core.conventions import (METRIC_SCHEMA, PLACEHOLDERS, RESERVED_IDS, SCHEMA_LINE_METRIC, SCHEMAS_DIR, STRAND_SCHEMA,
+from ..core.conventions import (BOUNDARIES, METRIC_SCHEMA, PLACEHOLDERS, RESERVED_IDS, SCHEMA_LINE_METRIC, SCHEMAS_DIR, STRAND_SCHEMA,
                                 STRANDS_DIR)
 from ..core.model import Area, Metric, Portal, Strand, observation_of
 from ..core.problems import Problem, field_name
@@ -32,6 +32,7 @@ from .plans import area_name, check_plans, load_areas
 from .figure_names import name_figures
 from .plausible import unusual_figure_warnings
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, schema_line_notes, text_field_problems
+from .reuse import FileResults, file_digest, files_digest
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
 # Failures of the portal's set-up, not of one file: the command line explains them and stops.
@@ -78,7 +79,7 @@ def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
     return check.portal, check.problems
 
 
-def check_portal(root: Path, figures: bool = True) -> PortalCheck:
+def check_portal(root: Path, figures: bool = True, reuse: FileResults | None = None) -> PortalCheck:
     """Read and check everything under `root`, as `load_portal`, keeping the notes as well.
 
     With `figures=False` every check is made just the same, but the portal's metrics come without their
@@ -96,7 +97,8 @@ def check_portal(root: Path, figures: bool = True) -> PortalCheck:
     # the register first: a measure's figures by area are checked against it (None: there is none to check against)
     areas, population, register = load_areas(root, schemas, problems, notes)
     warnings: list[Problem] = []
-    loaded_metrics = _check_metrics(sources.metrics, root, schemas, (problems, notes, warnings), areas if register else None, figures)
+    loaded_metrics = _check_metrics(sources.metrics, root, schemas, (problems, notes, warnings), areas if register else None,
+                                    figures, reuse)
     problems += _cross_check(loaded_strands, loaded_metrics, {p.stem for p in sources.strands})
     problems += placeholder_problems([(loaded.item, loaded.shown_as) for loaded in loaded_strands + loaded_metrics])
     strands: list[Strand] = [s.item for s in loaded_strands]  # type: ignore[misc]
@@ -109,7 +111,7 @@ def check_portal(root: Path, figures: bool = True) -> PortalCheck:
                           register, problems, notes)
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
     portal = Portal(strands, metrics, areas, actions, population, area_name(register) or Portal.area_name,
-                    load_boundaries(root, areas, problems))
+                    _boundaries(root, areas, problems, reuse))
     return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings))
 
 
@@ -131,17 +133,50 @@ class MetricFile:
     warnings: list[Problem] = field(default_factory=list)  # unusual figures: worth a look, a failure only when strict
 
 
+Outcome = tuple["MetricFile", "Loaded | None"]
+
+
 def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, found: tuple[list[Problem], list[Problem], list[Problem]],
-                   areas: list[Area] | None = None, figures: bool = True) -> list[Loaded]:
+                   areas: list[Area] | None = None, figures: bool = True, reuse: FileResults | None = None) -> list[Loaded]:
     """Every metric file checked, in worker processes when there are many; `found` gathers their problems, notes
     and warnings."""
+    if reuse is None:
+        return _gathered(_outcomes(paths, root, schemas, areas, figures), found)
+    # everything a file's outcome depends on besides its own bytes: the schemas, the areas register, `figures`
+    context = (files_digest(sorted((root / SCHEMAS_DIR).glob("*.json"))), repr(areas), figures)
+    keys = {path: ("metric file", path.as_posix(), file_digest(path), *context) for path in paths}
+    outcomes = reuse.each(keys, lambda missing: _outcomes(missing, root, schemas, areas, figures))
+    for (result, loaded), key in zip(outcomes, keys.values()):
+        if loaded is not None:
+            reuse.remember(loaded.item, key)
+    return _gathered(outcomes, found)
+
+
+def _outcomes(paths: list[Path], root: Path, schemas: Schemas, areas: list[Area] | None, figures: bool) -> Iterator[Outcome]:
+    """Each file's result, and the metric it holds when it passed, in the order of `paths`."""
+    for result in _results(paths, root, schemas, areas, figures):
+        yield result, Loaded(_metric(result.data, result.path), result.shown_as, result.where) if result.data is not None else None
+
+
+def _results(paths: list[Path], root: Path, schemas: Schemas, areas: list[Area] | None, figures: bool) -> Iterator[MetricFile]:
     workers = os.cpu_count() or 1
     if len(paths) < PARALLEL_FROM or workers < 2:
-        return _gathered((_finished(check_metric(path, root, schemas, areas), figures) for path in paths), found)
+        yield from (_finished(check_metric(path, root, schemas, areas), figures) for path in paths)
+        return
     with ProcessPoolExecutor(workers, mp_context=_start_method(), initializer=_start_worker, initargs=(root, areas)) as pool:
         # each result is turned into a Metric as it arrives, while the workers go on with the rest
-        return _gathered(pool.map(partial(_check_metric_in_worker, figures=figures), paths,
-                                  chunksize=max(1, len(paths) // (workers * 8))), found)
+        yield from pool.map(partial(_check_metric_in_worker, figures=figures), paths,
+                            chunksize=max(1, len(paths) // (workers * 8)))
+
+
+def _boundaries(root: Path, areas: list[Area], problems: list[Problem], reuse: FileResults | None) -> dict:
+    if reuse is None:
+        return load_boundaries(root, areas, problems)
+    found: list[Problem] = []
+    shapes, found = reuse.get(("boundaries", file_digest(root / BOUNDARIES), repr(areas)),
+                              lambda: (load_boundaries(root, areas, found), found))
+    problems += found
+    return shapes
 
 
 def _finished(result: MetricFile, figures: bool) -> MetricFile:
@@ -163,15 +198,15 @@ def _without_figures(result: MetricFile, figures: bool) -> MetricFile:
     return result
 
 
-def _gathered(results: Iterable[MetricFile], found: tuple[list[Problem], list[Problem], list[Problem]]) -> list[Loaded]:
+def _gathered(outcomes: Iterable[Outcome], found: tuple[list[Problem], list[Problem], list[Problem]]) -> list[Loaded]:
     problems, notes, warnings = found
     loaded = []
-    for result in results:
+    for result, metric in outcomes:
         problems += result.problems
         notes += result.notes
         warnings += result.warnings
-        if result.data is not None:
-            loaded.append(Loaded(_metric(result.data, result.path), result.shown_as, result.where))
+        if metric is not None:
+            loaded.append(metric)
     return loaded
 
 
