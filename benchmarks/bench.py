@@ -39,8 +39,9 @@ from pathlib import Path
 
 from crimeportal.site.board_pack import SWITCH_ENV
 
-from .generate import copy_site_files, generate_portal, make_baseline, repository_root
+from .generate import checked_portal, copy_site_files, generate_portal, make_baseline, repository_root
 from .measure import BenchError, Run, board_pack_line, build, charts_line, validation_run
+from .preview import figure_edit, median, text_edit, time_edits
 
 # Targets from the issue, on a 2-core machine.
 WARM_RATIO = 1.5
@@ -54,6 +55,9 @@ SEARCH_KB_FIXED = 100.0
 SEARCH_KB_PER_MEASURE = 0.8
 SEED_COLD_RATIO = 2.0
 SEED_WARM_RATIO = 1.2
+# The live preview: from saving a file to the page served with the change (median of --preview-edits saves)
+PREVIEW_SECONDS = 1.0
+SEED_PREVIEW_SECONDS = 0.5
 
 
 @dataclass
@@ -65,6 +69,7 @@ class Row:
     met: bool | None = None
     notes: list[str] = field(default_factory=list)
     metrics: int | None = None  # the portal's measures, for the targets that depend on them
+    with_peak: bool = True  # False: a timing from outside a server, whose memory is not what it measures
 
 
 def _trio(label: str, folder: Path, baseline: Path, sites: Path, keep: bool, repeat: int,
@@ -121,8 +126,8 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
     for row in rows:
         result = "" if row.met is None else ("ok" if row.met else "MISSED")
         ratio = "" if row.ratio is None else f"{row.ratio:.2f}"
-        table.append((row.scenario, f"{row.run.seconds:.2f}", ratio, f"{row.run.peak_mib:.0f}" + (" MISSED" if row.run.peak_mib >= PEAK_MIB else ""),
-                      row.target, result))
+        peak = f"{row.run.peak_mib:.0f}" + (" MISSED" if row.run.peak_mib >= PEAK_MIB else "") if row.with_peak else ""
+        table.append((row.scenario, f"{row.run.seconds:.2f}", ratio, peak, row.target, result))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     for number, line in enumerate(table):
         print("  ".join(cell.ljust(width) if i in (0, 4, 5) else cell.rjust(width)
@@ -130,7 +135,7 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
         if number == 0:
             print("  ".join("-" * width for width in widths), file=out)
     _print_search_index(rows, out)
-    peak_row = max(rows, key=lambda r: r.run.peak_mib)
+    peak_row = max((r for r in rows if r.with_peak), key=lambda r: r.run.peak_mib)
     verdict = "ok" if peak_row.run.peak_mib < PEAK_MIB else "MISSED"
     print(f"\npeak memory: {peak_row.run.peak_mib:.0f} MiB in '{peak_row.scenario}' "
           f"(the process and its workers together; the process alone {peak_row.run.own_mib:.0f} MiB, "
@@ -180,6 +185,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed-rounds", type=int, default=3,
                         help="rounds for the seed portal, whose builds take about a second and so vary most "
                              "(default 3, and never fewer than --repeat)")
+    parser.add_argument("--preview-edits", type=int, default=5,
+                        help="saves timed in the live preview for each kind of edit, the median counts; plain MkDocs "
+                             "serving the baseline gets half as many, at least one (default 5; 0: no live preview)")
     parser.add_argument("--seed", type=int, default=1, help="random seed for the generated values (default 1)")
     parser.add_argument("--skip-seed", action="store_true", help="do not benchmark the real (seed) portal")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
@@ -228,7 +236,8 @@ def _generated(args: argparse.Namespace, repo: Path, work: Path, sites: Path) ->
                       args.repeat, WARM_RATIO, COLD_SECONDS, None)
         for row in built:
             row.metrics = args.metrics
-        return rows + built
+        return rows + built + _preview(f"generated ({args.metrics} metrics)", generated, work / "generated-baseline",
+                                       args.preview_edits, PREVIEW_SECONDS)
     finally:
         os.environ.pop(SWITCH_ENV, None)
 
@@ -243,7 +252,32 @@ def _seed(args: argparse.Namespace, repo: Path, work: Path, sites: Path) -> list
                   max(args.repeat, args.seed_rounds), SEED_WARM_RATIO, None, SEED_COLD_RATIO)
     for row in built:
         row.metrics = len(list((seed / "data" / "metrics").glob("*.yml")))
-    return built
+    return built + _preview("seed", seed, work / "seed-baseline", args.preview_edits, SEED_PREVIEW_SECONDS)
+
+
+def _preview(label: str, folder: Path, baseline: Path, edits: int, target: float) -> list[Row]:
+    """A measure's figure and a strand page's text edited in the live preview (`mkdocs serve --dirty` with the
+    hooks), and the same pages edited in plain `mkdocs serve` of the baseline, which rebuilds every page."""
+    if edits < 1:
+        return []
+    portal = checked_portal(folder)
+    metric = next((m for m in portal.metrics if m.unit == "count" and m.path), None)
+    strand = next((s for s in portal.strands if portal.metrics_of(s.id)), None)
+    if metric is None or strand is None:
+        return []
+    strand_file = folder / "content" / "strands" / f"{strand.id}.md"
+    kinds = {"a measure's figure": (figure_edit(metric.path, f"metrics/{metric.id}/", metric.unit),
+                                    text_edit(baseline / "content" / "metrics" / f"{metric.id}.md", f"metrics/{metric.id}/")),
+             "a strand page's text": (text_edit(strand_file, f"strands/{strand.id}/"),
+                                      text_edit(baseline / "content" / "strands" / f"{strand.id}.md", f"strands/{strand.id}/"))}
+    rows = []
+    for kind, (edit, plain_edit) in kinds.items():
+        _say(f"  {label}: live preview, {edits} edits of {kind}, and plain mkdocs serve ...")
+        seconds = median(time_edits(folder, True, [edit] * edits))
+        plain = median(time_edits(baseline, False, [plain_edit] * max(1, edits // 2)))
+        rows.append(Row(f"{label}: live preview, {kind} (plain mkdocs serve: {plain:.2f} s)", Run(seconds, 0.0),
+                        seconds / plain, f"<= {target:g} s", seconds <= target, with_peak=False))
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -279,7 +279,7 @@ def _preview_changes(files: Files, config: MkDocsConfig, state: PortalBuild) -> 
                         repr(state.releases), repr(state.plan_as_at), [p.as_text() for p in state.problems]]
     preview.without_search_merge(config.plugins.values())
     return preview.plan(files, Path(config.site_dir), preview.shared_digest(sources, shown_everywhere), sources,
-                        lambda src_uri: preview.page_sources(src_uri, state.portal, sources, state.root))
+                        preview.PageSources(state.portal, sources, state.root).of)
 
 
 @_plainly

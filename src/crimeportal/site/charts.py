@@ -334,11 +334,14 @@ def accessible(svg: str, label: str, description: str) -> str:
     return f"{head}<title>{html.escape(label)}</title><desc>{html.escape(description)}</desc>{body}"
 
 
-def _start_renderer() -> None:
-    """Start the renderer's JavaScript engine (about half a second) as soon as the worker exists."""
+def _start_renderer(with_specs: bool = False) -> None:
+    """Start the renderer's JavaScript engine (about half a second) as soon as the worker exists, and for a
+    kept renderer import Altair too (two seconds), which then makes every spec."""
     import vl_convert
 
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}})
+    if with_specs:
+        import altair  # noqa: F401
 
 
 def _render_batch(batch: list[ChartData | dict]) -> list[str]:
@@ -369,7 +372,8 @@ class Renderer:
             workers = os.cpu_count() or 1
             workers = workers if self.kept else max(1, min(workers, charts // Charts.BATCH))
             # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
-            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=_start_renderer)
+            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
+                                             initializer=_start_renderer, initargs=(self.kept,))
             self._pool.submit(int)  # workers start only when there is work: start them now
         return self._pool
 
@@ -409,12 +413,15 @@ class Charts:
         self.rendered, self.from_cache = len(missing), cached
         if missing:
             self._start(list(missing.values()))
+        elif self._renderer.kept:  # started with the preview's first build, so the first edit need not wait for it
+            self._renderer.pool(0)
 
     def _start(self, missing: list[ChartJob]) -> None:
         self.cache_dir.mkdir(parents=True, exist_ok=True)
         pool = self._renderer.pool(len(missing))
         _OPEN.add(self)
-        specs_here = len(missing) <= self.SPECS_HERE_UP_TO
+        # a kept renderer has Altair imported already: this process would take two seconds to import it
+        specs_here = len(missing) <= self.SPECS_HERE_UP_TO and not self._renderer.kept
         for start in range(0, len(missing), self.BATCH):
             batch = missing[start:start + self.BATCH]
             future = pool.submit(_render_batch, [vega_lite_spec(job.data) if specs_here and isinstance(job.data, ChartData)

@@ -113,34 +113,52 @@ def shared_digest(sources: dict[str, str], shown_everywhere: object) -> str:
     return _digest([everywhere, shown_everywhere])
 
 
-def page_sources(src_uri: str, portal: Portal, sources: dict[str, str], root: Path) -> Iterable[str] | None:
-    """The files the page is made from, by their paths from the portal's folder; None: from every file."""
-    actions = [name for name in sources if name.startswith(f"{ACTIONS_DIR.as_posix()}/")]
-    register = [AREAS_REGISTER.as_posix(), BOUNDARIES.as_posix()]
-    if src_uri.startswith("metrics/") and src_uri.count("/") == 1 and src_uri != "metrics/index.md":
-        metric = next((m for m in portal.metrics if f"metrics/{m.id}.md" == src_uri), None)
-        if metric is None or metric.path is None:
+class PageSources:
+    """Which files each page is made from, worked out once per build from the portal and its files."""
+
+    def __init__(self, portal: Portal, sources: dict[str, str], root: Path) -> None:
+        self.root = root
+        self.register = [AREAS_REGISTER.as_posix(), BOUNDARIES.as_posix()]
+        self.actions = [name for name in sources if name.startswith(f"{ACTIONS_DIR.as_posix()}/")]
+        self.sources = sources
+        self.metric_file = {m.id: _name(m.path, root) for m in portal.metrics if m.path}
+        self.strand_of = {m.id: m.strand for m in portal.metrics}
+        self.by_strand: dict[str, list[str]] = {}
+        for metric in portal.metrics:
+            if metric.id in self.metric_file:
+                self.by_strand.setdefault(metric.strand, []).append(self.metric_file[metric.id])
+        self.with_breakdowns = [self.metric_file[m.id] for m in portal.metrics if m.has_breakdown and m.id in self.metric_file]
+
+    def of(self, src_uri: str) -> list[str] | None:
+        """The files the page is made from, by their paths from the portal's folder; None: from every file."""
+        if src_uri.startswith("metrics/") and src_uri.count("/") == 1 and src_uri != "metrics/index.md":
+            metric_id = src_uri.removeprefix("metrics/").removesuffix(".md")
+            if metric_id not in self.metric_file:
+                return None
+            return [self.metric_file[metric_id], f"{STRANDS_DIR.as_posix()}/{self.strand_of[metric_id]}.md", *self.register]
+        if src_uri.startswith("areas/"):  # strands' titles are in the navigation, which every page's digest holds
+            return [*self.actions, *self.register, *self.with_breakdowns]
+        if f"{CONTENT_DIR.as_posix()}/{src_uri}" not in self.sources:
+            return None  # a page the portal writes itself that gathers measures, actions or releases
+        return self._written(src_uri)
+
+    def _written(self, src_uri: str) -> list[str] | None:
+        """An editor's page: its own file, the measures it names, and for a strand page its measures and plans."""
+        text = (self.root / CONTENT_DIR / src_uri).read_text(encoding="utf-8", errors="replace")
+        if "crimeportal:strand-cards" in text:
             return None
-        return [_name(metric.path, root), f"{STRANDS_DIR.as_posix()}/{metric.strand}.md", *register]
-    if src_uri.startswith("areas/"):  # strands' titles are in the navigation, which every page's digest holds
-        return [*actions, *register, *(_name(m.path, root) for m in portal.metrics if m.has_breakdown and m.path)]
-    written = sources.get(f"{CONTENT_DIR.as_posix()}/{src_uri}")
-    if written is None:  # a page the portal writes itself that gathers measures, actions or releases
-        return None
-    text = (root / CONTENT_DIR / src_uri).read_text(encoding="utf-8", errors="replace")
-    if "crimeportal:strand-cards" in text:
-        return None
-    named = {match["id"] for match in METRIC_MARKER.finditer(text)}
-    strand_id = src_uri.removeprefix("strands/").removesuffix(".md") if src_uri.startswith("strands/") else None
-    measures = [_name(m.path, root) for m in portal.metrics if m.path and (m.id in named or m.strand == strand_id)]
-    return [f"{CONTENT_DIR.as_posix()}/{src_uri}", *measures, *(actions + register if strand_id else [])]
+        named = [self.metric_file[match["id"]] for match in METRIC_MARKER.finditer(text) if match["id"] in self.metric_file]
+        if not src_uri.startswith("strands/"):
+            return [f"{CONTENT_DIR.as_posix()}/{src_uri}", *named]
+        strand_id = src_uri.removeprefix("strands/").removesuffix(".md")
+        return [f"{CONTENT_DIR.as_posix()}/{src_uri}", *named, *self.by_strand.get(strand_id, []), *self.actions, *self.register]
 
 
 def _name(path: Path, root: Path) -> str:
     try:
+        return path.relative_to(root).as_posix()
+    except ValueError:  # found under another spelling of the folder's path
         return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def _digest(value: object) -> str:

@@ -91,7 +91,8 @@ def check_portal(root: Path, figures: bool = True, reuse: FileResults | None = N
     if any(p.file.startswith(f"{SCHEMAS_DIR.as_posix()}/") for p in problems):
         # files are checked against the schemas: a schema that is a link cannot be trusted to check anything
         return PortalCheck(Portal([], []), sorted(set(problems)), sorted(set(sources.notes)), left_out_of_site(root, sources))
-    schemas = Schemas(root)
+    # compiled once for a live preview's builds while the schema files stay as they are
+    schemas = reuse.get(("schemas", _schemas_digest(root)), lambda: Schemas(root)) if reuse else Schemas(root)
     loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in sources.strands) if s]
     notes = list(sources.notes)
     # the register first: a measure's figures by area are checked against it (None: there is none to check against)
@@ -143,13 +144,17 @@ def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, found: tuple
     if reuse is None:
         return _gathered(_outcomes(paths, root, schemas, areas, figures), found)
     # everything a file's outcome depends on besides its own bytes: the schemas, the areas register, `figures`
-    context = (files_digest(sorted((root / SCHEMAS_DIR).glob("*.json"))), repr(areas), figures)
+    context = (_schemas_digest(root), repr(areas), figures)
     keys = {path: ("metric file", path.as_posix(), file_digest(path), *context) for path in paths}
     outcomes = reuse.each(keys, lambda missing: _outcomes(missing, root, schemas, areas, figures))
     for (result, loaded), key in zip(outcomes, keys.values()):
         if loaded is not None:
             reuse.remember(loaded.item, key)
     return _gathered(outcomes, found)
+
+
+def _schemas_digest(root: Path) -> str:
+    return files_digest(sorted((root / SCHEMAS_DIR).glob("*.json")))
 
 
 def _outcomes(paths: list[Path], root: Path, schemas: Schemas, areas: list[Area] | None, figures: bool) -> Iterator[Outcome]:
