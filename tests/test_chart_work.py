@@ -48,9 +48,9 @@ def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeyp
     queued, asked = [], []
     original_init, original_svg, original_plain = charts.Charts.__init__, charts.Charts.svg, charts.Charts.plain_svg
 
-    def recording_init(self, jobs, cache_dir):
+    def recording_init(self, jobs, cache_dir, renderer=None):
         queued.extend(jobs)
-        original_init(self, jobs, cache_dir)
+        original_init(self, jobs, cache_dir, renderer)
 
     def recording_svg(self, metric_id):
         if metric_id not in asked:
