@@ -3,8 +3,9 @@
 A first visit to a page downloads its HTML and every file of the same site it
 names with `<link href>` (stylesheets, icons, preloads: the `rel`s a browser
 fetches, not `canonical`, `alternate`, `prev` or `next`), `<script src>` and
-`<img src>`, each once; and the search worker Material starts on every page,
-which the page names in its `__config`. Not counted: the search index, which
+`<img src>`, each once; and what Material's bundle itself asks for on every
+page: the search worker its `__config` names and the site's `sitemap.xml` (at
+the config's `base`), which grows with every page. Not counted: the search index, which
 downloads only when a reader starts to search
 (overrides/assets/javascripts/search-on-demand.js), files named only from a
 stylesheet (Material's icons are inside its stylesheets; the portal sets
@@ -66,17 +67,25 @@ class _References(HTMLParser):
 
 
 def _addresses(html: str) -> list[str]:
-    """What a page makes the browser download as it loads: its tags' addresses, then Material's search worker."""
+    """What a page makes the browser download as it loads: its tags' addresses, then what Material's bundle asks for."""
     parser = _References()
     for tag in _TAGS.finditer(html):
         parser.feed(tag.group(0))
         parser.reset()
+    return parser.addresses + _bundle_addresses(html)
+
+
+def _bundle_addresses(html: str) -> list[str]:
+    """The search worker and the sitemap, as the page's `__config` places them (none without it)."""
     config = _CONFIG.search(html)
     try:
-        worker = json.loads(config.group(1)).get("search") if config else None
-    except (ValueError, AttributeError):
-        worker = None
-    return parser.addresses + ([worker] if isinstance(worker, str) else [])
+        settings = json.loads(config.group(1)) if config else None
+    except ValueError:
+        settings = None
+    if not isinstance(settings, dict) or not isinstance(settings.get("base"), str):
+        return []
+    worker = settings.get("search")
+    return ([worker] if isinstance(worker, str) else []) + [settings["base"].rstrip("/") + "/sitemap.xml"]
 
 
 def _site_file(site: Path, page: Path, address: str) -> Path | None:

@@ -178,7 +178,8 @@ def tiny_site(tmp_path_factory) -> Path:
 
 def _downloads(site: Path, page: Path) -> set[Path]:
     """What a browser would fetch as `page` loads, worked out here apart from benchmarks/weight.py: every element
-    of the parsed page, addresses resolved as a browser resolves them, and Material's search worker."""
+    of the parsed page, addresses resolved as a browser resolves them, and what Material's bundle asks for (the
+    browser tests see it ask for these two on a first visit)."""
     root = "http://site.test/"
     here = urljoin(root, page.relative_to(site).as_posix())
     tree = parse(page.read_text(encoding="utf-8"))
@@ -186,7 +187,9 @@ def _downloads(site: Path, page: Path) -> set[Path]:
                  if {"stylesheet", "icon"} & set(link.attrs.get("rel", "").split())]
     addresses += [element.attrs["src"] for tag in ("script", "img") for element in tree.find_all(tag) if element.attrs.get("src")]
     config = tree.find_all("script", id="__config")
-    addresses += [json.loads(config[0].text)["search"]] if config else []
+    if config:  # Material's bundle starts its search worker and reads the sitemap on every page
+        settings = json.loads(config[0].text)
+        addresses += [settings["search"], urljoin(urljoin(here, settings["base"] + "/"), "sitemap.xml")]
     found = set()
     for address in addresses:
         url = urljoin(here, address).split("?")[0].split("#")[0]
@@ -207,7 +210,7 @@ def test_page_weights_are_the_sizes_of_the_files_a_first_visit_downloads(tiny_si
                                                                         visits[heaviest])
     assert set(weight.heaviest.files) == {path.relative_to(tiny_site).as_posix() for path in _downloads(tiny_site, heaviest)}
     # the portal's own script that holds back the search index is part of every visit; the index itself is not
-    assert "assets/javascripts/search-on-demand.js" in weight.heaviest.files
+    assert {"assets/javascripts/search-on-demand.js", "sitemap.xml"} <= set(weight.heaviest.files)
     assert not any(name.startswith("search/") for name in weight.heaviest.files)
     assert (tiny_site / "search" / "search_index.json").is_file()
 
