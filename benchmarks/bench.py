@@ -14,10 +14,17 @@ memory from benchmarks/measure.py):
 - `crimeportal validate` of the generated portal and of a separate portal
   of `--validation-metrics` metric files, each the whole command in a fresh
   process, as a pull request's check runs it;
+- a cold build of a larger generated portal (`--memory-metrics`, 3,000 by
+  default), once, for its peak memory against the same budget;
 - the same baseline, cold and warm trio for a copy of the real (seed) portal.
 
-Small sizes (`--metrics 3 --observations 6 --validation-metrics 5
---seed-rounds 1`) run every scenario in seconds, as tests/test_bench.py does.
+After the table, each cold build's search index, its largest page's HTML and
+its heaviest first visit (benchmarks/weight.py: from the built files, without a
+browser, and without the search index, which downloads only when a reader
+searches), each with its target.
+
+Small sizes (`--metrics 3 --memory-metrics 4 --observations 6
+--validation-metrics 5 --seed-rounds 1`) run every scenario in seconds, as tests/test_bench.py does.
 
 Every build is MkDocs' own command line, `mkdocs build --strict`, run in a
 fresh Python process and timed from outside it. Its peak memory is the largest
@@ -42,6 +49,7 @@ from crimeportal.site.board_pack import SWITCH_ENV
 from .generate import checked_portal, copy_site_files, generate_portal, make_baseline, repository_root
 from .measure import BenchError, Run, board_pack_line, build, charts_line, validation_run
 from .preview import figure_edit, median, text_edit, time_edits
+from .weight import weight_lines
 
 # Targets from the issue, on a 2-core machine.
 WARM_RATIO = 1.5
@@ -134,7 +142,7 @@ def print_table(rows: list[Row], out=sys.stdout) -> None:
                         for i, (cell, width) in enumerate(zip(line, widths))).rstrip(), file=out)
         if number == 0:
             print("  ".join("-" * width for width in widths), file=out)
-    _print_search_index(rows, out)
+    _print_weights(rows, out)
     peak_row = max((r for r in rows if r.with_peak), key=lambda r: r.run.peak_mib)
     verdict = "ok" if peak_row.run.peak_mib < PEAK_MIB else "MISSED"
     print(f"\npeak memory: {peak_row.run.peak_mib:.0f} MiB in '{peak_row.scenario}' "
@@ -152,18 +160,24 @@ def search_index_target(metrics: int) -> float:
     return SEARCH_KB_FIXED + SEARCH_KB_PER_MEASURE * metrics
 
 
-def _print_search_index(rows: list[Row], out) -> None:
-    """Each cold build's search index, against its target when the row says how many measures the portal has."""
+def _print_weights(rows: list[Row], out) -> None:
+    """For each cold build, its search index (against its target when the row says how many measures the portal
+    has), its largest page and its heaviest first visit."""
     for row in rows:
-        if not row.scenario.endswith(": cold build") or not row.run.search_bytes:
+        if not row.scenario.endswith(": cold build"):
             continue
-        size = row.run.search_bytes / 1024
-        line = f"\nsearch index of '{row.scenario.removesuffix(': cold build')}': {size:,.0f} KB"
-        if row.metrics is not None:
-            limit = search_index_target(row.metrics)
-            line += (f"; target <= {limit:,.0f} KB ({SEARCH_KB_FIXED:g} KB and {SEARCH_KB_PER_MEASURE:g} KB a measure): "
-                     + ("ok" if size <= limit else "MISSED"))
-        print(line, file=out)
+        portal = row.scenario.removesuffix(": cold build")
+        lines = weight_lines(portal, row.run.weight) if row.run.weight is not None else []
+        if row.run.search_bytes:
+            size = row.run.search_bytes / 1024
+            line = f"search index of '{portal}': {size:,.0f} KB"
+            if row.metrics is not None:
+                limit = search_index_target(row.metrics)
+                line += (f"; target <= {limit:,.0f} KB ({SEARCH_KB_FIXED:g} KB and {SEARCH_KB_PER_MEASURE:g} KB a measure): "
+                         + ("ok" if size <= limit else "MISSED"))
+            lines.insert(0, line)
+        if lines:
+            print("\n" + "\n".join(lines), file=out)
 
 
 def _load() -> str:
@@ -178,6 +192,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--strands", type=int, default=12, help="strand pages to generate (default 12)")
     parser.add_argument("--metrics", type=int, default=1000, help="metric files to generate (default 1000)")
     parser.add_argument("--observations", type=int, default=60, help="monthly observations per metric (default 60)")
+    parser.add_argument("--memory-metrics", type=int, default=3000,
+                        help="metric files in the portal built once, cold, for its peak memory and page weight "
+                             "(default 3000; 0 leaves it out)")
     parser.add_argument("--validation-metrics", type=int, default=10000,
                         help="metric files in the portal whose validation is timed (default 10000)")
     parser.add_argument("--repeat", type=int, default=1,
@@ -193,9 +210,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     parser.add_argument("--root", type=Path, help="the real portal's folder (default: found from here)")
     args = parser.parse_args(argv)
-    if min(args.strands, args.observations, args.repeat, args.seed_rounds, args.validation_metrics) < 1 or args.metrics < 0:
+    if min(args.strands, args.observations, args.repeat, args.seed_rounds, args.validation_metrics) < 1 or min(args.metrics, args.memory_metrics) < 0:
         parser.error("--strands, --observations, --validation-metrics, --repeat and --seed-rounds must be at least 1, "
-                     "and --metrics at least 0")
+                     "and --metrics and --memory-metrics at least 0")
     return args
 
 
@@ -240,6 +257,27 @@ def _generated(args: argparse.Namespace, repo: Path, work: Path, sites: Path) ->
                                        args.preview_edits, PREVIEW_SECONDS)
     finally:
         os.environ.pop(SWITCH_ENV, None)
+
+
+def _memory(args: argparse.Namespace, repo: Path, work: Path, sites: Path) -> list[Row]:
+    """One cold build of a larger portal, for its peak memory (build and workers together) and its page weight."""
+    if not args.memory_metrics:
+        return []
+    _say(f"bench: generating a portal of {args.memory_metrics} metrics and building it once, cold, for its memory")
+    folder = work / "memory"
+    generate_portal(folder, args.strands, args.memory_metrics, args.observations, args.seed + 2, repo, check=False)
+    os.environ[SWITCH_ENV] = "off"  # as for the generated portal's builds
+    try:
+        run = build(folder, sites, "memory-cold")
+    finally:
+        os.environ.pop(SWITCH_ENV, None)
+        _tidy(sites, args.keep)
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    row = Row(f"generated ({args.memory_metrics} metrics): cold build", run, None, f"peak < {PEAK_MIB:.0f} MiB",
+              run.peak_mib < PEAK_MIB, metrics=args.memory_metrics)
+    row.notes += [note for note in (charts_line(run),) if note]
+    return [row]
 
 
 def _seed(args: argparse.Namespace, repo: Path, work: Path, sites: Path) -> list[Row]:
@@ -291,6 +329,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rows.append(_validation(args, repo, work))
         rows += _generated(args, repo, work, sites)
+        rows += _memory(args, repo, work, sites)
         if not args.skip_seed:
             rows += _seed(args, repo, work, sites)
     except (BenchError, RuntimeError, OSError) as error:

@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from .weight import SiteWeight, site_weight
+
 MIB = 1024 * 1024
 
 # Every measured child first arranges to write, at exit, its own peak resident size: VmHWM, which starts afresh
@@ -61,7 +63,8 @@ class Run:
     worker_mib: float = 0.0  # the largest resident size seen of any one process it started (chart workers)
     log: str = ""
     pages: int = 0  # HTML pages in the built site
-    search_bytes: int = 0  # the site's search index, which every reader's first visit downloads (0: none)
+    search_bytes: int = 0  # the site's search index, which downloads when a reader first searches (0: none)
+    weight: SiteWeight | None = None  # its largest page and heaviest first visit, from the built files
 
 
 class BenchError(Exception):
@@ -138,10 +141,11 @@ def run_measured(args: list[str], cwd: Path, script: str = _MKDOCS) -> Run:
 
 
 def build(folder: Path, sites: Path, name: str) -> Run:
-    """`mkdocs build --strict` of the portal in `folder`, into `sites/name`, counting the HTML pages it wrote."""
+    """`mkdocs build --strict` of the portal in `folder`, into `sites/name`, counting and weighing the HTML pages it wrote."""
     site = sites / name
     run = run_measured(["build", "--strict", "--site-dir", str(site)], folder)
     run.pages = sum(1 for _ in site.rglob("*.html"))
+    run.weight = site_weight(site)
     index = site / "search" / "search_index.json"
     run.search_bytes = index.stat().st_size if index.is_file() else 0
     return run

@@ -455,17 +455,70 @@ def test_search_works_offline_and_finds_the_right_page_first(browser, site: Site
     context = _context(browser)
     try:
         page = context.new_page()
-        # the search worker fetches its index once the page has settled: wait for exactly that, then go offline
-        with page.expect_response(lambda response: response.url.endswith("search/search_index.json")):
-            _open(page, site, "")
+        # the index downloads when the reader first goes to search: wait for exactly that, then go offline
+        _open(page, site, "")
+        with page.expect_response(lambda response: _is_search_index(response.url)):
+            page.click(".md-search__input")
         page.wait_for_load_state("networkidle")
-        page.click(".md-search__input")
         context.set_offline(True)
         found = {words: _first_result(page, words) for words in SEARCHES}
     finally:
         context.close()
     wanted = {words: (site.url(path), title) for words, (path, title) in SEARCHES.items()}
     assert {words: (urljoin(site.url(""), href), title) for words, (href, title) in found.items()} == wanted
+
+
+def _is_search_index(url: str) -> bool:
+    return url.split("?")[0].endswith("/search/search_index.json")
+
+
+def _index_requests(page, path: str, site: Site, act=None) -> list[str]:
+    """The requests for the search index while `path` is opened and settles, and then while `act(page)` runs."""
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url) if _is_search_index(request.url) else None)
+    _open(page, site, path)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)  # anything the bundle would ask for once the page has settled
+    if act is not None:
+        before = len(asked)
+        act(page)
+        page.wait_for_load_state("networkidle")
+        return asked[:before] + ["then"] + asked[before:]
+    return asked
+
+
+SEARCH_STARTS = {
+    "clicking the search box": lambda page: page.click(".md-search__input"),
+    "the search button in the header": lambda page: page.click("header label[for='__search']"),
+    "the / key": lambda page: page.keyboard.press("/"),
+    "the s key": lambda page: page.keyboard.press("s"),
+}
+
+
+def test_a_first_visit_leaves_the_search_index_until_the_reader_searches(browser, site: Site):
+    """The index is most of a first visit's weight at a large portal's size: it downloads only when wanted."""
+    width = {"the search button in the header": 320}  # the header's button shows on a narrow screen
+    for start, act in SEARCH_STARTS.items():
+        context = _context(browser, width=width.get(start, 1280))
+        try:
+            page = context.new_page()
+            asked = _index_requests(page, "strands/hate-crime/", site, act)
+            assert asked == ["then", site.url("search/search_index.json")], f"{start}: the index was asked for {asked}"
+            page.keyboard.type("burglary")
+            page.wait_for_selector(".md-search-result__item")
+        finally:
+            context.close()
+
+
+def test_a_page_opened_with_a_search_query_downloads_the_index_at_once_and_shows_results(browser, site: Site):
+    context = _context(browser)
+    try:
+        page = context.new_page()
+        assert _index_requests(page, "?q=Crimestoppers", site) == [site.url("search/search_index.json")]
+        page.wait_for_selector(".md-search-result__item")
+        assert "Report a crime" in page.locator(".md-search-result__item").first.inner_text()
+    finally:
+        context.close()
 
 
 def test_no_request_leaves_the_local_server(browser, site: Site):
@@ -708,7 +761,9 @@ def test_pages_stay_light(browser, site: Site, capsys: pytest.CaptureFixture[str
         try:
             page = context.new_page()
             page.goto(site.url(path), wait_until="networkidle")
-            page.wait_for_timeout(200)  # the search worker asks for its index after the page has settled
+            # anything a script would ask for once the page has settled; the search index is not among it, as it
+            # downloads only when the reader starts to search (test_a_first_visit_leaves_the_search_index_...)
+            page.wait_for_timeout(200)
             page.wait_for_load_state("networkidle")
             visits[path] = [(r.url, len(r.response().body()) if r.response() else 0) for r in finished]
         finally:
@@ -727,6 +782,8 @@ def test_pages_stay_light(browser, site: Site, capsys: pytest.CaptureFixture[str
         for url, size in sorted(visits[heaviest], key=lambda item: -item[1]):
             print(f"    {size / KB:7.1f} KB  {url.removeprefix(site.base)}")
     assert all(got for got in visits.values()), "a first visit recorded no downloads"
+    with_index = [path for path, got in visits.items() if any(_is_search_index(url) for url, _ in got)]
+    assert not with_index, f"first visits that downloaded the search index: {with_index}"
     too_big = {p: s for p, s in sizes.items() if s > PAGE_LIMIT}
     assert not too_big, f"pages over {PAGE_LIMIT // KB} KB of HTML: {too_big}"
     too_heavy = {p: t for p, t in totals.items() if t > FIRST_VISIT_LIMIT}

@@ -71,3 +71,28 @@ def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeyp
     # a chart for each measure, and a map and small multiples for each with figures by district
     by_district = len(list((root / "data" / "metrics").glob("police-uk-*.yml")))
     assert len(queued) == len(list((root / "data" / "metrics").glob("*.yml"))) + 2 * by_district and asked == queued
+
+
+def test_a_build_keeps_each_chart_once_as_pages_show_it_and_not_its_figures(tmp_path):
+    """At thousands of measures, the figures and a second copy of every SVG were hundreds of megabytes."""
+    metrics = [m for m in check_portal(REPO).portal.metrics if not m.has_breakdown][:6]
+    version = charts.cache_version()
+    jobs = {m.id: charts.chart_job(m, assess(m), version) for m in metrics}
+    jobs = {metric_id: job for metric_id, job in jobs.items() if job}
+    twin = next(iter(jobs))
+    jobs[f"{twin}-again"] = dataclasses.replace(jobs[twin], label="Chart: the same figures")  # one SVG, two charts
+    cold = charts.Charts(jobs, tmp_path / "cache")
+    assert not any(hasattr(shown, "data") for shown in cold.jobs.values())  # the figures went to the workers
+    drawn = {metric_id: cold.svg(metric_id) for metric_id in jobs if metric_id != twin}
+    assert list(cold._svgs) == [jobs[twin].key]  # the SVG as drawn is kept only while a chart still needs it
+    drawn[twin] = cold.svg(twin)
+    assert cold._svgs == {}
+    cold.close()
+
+    warm = charts.Charts(jobs, tmp_path / "cache")
+    assert (warm.rendered, warm.from_cache, warm._svgs) == (0, len(jobs) - 1, {})  # read when a page asks
+    assert {metric_id: warm.svg(metric_id) for metric_id in jobs} == drawn
+    assert drawn[twin] == charts.accessible(charts._render_batch([charts.vega_lite_spec(jobs[twin].data)])[0],
+                                           jobs[twin].label, jobs[twin].description)
+    assert "<title>Chart: the same figures</title>" in drawn[f"{twin}-again"]
+    warm.close()

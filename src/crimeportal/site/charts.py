@@ -14,7 +14,9 @@ import hashlib
 import html
 import json
 import os
+import pickle
 import re
+from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -344,6 +346,10 @@ def _start_renderer(with_specs: bool = False) -> None:
         import altair  # noqa: F401
 
 
+def _render_pickled(batch: bytes) -> list[str]:
+    return _render_batch(pickle.loads(batch))  # only ever the bytes Charts._start pickled itself
+
+
 def _render_batch(batch: list[ChartData | dict]) -> list[str]:
     import vl_convert
 
@@ -383,12 +389,23 @@ class Renderer:
             self._pool = None
 
 
+@dataclass(frozen=True)
+class _Shown:
+    """What a page needs of a chart once it is drawn: not the figures it is drawn from, which at thousands of
+    measures would be tens of megabytes kept for the whole build."""
+
+    key: str
+    label: str
+    description: str
+
+
 class Charts:
-    """One build's charts: cached ones are read when a page asks for them; missing ones are drawn in worker
-    processes while MkDocs builds the pages, and collected when a page needs them.
+    """One build's charts: missing ones are drawn in worker processes while MkDocs builds the pages, and
+    collected when a page needs them; cached ones are read from the cache when a page needs them.
 
     The renderer holds Python's lock while it works and takes half a second to start, so it runs in
-    other processes even for a handful of charts: the build goes on meanwhile.
+    other processes even for a handful of charts: the build goes on meanwhile. Each chart is kept in memory
+    once, as pages show it: the SVG as drawn only until the charts that share it have been made from it.
     """
 
     BATCH = 8
@@ -397,20 +414,24 @@ class Charts:
     SPECS_HERE_UP_TO = 64
 
     def __init__(self, jobs: dict[str, ChartJob], cache_dir: Path, renderer: Renderer | None = None) -> None:
-        self.jobs = jobs  # metric id (or a metric's map, see districts.py) -> its chart, for those with figures to draw
+        # metric id (or a metric's map, see districts.py) -> its chart, for those with figures to draw
+        self.jobs = {job_id: _Shown(job.key, job.label, job.description) for job_id, job in jobs.items()}
         self.cache_dir = cache_dir
         self._renderer = renderer or Renderer()
-        self._svgs: dict[str, str] = {}  # cache key -> SVG as rendered
+        self._svgs: dict[str, str] = {}  # cache key -> SVG as rendered, while a page may still ask for it
         self._accessible: dict[str, str] = {}  # metric id -> SVG as pages show it
         self._pending: dict[str, tuple[Future, int]] = {}
+        self._unmade = Counter(job.key for job in jobs.values())  # the charts not yet made from each SVG
         missing: dict[str, ChartJob] = {}
-        cached = 0
+        cached: set[str] = set()
         for job in jobs.values():
-            if job.key not in missing and not (cache_dir / f"{job.key}.svg").exists():
+            if job.key in cached or job.key in missing:
+                continue
+            if (cache_dir / f"{job.key}.svg").exists():
+                cached.add(job.key)
+            else:
                 missing[job.key] = job
-            elif job.key not in missing:
-                cached += 1
-        self.rendered, self.from_cache = len(missing), cached
+        self.rendered, self.from_cache = len(missing), len(cached)
         if missing:
             self._start(list(missing.values()))
         elif self._renderer.kept:  # started with the preview's first build, so the first edit need not wait for it
@@ -424,8 +445,10 @@ class Charts:
         specs_here = len(missing) <= self.SPECS_HERE_UP_TO and not self._renderer.kept
         for start in range(0, len(missing), self.BATCH):
             batch = missing[start:start + self.BATCH]
-            future = pool.submit(_render_batch, [vega_lite_spec(job.data) if specs_here and isinstance(job.data, ChartData)
-                                                 else job.data for job in batch])
+            work = [vega_lite_spec(job.data) if specs_here and isinstance(job.data, ChartData) else job.data for job in batch]
+            # pickled now, not when a worker is free: a queued batch then waits as a few kilobytes, not as
+            # thousands of Python objects, and the figures are not kept here while charts wait to be drawn
+            future = pool.submit(_render_pickled, pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))
             for index, job in enumerate(batch):
                 self._pending[job.key] = (future, index)
 
@@ -436,6 +459,9 @@ class Charts:
             return None
         if metric_id not in self._accessible:
             self._accessible[metric_id] = accessible(self._collect(job.key), job.label, job.description)
+            self._unmade[job.key] -= 1
+            if self._unmade[job.key] <= 0:  # every chart drawn from it is made: the SVG as drawn is not needed
+                self._svgs.pop(job.key, None)
         return self._accessible[metric_id]
 
     def plain_svg(self, job_id: str) -> str | None:
@@ -445,18 +471,23 @@ class Charts:
 
     def _collect(self, key: str) -> str:
         if key not in self._svgs:
-            if key in self._pending:
-                future, index = self._pending.pop(key)
-                self._svgs[key] = future.result()[index]
-                _write_atomically(self.cache_dir / f"{key}.svg", self._svgs[key])
-            else:
-                self._svgs[key] = (self.cache_dir / f"{key}.svg").read_text(encoding="utf-8")
+            self._svgs[key] = self._drawn(key) if key in self._pending else self._cached(key)
         return self._svgs[key]
+
+    def _drawn(self, key: str) -> str:
+        """A chart the workers drew, waiting for it if need be, and written to the cache."""
+        future, index = self._pending.pop(key)
+        svg = future.result()[index]
+        _write_atomically(self.cache_dir / f"{key}.svg", svg)
+        return svg
+
+    def _cached(self, key: str) -> str:
+        return (self.cache_dir / f"{key}.svg").read_text(encoding="utf-8")
 
     def close(self) -> None:
         """Wait for every chart (pages may not have asked for all) so the cache is complete."""
         for key in list(self._pending):
-            self._collect(key)
+            self._drawn(key)
         self._stop(cancel=False)
 
     def abandon(self) -> None:
