@@ -210,3 +210,13 @@ def test_the_seed_is_within_every_limit_so_its_pages_are_as_readers_know_them():
     count = len(portal.published().metrics)
     assert summaries.index_lists_every_measure(count) and summaries.data_page_lists_every_measure(count)
     assert summaries.home_cards_list_every_measure(count)
+
+
+def test_the_editing_guide_states_the_limits_the_build_uses():
+    guide = " ".join((REPO / "content" / "about" / "editing.md").read_text(encoding="utf-8").split())
+    assert (f"at most {conventions.FULL_MEASURES_PER_STRAND_PAGE} measures, with {conventions.FULL_FIGURES_PER_STRAND_PAGE} "
+            "figures") in guide
+    assert (f"at most {conventions.FULL_MEASURES_IN_BOARD_REPORT} measures with {conventions.FULL_FIGURES_IN_BOARD_REPORT} "
+            "figures") in guide
+    assert conventions.MEASURES_LISTED_IN_INDEX == conventions.MEASURES_LISTED_ON_DATA_PAGE == conventions.MEASURES_LISTED_ON_HOME_PAGE
+    assert f"list every measure while there are at most {conventions.MEASURES_LISTED_IN_INDEX};" in guide
