@@ -48,7 +48,7 @@ def _cards(page: PageContext, _: str) -> str:
     measures = list(page.state.measures.values())
     return render.strand_cards(page.state.portal.strands, measures, page.link,
                                listed=summaries.home_cards_list_every_measure(len(measures)),
-                               counted=lambda own, href: summaries.counts_sentence(own, href, "measures"))
+                               counted=summaries.counts_sentence)
 
 
 @fills("metrics-index")
