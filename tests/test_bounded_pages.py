@@ -202,6 +202,37 @@ def test_the_board_pack_is_made_from_the_counted_report(generated):
         assert "measures the board is given" in text
 
 
+@pytest.fixture(scope="module")
+def listed(tmp_path_factory) -> tuple[Path, Portal]:
+    """A portal whose board is given just too many measures to show in full, but few enough to list, with its pack."""
+    root = tmp_path_factory.mktemp("listed")
+    count = conventions.FULL_MEASURES_IN_BOARD_REPORT + 4
+    portal = generate_portal(root, strands=2, metrics=count, observations=3, seed=13)
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(root / "site")],
+                          cwd=root, capture_output=True, text=True, timeout=900,
+                          env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "CRIMEPORTAL_BOARD_PACK": "on"})
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root, portal
+
+
+def test_a_board_report_over_its_limit_lists_each_measure_in_a_row_and_its_pack_follows(listed):
+    root, portal = listed
+    article = page(root, "board-report")
+    assert not article.find_all("svg")
+    listed_ids = [a.attrs["href"].removeprefix("../metrics/").strip("/") for a in article.find_all("a")
+                  if a.attrs.get("href", "").startswith("../metrics/m") and "#" not in a.attrs["href"]]
+    assert listed_ids == [m.id for s in portal.strands for m in portal.board_metrics_of(s.id)]
+    assert "more than one page can show in full, so this report lists each strand's measures in a row" in article.text
+    for strand in portal.strands:  # while each strand page, within its own limits, keeps its charts
+        assert len(page(root, f"strands/{strand.id}").find_all("svg")) == len(portal.metrics_of(strand.id))
+    pdf = root / "site" / conventions.BOARD_PACK_PDF
+    assert pdf.is_file()
+    if shutil.which("pdftotext"):
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
+        assert all(m.title in text for m in portal.metrics)
+        assert "earlier ones are on the measure's page" not in text  # the rows are not cut as a table of figures is
+
+
 def test_the_seed_is_within_every_limit_so_its_pages_are_as_readers_know_them():
     portal, problems = load_portal(REPO)
     assert not problems
@@ -217,6 +248,7 @@ def test_the_editing_guide_states_the_limits_the_build_uses():
     assert (f"at most {conventions.FULL_MEASURES_PER_STRAND_PAGE} measures, with {conventions.FULL_FIGURES_PER_STRAND_PAGE} "
             "figures") in guide
     assert (f"at most {conventions.FULL_MEASURES_IN_BOARD_REPORT} measures with {conventions.FULL_FIGURES_IN_BOARD_REPORT} "
-            "figures") in guide
+            f"figures between them, and beyond that a row for each measure while it is given at most "
+            f"{conventions.MEASURES_LISTED_IN_BOARD_REPORT}") in guide
     assert conventions.MEASURES_LISTED_IN_INDEX == conventions.MEASURES_LISTED_ON_DATA_PAGE == conventions.MEASURES_LISTED_ON_HOME_PAGE
-    assert f"list every measure while there are at most {conventions.MEASURES_LISTED_IN_INDEX};" in guide
+    assert f"list every measure while there are at most {conventions.MEASURES_LISTED_IN_INDEX}." in guide

@@ -105,8 +105,9 @@ GENERATED_FOLDERS += (AREA_PAGES,)
 # each strand's measures by verdict instead, each strand linked to its page, where the compact rows are.
 FULL_MEASURES_PER_STRAND_PAGE = 8  # a strand's measures shown with chart and table, or as compact rows beyond
 FULL_FIGURES_PER_STRAND_PAGE = 80  # the figures of the charts and tables a strand page shows in full
-FULL_MEASURES_IN_BOARD_REPORT = 8  # the measures the board is given; beyond, the report counts them by strand
+FULL_MEASURES_IN_BOARD_REPORT = 8  # the measures the board is given shown with chart and table
 FULL_FIGURES_IN_BOARD_REPORT = 40  # their figures: the report's strand texts already weigh most of its budget
+MEASURES_LISTED_IN_BOARD_REPORT = 100  # beyond the two above, a compact row each; beyond this, counted by strand
 MEASURES_LISTED_IN_INDEX = 100  # rows of All measures; beyond, a table of strands with their counts by verdict
 MEASURES_LISTED_ON_DATA_PAGE = 100  # measures whose own two files the Data page lists; beyond, counted by strand
 MEASURES_LISTED_ON_HOME_PAGE = 100  # measures the home page's strand cards list; beyond, each card counts its own

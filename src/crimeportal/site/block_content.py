@@ -76,6 +76,12 @@ def _compact_measures(page: PageContext, strand_id: str) -> str:
     return summaries.compact_measures([page.measure(m.id) for m in metrics], page.link)
 
 
+@fills("board-compact-measures")
+def _board_compact_measures(page: PageContext, strand_id: str) -> str:
+    metrics = page.state.portal.board_metrics_of(strand_id)
+    return summaries.compact_measures([page.measure(m.id) for m in metrics], page.link)
+
+
 def _board_measures(page: PageContext) -> list[render.Measure]:
     return [page.measure(m.id) for m in page.state.portal.metrics if m.board_report]
 

@@ -41,6 +41,7 @@ KINDS: dict[str, tuple[str, str]] = {
     # page, and neither repeating them on strand pages nor indexing links and citations helps anyone find
     # anything, while the index is part of every reader's first download.
     "measure": (LATE, "One measure as a strand page shows it: headline, chart, table and a link to its page."),
+    "board-compact-measures": (LATE, "The board report's measures of a strand when it has too many to show in full but few enough to list: a row each."),
     "compact-measures": (LATE, "A strand page's measures when it has too many to show in full: a row each, linked to its page."),
     "context-measure": (LATE, "A measure the board is not given, as a strand page shows it: headline, caveats and a link to its page."),
     "headline": (BLOCK, "A measure's headline sentence with its verdict badge."),

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from ..core.conventions import (FULL_FIGURES_IN_BOARD_REPORT, FULL_FIGURES_PER_STRAND_PAGE, FULL_MEASURES_IN_BOARD_REPORT,
-                                FULL_MEASURES_PER_STRAND_PAGE, MEASURES_LISTED_IN_INDEX, MEASURES_LISTED_ON_DATA_PAGE,
+                                FULL_MEASURES_PER_STRAND_PAGE, MEASURES_LISTED_IN_BOARD_REPORT, MEASURES_LISTED_IN_INDEX, MEASURES_LISTED_ON_DATA_PAGE,
                                 MEASURES_LISTED_ON_HOME_PAGE)
 from ..core.model import Metric, Portal, Strand
 from ..core.stats import VERDICT_LABELS
@@ -35,10 +35,20 @@ def strand_page_in_full(portal: Portal, strand_id: str) -> bool:
     return len(metrics) <= FULL_MEASURES_PER_STRAND_PAGE and _within(drawn, len(drawn), FULL_FIGURES_PER_STRAND_PAGE)
 
 
+IN_FULL, IN_ROWS, COUNTED = "in full", "in rows", "counted"  # the board report's three forms
+
+
+def board_report_form(portal: Portal) -> str:
+    """How the board report shows the measures the board is given: with chart and table, a compact row each,
+    or counted by verdict strand by strand."""
+    board = [m for m in portal.metrics if m.board_report]
+    if _within(board, FULL_MEASURES_IN_BOARD_REPORT, FULL_FIGURES_IN_BOARD_REPORT):
+        return IN_FULL
+    return IN_ROWS if len(board) <= MEASURES_LISTED_IN_BOARD_REPORT else COUNTED
+
+
 def board_report_in_full(portal: Portal) -> bool:
-    """Whether the board report shows every measure the board is given with its chart and table."""
-    return _within([m for m in portal.metrics if m.board_report], FULL_MEASURES_IN_BOARD_REPORT,
-                   FULL_FIGURES_IN_BOARD_REPORT)
+    return board_report_form(portal) == IN_FULL
 
 
 def index_lists_every_measure(count: int) -> bool:
