@@ -219,12 +219,15 @@ def test_making_the_pack_reads_only_the_built_sites_own_files(tmp_path):
 
 def test_a_long_table_keeps_its_latest_periods_and_says_where_the_rest_are():
     rows = "".join(f"<tr><th scope=\"row\">Period {n}</th><td>{n}</td></tr>" for n in range(1, 13))
-    table = f'<div class="portal-table-wrap"><table class="portal-table"><caption>C</caption><tbody>{rows}</tbody></table></div>'
+    table = f'<div class="portal-table-wrap"><table class="portal-table"><caption>C: figures by period</caption><tbody>{rows}</tbody></table></div>'
     cut = parse(latest_rows(table, keep=8))
     assert [r.find("th").text for r in cut.find_all("tr")] == [f"Period {n}" for n in range(5, 13)]
     assert "the 4 earlier ones are on the measure's page" in cut.find("p", class_="pack-earlier").text
     short = table.replace(rows, rows[: rows.index("<tr><th scope=\"row\">Period 3<")])
     assert latest_rows(short, keep=8) == short
+    # a report with too many measures to show in full lists them in a row each: every row stays
+    listed = table.replace("C: figures by period", "Each measure, its latest figure and the change")
+    assert latest_rows(listed, keep=8) == listed
 
 
 def test_a_build_told_not_to_make_it_links_to_nothing(portal_copy):

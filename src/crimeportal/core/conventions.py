@@ -93,6 +93,24 @@ ACTIONS_TEMPLATE = "data/templates/actions-return.csv"
 PROGRESS_TEMPLATE = "data/templates/progress.csv"
 GENERATED_PAGES += (DELIVERY_PLAN_PAGE, AREAS_INDEX_PAGE)
 GENERATED_FOLDERS += (AREA_PAGES,)
+
+# Pages that gather many measures stay within the portal's budget of 150 KB of HTML a page at any size of portal.
+# At or under its limits a page is exactly as readers know it (the seed is well under every one); over them it
+# shows less of each measure and says where the rest is. A measure shown in full costs about 8 KB (headline,
+# chart, table) plus about 0.35 KB for each of its figures, so a page's limit counts both its measures and their
+# figures (a strand page at both limits, 8 measures of 10 figures each, is about 115 KB). Over its limits a strand
+# page lists each measure in one compact row (title linked to its page, latest figure, the figure it is compared
+# with, verdict and caveats: about 0.45 KB, so 250 measures in a strand make about 130 KB); the pages that would
+# still grow with every measure even then (the board report, All measures, the Data page, the home page) count
+# each strand's measures by verdict instead, each strand linked to its page, where the compact rows are.
+FULL_MEASURES_PER_STRAND_PAGE = 8  # a strand's measures shown with chart and table, or as compact rows beyond
+FULL_FIGURES_PER_STRAND_PAGE = 80  # the figures of the charts and tables a strand page shows in full
+FULL_MEASURES_IN_BOARD_REPORT = 8  # the measures the board is given shown with chart and table
+FULL_FIGURES_IN_BOARD_REPORT = 40  # their figures: the report's strand texts already weigh most of its budget
+MEASURES_LISTED_IN_BOARD_REPORT = 100  # beyond the two above, a compact row each; beyond this, counted by strand
+MEASURES_LISTED_IN_INDEX = 100  # rows of All measures; beyond, a table of strands with their counts by verdict
+MEASURES_LISTED_ON_DATA_PAGE = 100  # measures whose own two files the Data page lists; beyond, counted by strand
+MEASURES_LISTED_ON_HOME_PAGE = 100  # measures the home page's strand cards list; beyond, each card counts its own
 RESERVED_IDS = ("index", "readme")  # MkDocs makes index.md and README.md the page of their folder
 
 # `<!-- crimeportal:... -->` comments are the build's own markers; these are the only ones an editor may write.

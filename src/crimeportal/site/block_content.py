@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils import get_relative_url
 
-from . import area_pages, board_pack, delivery_html, delivery_page, districts, problems_page, render
+from . import area_pages, board_pack, delivery_html, delivery_page, districts, problems_page, render, summaries
 from .district_map import linked, tenths
 from . import what_changed
 from .templates import Markup, render as render_template
@@ -45,19 +45,57 @@ def _problems(page: PageContext, _: str) -> str:
 
 @fills("cards")
 def _cards(page: PageContext, _: str) -> str:
-    return render.strand_cards(page.state.portal.strands, list(page.state.measures.values()), page.link)
+    measures = list(page.state.measures.values())
+    return render.strand_cards(page.state.portal.strands, measures, page.link,
+                               listed=summaries.home_cards_list_every_measure(len(measures)),
+                               counted=summaries.counts_sentence)
 
 
 @fills("metrics-index")
 def _metrics_index(page: PageContext, _: str) -> str:
+    measures = list(page.state.measures.values())
+    if not summaries.index_lists_every_measure(len(measures)):
+        return summaries.index_summary(page.state.portal.strands, measures, page.link)
     strands = {s.id: s for s in page.state.portal.strands}
-    return render.metrics_index(list(page.state.measures.values()), strands, page.link)
+    return render_template("plain_paragraph.html", text=summaries.INDEX_INTRO) + render.metrics_index(
+        measures, strands, page.link)
 
 
 @fills("data-files")
 def _data_files(page: PageContext, _: str) -> str:
     listing = [(path, what, len(content)) for path, (content, what) in page.state.downloads.items()]
-    return render.data_files(listing, page.link)
+    measures = list(page.state.measures.values())
+    if summaries.data_page_lists_every_measure(len(measures)):
+        return render.data_files(listing, page.link)
+    return summaries.data_files_summary(page.state.portal.strands, measures, listing, page.link)
+
+
+@fills("compact-measures")
+def _compact_measures(page: PageContext, strand_id: str) -> str:
+    metrics = page.state.portal.metrics_of(strand_id)
+    return summaries.compact_measures([page.measure(m.id) for m in metrics], page.link)
+
+
+@fills("board-compact-measures")
+def _board_compact_measures(page: PageContext, strand_id: str) -> str:
+    metrics = page.state.portal.board_metrics_of(strand_id)
+    return summaries.compact_measures([page.measure(m.id) for m in metrics], page.link)
+
+
+def _board_measures(page: PageContext) -> list[render.Measure]:
+    return [page.measure(m.id) for m in page.state.portal.metrics if m.board_report]
+
+
+@fills("strand-counts")
+def _strand_counts(page: PageContext, _: str) -> str:
+    return summaries.strand_counts_table(page.state.portal.strands, _board_measures(page), page.link,
+                                         "Measures the board is given, by strand and verdict")
+
+
+@fills("board-strand-counts")
+def _board_strand_counts(page: PageContext, strand_id: str) -> str:
+    own = [m for m in _board_measures(page) if m.metric.strand == strand_id]
+    return summaries.board_strand(own, page.link(f"strands/{strand_id}/") + "#measures")
 
 
 @fills("what-changed")

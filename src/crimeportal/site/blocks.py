@@ -23,7 +23,9 @@ KINDS: dict[str, tuple[str, str]] = {
     # kind: (phase, what it puts on the page); the argument after the colon is empty or a metric id
     "problems": (BLOCK, "In a live preview of files with problems: the list of problems, in place of the page."),
     "cards": (BLOCK, "The home page's strand cards: each strand with its measures' latest figures and verdicts."),
-    "metrics-index": (BLOCK, "The All measures table: every measure, its latest figure, the comparison and verdict."),
+    "metrics-index": (BLOCK, "The All measures page's text and table: every measure, its latest figure, the comparison and verdict; with too many measures, each strand's count by verdict."),
+    "strand-counts": (BLOCK, "The board report's table of strands with their measures counted by verdict, when it has too many to show in full."),
+    "board-strand-counts": (BLOCK, "In the board report, when it has too many measures to show in full: a strand's measures counted by verdict."),
     "data-files": (BLOCK, "The Data page's table of every download, with what it holds and its size."),
     "what-changed": (BLOCK, "The What changed page: what this release changed since the one before."),
     "releases": (BLOCK, "The table of every published release, newest first."),
@@ -39,6 +41,8 @@ KINDS: dict[str, tuple[str, str]] = {
     # page, and neither repeating them on strand pages nor indexing links and citations helps anyone find
     # anything, while the index is part of every reader's first download.
     "measure": (LATE, "One measure as a strand page shows it: headline, chart, table and a link to its page."),
+    "board-compact-measures": (LATE, "The board report's measures of a strand when it has too many to show in full but few enough to list: a row each."),
+    "compact-measures": (LATE, "A strand page's measures when it has too many to show in full: a row each, linked to its page."),
     "context-measure": (LATE, "A measure the board is not given, as a strand page shows it: headline, caveats and a link to its page."),
     "headline": (BLOCK, "A measure's headline sentence with its verdict badge."),
     "figures": (LATE, "A measure page's chart and table of figures."),

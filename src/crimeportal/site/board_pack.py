@@ -49,7 +49,9 @@ _SECTION = re.compile(re.escape(board_report.SECTION_MARKER.format("@")).replace
 _HREF = re.compile(r'href="(?P<target>[^"]*)"')
 _HEADING_TAG = re.compile(r"<(/?)h([1-5])\b")
 _CHART_TEXT = re.compile(r"<title>(?P<title>[^<]*)</title><desc>(?P<desc>[^<]*)</desc>")
-_FIGURES_TABLE = re.compile(r'(?P<head><table class="portal-table">.*?<tbody>)(?P<rows>.*?)(?P<tail></tbody></table>)', re.DOTALL)
+# a measure's table of figures (its caption says so), not the compact rows of a report with many measures
+_FIGURES_TABLE = re.compile(r'(?P<head><table class="portal-table"><caption>[^<]*: figures by period</caption>.*?<tbody>)'
+                            r'(?P<rows>.*?)(?P<tail></tbody></table>)', re.DOTALL)
 _ROW = re.compile(r"<tr>.*?</tr>", re.DOTALL)
 LATEST_ROWS = 8  # a measure's table in the pack: two years of quarters; the chart shows the whole series
 _KEEP_CACHED = 8  # packs kept in the cache: enough for each release a publish builds, and a plain build

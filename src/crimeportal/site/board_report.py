@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-from . import delivery_page
+from . import delivery_page, summaries
 from .blocks import marker
 from .escaping import markdown_text
 from ..core.formats import long_date
@@ -28,6 +28,7 @@ TITLE = "Board report"
 SECTION_MARKER = "<!-- crimeportal:report-strand {} -->"
 END_MARKER = "<!-- crimeportal:report-end -->"
 DELIVERY_MARKER = "<!-- crimeportal:report-delivery -->"  # before the delivery summary, which the pack takes too
+COUNTS_HEADING, COUNTS_ID = "Measures by strand", "measures-by-strand"  # when there are too many to show in full
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _HEADING = re.compile(r"^(#{1,5})(\s)")
 _INLINE_LINK = re.compile(r"(\]\(\s*<?)([^)\s>]+)")
@@ -42,29 +43,50 @@ def markdown(portal: Portal) -> str:
     front_matter = yaml.safe_dump({"title": TITLE, "search": {"boost": 0.5}})
     latest = max((s.updated for s in portal.strands), default=None)
     as_of = f" The latest strand update is dated {long_date(latest)}." if latest else ""
-    contents = "\n".join((["- [Delivery summary](#delivery-summary)"] if portal.actions else [])
+    form = summaries.board_report_form(portal)
+    in_full = form == summaries.IN_FULL
+    contents = "\n".join(([] if in_full else [f"- [{COUNTS_HEADING}](#{COUNTS_ID})"])
+                         + (["- [Delivery summary](#delivery-summary)"] if portal.actions else [])
                          + [f"- [{markdown_text(heading(s))}](#{s.id})" for s in portal.strands])
     parts = [
         f"---\n{front_matter}---\n\n# {TITLE}\n\n",
-        f"Every strand of the strategy, its latest update and its measures, in one document for the board.{as_of}\n\n",
+        (f"Every strand of the strategy, its latest update and its measures, in one document for the board.{as_of}\n\n"
+         if in_full else _shorter_intro(portal, as_of, form)),
         f"{marker('board-pack')}\n\n",
         # an instruction for the screen, which paper does not need
         "To print this page instead, use your browser's Print command.\n{: .portal-screen-only }\n\n",
         f'<nav class="portal-report-contents" aria-label="Strands in this report" markdown>\n\n{contents}\n\n</nav>\n\n',
     ]
+    if not in_full:  # before the delivery summary, which the board pack takes from the marker on
+        parts.append(f"## {COUNTS_HEADING} {{#{COUNTS_ID}}}\n\n{marker('strand-counts')}\n\n")
     summary = delivery_page.board_markdown(portal)  # before the strands: the board reviews progress first
     parts.append(f"{DELIVERY_MARKER}\n\n{summary}" if summary else "")
-    parts += [f"{SECTION_MARKER.format(strand.id)}\n\n{_strand_section(portal, strand)}" for strand in portal.strands]
+    parts += [f"{SECTION_MARKER.format(strand.id)}\n\n{_strand_section(portal, strand, form)}" for strand in portal.strands]
     return "".join(parts) + f"\n{END_MARKER}\n"
+
+
+def _shorter_intro(portal: Portal, as_of: str, form: str) -> str:
+    count = sum(1 for m in portal.metrics if m.board_report)
+    shown = ("lists each strand's measures in a row: its latest figure, the figure it is compared with and its verdict"
+             if form == summaries.IN_ROWS else
+             "counts each strand's measures by verdict. Each strand's page lists its measures, each with its latest "
+             "figure, the figure it is compared with and its verdict")
+    return (f"Every strand of the strategy and its latest update, in one document for the board.{as_of} The board is "
+            f"given {count:,} measures, more than one page can show in full, so this report {shown}, and each "
+            "measure's chart and table of figures are on its own page.\n\n")
 
 
 def heading(strand: Strand) -> str:
     return strand.title + (" (planned)" if strand.status == "planned" else "")
 
 
-def _strand_section(portal: Portal, strand: Strand) -> str:
+def _strand_section(portal: Portal, strand: Strand, form: str = summaries.IN_FULL) -> str:
     metrics = portal.board_metrics_of(strand.id)
-    if metrics:
+    if metrics and form == summaries.IN_ROWS:
+        measures = f"{marker('board-compact-measures', strand.id)}\n\n"
+    elif metrics and form == summaries.COUNTED:
+        measures = f"{marker('board-strand-counts', strand.id)}\n\n"
+    elif metrics:
         measures = "".join(f"#### {markdown_text(m.title)} {{#{m.id}}}\n\n{marker('measure', m.id)}\n\n"
                            for m in metrics)
     else:

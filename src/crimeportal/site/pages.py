@@ -9,7 +9,7 @@ import yaml
 from mkdocs.structure.pages import get_markdown_title
 from mkdocs.utils.meta import get_data
 
-from . import board_report, delivery_page, plan_data
+from . import board_report, delivery_page, plan_data, summaries
 from .blocks import KINDS, LATE, marker
 from .escaping import markdown_text, title_text
 from ..core.conventions import (ACTIONS_CSV, ACTIONS_CSV_COLUMNS, ACTIONS_JSON, ACTIONS_TEMPLATE, PROGRESS_CSV_COLUMNS,
@@ -69,9 +69,8 @@ def metric_page(metric_id: str, title: str, draft: bool = False, by_district: bo
 
 
 def measures_index() -> str:
-    return ("# All measures\n\n"
-            "Every published measure, with its latest figure and whether it has changed significantly.\n\n"
-            f"{marker('metrics-index')}\n")
+    # the block writes the text too: with too many measures to list, the page says so and counts them by strand
+    return f"# All measures\n\n{marker('metrics-index')}\n"
 
 
 def data_page() -> str:
@@ -166,8 +165,18 @@ def _measures_section(portal: Portal, strand_id: str) -> str:
     metrics = portal.metrics_of(strand_id)
     if not metrics:
         return "\n\n## Measures\n\nThis strand has no published measures yet.\n"
+    if not summaries.strand_page_in_full(portal, strand_id):
+        return "\n\n## Measures\n\n" + compact_measures_intro(len(metrics)) + f"{marker('compact-measures', strand_id)}\n"
     # a measure the board is not given (open data shown for context) is a headline and a link here: its chart
     # and figures are on its own page, which keeps the strand page light
     parts = [f"### {markdown_text(m.title)} {{#{m.id}}}\n\n{marker('measure' if m.board_report else 'context-measure', m.id)}\n"
              for m in metrics]
     return "\n\n## Measures\n\n" + "\n".join(parts)
+
+
+def compact_measures_intro(count: int) -> str:
+    """What a strand page with too many measures to show in full says above their compact rows."""
+    return (f"This strand has {count:,} measures, more than one page can show in full, so each is listed here in "
+            "a row: its latest figure, the figure it is compared with and what the change is "
+            "([how we judge change](../about/how-we-judge-change.md#the-words-we-use)). Each measure's chart and "
+            "table of figures are on its own page, which its title links to.\n\n")

@@ -214,14 +214,18 @@ def metrics_index(measures: list[Measure], strands: dict[str, Strand], link: Cal
     return table("Every measure, its latest figure and the change", columns, rows, searched=False)
 
 
-def strand_cards(strands: list[Strand], measures: list[Measure], link: Callable[[str], str]) -> Markup:
+def strand_cards(strands: list[Strand], measures: list[Measure], link: Callable[[str], str], listed: bool = True,
+                 counted: Callable[[list[Measure], str], Markup] | None = None) -> Markup:
+    """A card per strand listing its measures; not `listed` (too many for one page), each card has them `counted`."""
     cards = []
     for strand in strands:
+        own = [m for m in measures if m.metric.strand == strand.id]
         items = [{"link": link(m.url), "title": m.metric.title, "latest": m.latest_words,
                   "badge": verdict_badge(m.verdict, link), "caveats": caveat_marker(m.metric, link(m.url) + "#caveats")}
-                 for m in measures if m.metric.strand == strand.id]
+                 for m in own] if listed else []
+        counts = counted(own, link(f"strands/{strand.id}/") + "#measures") if own and not listed and counted else None
         cards.append({"link": link(f"strands/{strand.id}/"), "title": strand.title, "summary": strand.summary,
-                      "planned": strand.status == "planned", "measures": items})
+                      "planned": strand.status == "planned", "measures": items, "counts": counts})
     return render("strand_cards.html", cards=cards)
 
 
