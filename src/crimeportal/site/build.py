@@ -219,19 +219,31 @@ def _district_jobs(portal: Portal, root: Path, version: str, session: preview.Pr
         return {}
     reuse = session.results if session else None
     names = {a.ons_code: a.name for a in portal.areas if a.kind == "district" and a.ons_code}
-    prepare = functools.partial(district_map.prepare_map, names, portal.boundaries)
     boundaries, register = file_digest(root / BOUNDARIES), file_digest(root / AREAS_REGISTER)
-    prepared = reuse.get(("map", repr(names), boundaries), prepare) if reuse else prepare()
+    # the districts are projected only if some map must be drawn: every map's key names what they are made from
+    shapes = f"{boundaries} {repr(names)} {file_digest(Path(district_map.__file__))}"
+    prepare = _once(functools.partial(district_map.prepare_map, names, portal.boundaries))
+    has_shapes = any(code in portal.boundaries for code in names)
     per_metric = _per_metric(reuse)
     jobs: dict[str, charts.ChartJob | None] = {}
     for metric in with_breakdowns:
         figures = _district_figures(metric, portal, root, reuse)
-        if figures and prepared:
+        if figures and has_shapes:
             jobs[districts.map_job_id(metric.id)] = per_metric(
-                metric, ("map job", register, boundaries, version), lambda f=figures: districts.map_job(f, prepared, version))
+                metric, ("map job", register, shapes, version), lambda f=figures: districts.map_job(f, prepare, shapes, version))
         jobs[districts.series_job_id(metric.id)] = per_metric(
             metric, ("series job", register, version), lambda m=metric: districts.series_job(m, portal, version))
     return {job_id: job for job_id, job in jobs.items() if job}
+
+
+def _once(make: Callable[[], T]) -> Callable[[], T]:
+    made: list[T] = []
+
+    def once() -> T:
+        if not made:
+            made.append(make())
+        return made[0]
+    return once
 
 
 def _district_figures(metric: Metric, portal: Portal, root: Path, reuse: FileResults | None) -> districts.DistrictFigures | None:

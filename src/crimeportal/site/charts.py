@@ -21,6 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Callable
 
 from importlib.metadata import version as package_version
 
@@ -63,7 +64,9 @@ class ChartData:
 @dataclass(frozen=True)
 class ChartJob:
     key: str
-    data: ChartData | dict  # a chart's figures, or a finished Vega-Lite spec (the maps and small multiples)
+    # a chart's figures, or what makes a Vega-Lite spec of its own when the chart must be drawn (the maps and
+    # small multiples, keyed by what they are drawn from)
+    data: ChartData | Callable[[], dict]
     label: str
     description: str
 
@@ -445,7 +448,7 @@ class Charts:
         specs_here = len(missing) <= self.SPECS_HERE_UP_TO and not self._renderer.kept
         for start in range(0, len(missing), self.BATCH):
             batch = missing[start:start + self.BATCH]
-            work = [vega_lite_spec(job.data) if specs_here and isinstance(job.data, ChartData) else job.data for job in batch]
+            work = [job.data() if callable(job.data) else vega_lite_spec(job.data) if specs_here else job.data for job in batch]
             # pickled now, not when a worker is free: a queued batch then waits as a few kilobytes, not as
             # thousands of Python objects, and the figures are not kept here while charts wait to be drawn
             future = pool.submit(_render_pickled, pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable, Iterator
 
 from ..core.area_stats import AreaRate, compare_areas
@@ -94,17 +95,23 @@ def series_job_id(metric_id: str) -> str:
     return f"{metric_id}#districts"
 
 
-def map_job(figures: DistrictFigures, prepared: PreparedMap, version: str) -> ChartJob | None:
+def map_job(figures: DistrictFigures, prepared: Callable[[], PreparedMap | None], shapes: str, version: str) -> ChartJob | None:
+    """`prepared` projects the districts (a second of work, done only if some map must be drawn); `shapes` names
+    what it projects, so that the map is keyed by what it is drawn from and a cached map costs nothing."""
     if figures.force_rate is None:
         return None
-    spec = map_spec(prepared, map_areas(figures, lambda target: target), "Per 1,000 people")
-    return ChartJob(_key(spec, version), spec, "", "")  # named on the page, where each district is a link
+    areas = map_areas(figures, lambda target: target)
+    return ChartJob(_key({"map": [shapes, areas]}, version), partial(_map_spec, prepared, areas), "", "")  # named on the page
+
+
+def _map_spec(prepared: Callable[[], PreparedMap | None], areas: list[MapArea]) -> dict:
+    shapes = prepared()
+    assert shapes is not None  # map jobs are made only for districts with shapes
+    return map_spec(shapes, areas, "Per 1,000 people")
 
 
 def series_job(metric: Metric, portal: Portal, version: str) -> ChartJob | None:
     """Each district's series, one small chart each, all on one axis: per 1,000 people for a count."""
-    import altair as alt
-
     districts = {a.id: a for a in portal.areas if a.kind == "district"}
     rates = metric.unit == "count" and all(a.population for a in districts.values())
     rows = []
@@ -117,6 +124,20 @@ def series_job(metric: Metric, portal: Portal, version: str) -> ChartJob | None:
                              "segment": segment, "final": observation.status == "final"})
     if len({r["end"] for r in rows}) < 2:
         return None
+    names = [a.name for a in districts.values()]
+    first, last = rows[0]["end"][:7], rows[-1]["end"][:7]
+    description = (f"{len({r['area'] for r in rows})} small line charts, one per district, from "
+                   f"{period_words(first, metric.period)} to {period_words(last, metric.period)}, all on one axis "
+                   f"from zero{' in crimes per 1,000 people' if rates else ''}. A gap in a line is a period with no "
+                   "figure. The table of the latest figures by district is on this page; the downloads have every figure.")
+    key = _key({"series": [rows, names]}, version)
+    return ChartJob(key, partial(_series_spec, rows, names), f"Chart: {metric.title}, each district", description)
+
+
+def _series_spec(rows: list[dict], names: list[str]) -> dict:
+    """The small multiples' Vega-Lite spec, made only when they are not in the cache."""
+    import altair as alt
+
     base = alt.Chart().encode(
         x=alt.X("end:T", title=None, axis=alt.Axis(format="%b %y", tickCount=2, labelFontSize=FONT_SIZE - 1, labelOverlap=True, grid=False)),
         # the unit is said once, in the caption, rather than beside every small chart
@@ -126,16 +147,10 @@ def series_job(metric: Metric, portal: Portal, version: str) -> ChartJob | None:
                       base.mark_point(color=DARK_BLUE, size=16, opacity=1).encode(
                           fill=alt.condition("datum.final", alt.value(DARK_BLUE), alt.value("white"))),
                       data=alt.Data(values=rows)).properties(width=PANEL_WIDTH, height=PANEL_HEIGHT)
-    spec = layer.facet(facet=alt.Facet("area:N", title=None, sort=[a.name for a in districts.values()],
+    return layer.facet(facet=alt.Facet("area:N", title=None, sort=names,
                                        header=alt.Header(labelFontSize=FONT_SIZE, labelColor=TEXT)),
                        columns=COLUMNS).configure(background="white", font="Arial, Helvetica, sans-serif", aria=False,
                                                   padding=4, view={"stroke": "#e6e6e6"}).to_dict(validate=False)
-    first, last = rows[0]["end"][:7], rows[-1]["end"][:7]
-    description = (f"{len({r['area'] for r in rows})} small line charts, one per district, from "
-                   f"{period_words(first, metric.period)} to {period_words(last, metric.period)}, all on one axis "
-                   f"from zero{' in crimes per 1,000 people' if rates else ''}. A gap in a line is a period with no "
-                   "figure. The table of the latest figures by district is on this page; the downloads have every figure.")
-    return ChartJob(_key(spec, version), spec, f"Chart: {metric.title}, each district", description)
 
 
 def _segments(metric: Metric) -> Iterator[tuple[int, Observation]]:
@@ -152,7 +167,7 @@ def _segments(metric: Metric) -> Iterator[tuple[int, Observation]]:
 
 
 def _key(spec: dict, version: str) -> str:
-    return hashlib.sha256(json.dumps([version, spec], sort_keys=True).encode()).hexdigest()[:32]
+    return hashlib.sha256(json.dumps([version, spec], sort_keys=True, default=repr).encode()).hexdigest()[:32]
 
 
 def districts_html(figures: DistrictFigures, map_svg: str | None, series_svg: str | None, link: Callable[[str], str],
