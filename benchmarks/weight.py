@@ -4,8 +4,10 @@ A first visit to a page downloads its HTML and every file of the same site it
 names with `<link href>` (stylesheets, icons, preloads: the `rel`s a browser
 fetches, not `canonical`, `alternate`, `prev` or `next`), `<script src>` and
 `<img src>`, each once; and what Material's bundle itself asks for on every
-page: the search worker its `__config` names and the site's `sitemap.xml` (at
-the config's `base`), which grows with every page. Not counted: the search index, which
+page: the search worker its `__config` names, and the site's `sitemap.xml` (at
+the config's `base`, which grows with every page) where a link's rel is exactly
+`alternate`, which Material takes for a translation (the portal's feed link is
+`alternate feed`, so Material leaves it alone). Not counted: the search index, which
 downloads only when a reader starts to search
 (overrides/assets/javascripts/search-on-demand.js), files named only from a
 stylesheet (Material's icons are inside its stylesheets; the portal sets
@@ -75,8 +77,11 @@ def _addresses(html: str) -> list[str]:
     return parser.addresses + _bundle_addresses(html)
 
 
+_TRANSLATION = re.compile(r"""<link\b[^>]*\brel\s*=\s*(?:"alternate"|'alternate'|alternate[\s>])""", re.IGNORECASE)
+
+
 def _bundle_addresses(html: str) -> list[str]:
-    """The search worker and the sitemap, as the page's `__config` places them (none without it)."""
+    """The search worker, as the page's `__config` names it, and the sitemap where Material asks for it."""
     config = _CONFIG.search(html)
     try:
         settings = json.loads(config.group(1)) if config else None
@@ -85,7 +90,9 @@ def _bundle_addresses(html: str) -> list[str]:
     if not isinstance(settings, dict) or not isinstance(settings.get("base"), str):
         return []
     worker = settings.get("search")
-    return ([worker] if isinstance(worker, str) else []) + [settings["base"].rstrip("/") + "/sitemap.xml"]
+    # Material reads the sitemap for each link whose rel is exactly "alternate" (a translation, to it)
+    sitemap = [settings["base"].rstrip("/") + "/sitemap.xml"] if _TRANSLATION.search(html) else []
+    return ([worker] if isinstance(worker, str) else []) + sitemap
 
 
 def _site_file(site: Path, page: Path, address: str) -> Path | None:

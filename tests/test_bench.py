@@ -207,9 +207,11 @@ def _downloads(site: Path, page: Path) -> set[Path]:
                  if {"stylesheet", "icon"} & set(link.attrs.get("rel", "").split())]
     addresses += [element.attrs["src"] for tag in ("script", "img") for element in tree.find_all(tag) if element.attrs.get("src")]
     config = tree.find_all("script", id="__config")
-    if config:  # Material's bundle starts its search worker and reads the sitemap on every page
+    if config:  # Material's bundle starts its search worker on every page, and reads the sitemap for a translation
         settings = json.loads(config[0].text)
-        addresses += [settings["search"], urljoin(urljoin(here, settings["base"] + "/"), "sitemap.xml")]
+        addresses.append(settings["search"])
+        if any(link.attrs.get("rel") == "alternate" for link in tree.find_all("link")):
+            addresses.append(urljoin(urljoin(here, settings["base"] + "/"), "sitemap.xml"))
     found = set()
     for address in addresses:
         url = urljoin(here, address).split("?")[0].split("#")[0]
@@ -230,7 +232,8 @@ def test_page_weights_are_the_sizes_of_the_files_a_first_visit_downloads(tiny_si
                                                                         visits[heaviest])
     assert set(weight.heaviest.files) == {path.relative_to(tiny_site).as_posix() for path in _downloads(tiny_site, heaviest)}
     # the portal's own script that holds back the search index is part of every visit; the index itself is not
-    assert {"assets/javascripts/search-on-demand.js", "sitemap.xml"} <= set(weight.heaviest.files)
+    assert "assets/javascripts/search-on-demand.js" in weight.heaviest.files
+    assert "sitemap.xml" not in weight.heaviest.files  # the feed's link is "alternate feed", not a translation
     assert not any(name.startswith("search/") for name in weight.heaviest.files)
     assert (tiny_site / "search" / "search_index.json").is_file()
 

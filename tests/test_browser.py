@@ -495,6 +495,22 @@ SEARCH_STARTS = {
 }
 
 
+def test_a_first_visit_does_not_download_the_sitemap(browser, site: Site):
+    """Material reads the whole sitemap on every page for each translation a link names; the feed's link says
+    "alternate feed", so it names none, and the sitemap (which grows with every page) stays on the server."""
+    context = _context(browser)
+    try:
+        page = context.new_page()
+        asked: list[str] = []
+        page.on("request", lambda request: asked.append(request.url) if request.url.endswith("sitemap.xml") else None)
+        _open(page, site, "strands/hate-crime/")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(300)
+        assert asked == [], f"a first visit asked for {asked}"
+    finally:
+        context.close()
+
+
 def test_a_first_visit_leaves_the_search_index_until_the_reader_searches(browser, site: Site):
     """The index is most of a first visit's weight at a large portal's size: it downloads only when wanted."""
     width = {"the search button in the header": 320}  # the header's button shows on a narrow screen

@@ -431,7 +431,7 @@ def test_each_release_s_feed_lists_the_releases_to_it_newest_first_with_what_eac
     # `latest` is a copy of the newest release, so its feed is the one subscribers follow
     assert pages(released, "latest/feed.xml") == pages(released, "2019-12/feed.xml")
     head = pages(released, "2019-09/metrics/knife-enabled-crime/index.html")
-    assert '<link rel="alternate" type="application/atom+xml"' in head and 'href="../../../latest/feed.xml"' in head
+    assert '<link rel="alternate feed" type="application/atom+xml"' in head and 'href="../../../latest/feed.xml"' in head
 
 
 def test_a_preview_s_feed_reads_what_earlier_releases_changed_from_the_published_data(released, tmp_path):
