@@ -45,7 +45,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-class _Server:
+class ServeProcess:
+    """`mkdocs serve` of a portal in a process of its own, its log read as it runs (tests/test_live_preview.py
+    uses it too)."""
+
     def __init__(self, folder: Path, dirty: bool, scratch: Path) -> None:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
@@ -85,7 +88,7 @@ class _Server:
 def time_edits(folder: Path, dirty: bool, edits: list[Edit]) -> list[float]:
     """Seconds from each save to the page served with its change, in order."""
     with tempfile.TemporaryDirectory(prefix="crimeportal-serve-") as scratch:
-        server = _Server(folder, dirty, Path(scratch))
+        server = ServeProcess(folder, dirty, Path(scratch))
         try:
             server.wait_until_serving()
             return [_timed(server, edit, number) for number, edit in enumerate(edits)]
@@ -93,7 +96,7 @@ def time_edits(folder: Path, dirty: bool, edits: list[Edit]) -> list[float]:
             server.stop()
 
 
-def _timed(server: _Server, edit: Edit, number: int) -> float:
+def _timed(server: ServeProcess, edit: Edit, number: int) -> float:
     time.sleep(0.5)  # the server is idle, as between an editor's saves
     start = time.monotonic()
     expected = edit.change(number)

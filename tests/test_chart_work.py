@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crimeportal.core.stats import assess
-from crimeportal.site import charts
+from crimeportal.site import chart_drawing, charts
 from crimeportal.source.validate import check_portal
 from portal_files import REPO, copy_portal
 
@@ -46,7 +46,7 @@ def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeyp
     from mkdocs.config import load_config
 
     queued, asked = [], []
-    original_init, original_svg, original_plain = charts.Charts.__init__, charts.Charts.svg, charts.Charts.plain_svg
+    original_init, original_svg, original_plain = chart_drawing.Charts.__init__, chart_drawing.Charts.svg, chart_drawing.Charts.plain_svg
 
     def recording_init(self, jobs, cache_dir, renderer=None):
         queued.extend(jobs)
@@ -62,9 +62,9 @@ def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeyp
             asked.append(job_id)
         return original_plain(self, job_id)
 
-    monkeypatch.setattr(charts.Charts, "__init__", recording_init)
-    monkeypatch.setattr(charts.Charts, "svg", recording_svg)
-    monkeypatch.setattr(charts.Charts, "plain_svg", recording_plain)
+    monkeypatch.setattr(chart_drawing.Charts, "__init__", recording_init)
+    monkeypatch.setattr(chart_drawing.Charts, "svg", recording_svg)
+    monkeypatch.setattr(chart_drawing.Charts, "plain_svg", recording_plain)
     monkeypatch.setenv("CRIMEPORTAL_BOARD_PACK", "off")
     root = copy_portal(tmp_path / "portal")
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
@@ -81,7 +81,7 @@ def test_a_build_keeps_each_chart_once_as_pages_show_it_and_not_its_figures(tmp_
     jobs = {metric_id: job for metric_id, job in jobs.items() if job}
     twin = next(iter(jobs))
     jobs[f"{twin}-again"] = dataclasses.replace(jobs[twin], label="Chart: the same figures")  # one SVG, two charts
-    cold = charts.Charts(jobs, tmp_path / "cache")
+    cold = chart_drawing.Charts(jobs, tmp_path / "cache")
     assert not any(hasattr(shown, "data") for shown in cold.jobs.values())  # the figures went to the workers
     drawn = {metric_id: cold.svg(metric_id) for metric_id in jobs if metric_id != twin}
     assert list(cold._svgs) == [jobs[twin].key]  # the SVG as drawn is kept only while a chart still needs it
@@ -89,10 +89,10 @@ def test_a_build_keeps_each_chart_once_as_pages_show_it_and_not_its_figures(tmp_
     assert cold._svgs == {}
     cold.close()
 
-    warm = charts.Charts(jobs, tmp_path / "cache")
+    warm = chart_drawing.Charts(jobs, tmp_path / "cache")
     assert (warm.rendered, warm.from_cache, warm._svgs) == (0, len(jobs) - 1, {})  # read when a page asks
     assert {metric_id: warm.svg(metric_id) for metric_id in jobs} == drawn
-    assert drawn[twin] == charts.accessible(charts._render_batch([charts.vega_lite_spec(jobs[twin].data)])[0],
+    assert drawn[twin] == charts.accessible(chart_drawing._render_batch([charts.vega_lite_spec(jobs[twin].data)])[0],
                                            jobs[twin].label, jobs[twin].description)
     assert "<title>Chart: the same figures</title>" in drawn[f"{twin}-again"]
     warm.close()

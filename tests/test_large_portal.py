@@ -16,7 +16,7 @@ from crimeportal.core.conventions import PLACEHOLDER_NOTE
 from crimeportal.core.model import Portal
 from crimeportal.core.problems import Problem
 from crimeportal.core.stats import assess
-from crimeportal.site import charts
+from crimeportal.site import chart_drawing, charts
 from crimeportal.source import validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -142,15 +142,15 @@ def test_parallel_validation_names_every_broken_file_and_keeps_every_good_one(bo
 def test_more_charts_than_specs_here_up_to_get_their_specs_built_in_the_workers(both_ways, tmp_path, monkeypatch):
     (portal, _, _), _ = both_ways
     seed = [m for m in portal.metrics if not m.id.startswith(("series-", "broken-", "no-first-line"))]  # each chart its own
-    metrics = seed + [m for m in portal.metrics if m.id.startswith("series-")][: charts.Charts.SPECS_HERE_UP_TO + 1 - len(seed)]
+    metrics = seed + [m for m in portal.metrics if m.id.startswith("series-")][: chart_drawing.Charts.SPECS_HERE_UP_TO + 1 - len(seed)]
     version = charts.cache_version()
     jobs = {m.id: charts.chart_job(m, assess(m), version) for m in metrics}
-    assert len(jobs) > charts.Charts.SPECS_HERE_UP_TO
+    assert len(jobs) > chart_drawing.Charts.SPECS_HERE_UP_TO
 
     built_here = []
     original_spec = charts.vega_lite_spec
     monkeypatch.setattr(charts, "vega_lite_spec", lambda data: built_here.append(data) or original_spec(data))
-    drawn = charts.Charts(jobs, tmp_path / "cache")
+    drawn = chart_drawing.Charts(jobs, tmp_path / "cache")
     svgs = {metric_id: drawn.svg(metric_id) for metric_id in jobs}
     drawn.close()
     assert built_here == []  # every spec was built in a worker, from the chart's plain data
@@ -160,7 +160,7 @@ def test_more_charts_than_specs_here_up_to_get_their_specs_built_in_the_workers(
     # the same SVG as a spec built here and rendered here, for a bar comparison and a series with limits
     for metric_id in ("residential-burglary-offences", "series-0001"):
         job = jobs[metric_id]
-        reference = charts._render_batch([original_spec(job.data)])[0]
+        reference = chart_drawing._render_batch([original_spec(job.data)])[0]
         assert svgs[metric_id] == charts.accessible(reference, job.label, job.description)
     burglary = svgs["residential-burglary-offences"]
     assert burglary.startswith('<svg role="img" ') and 'class="portal-chart marks"' in burglary[:300]

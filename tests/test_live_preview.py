@@ -13,10 +13,8 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import copy_site_files
+from benchmarks.preview import ServeProcess
 from crimeportal.site.preview import MANIFEST
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,57 +52,33 @@ if __name__ == "__main__":
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-class Server:
-    """`mkdocs serve --dirty` of a portal, with its log read as it runs."""
+class Server(ServeProcess):
+    """`mkdocs serve --dirty` of a portal, waited for until its first build is served."""
 
     def __init__(self, portal: Path, scratch: Path) -> None:
-        self.portal, self.port = portal, _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        self.portal = portal
         scratch.mkdir()
-        env = {**os.environ, "TMPDIR": str(scratch), "NO_MKDOCS_2_WARNING": "1"}
-        self.process = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--dirty", "--dev-addr", f"127.0.0.1:{self.port}"],
-                                        cwd=portal, env=env, stderr=subprocess.STDOUT, stdout=subprocess.PIPE, text=True)
-        self.lines: list[str] = []
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
+        super().__init__(portal, True, scratch)
         self.wait_for_build(0, timeout=240)
         self.site = next(scratch.glob("mkdocs_*"))  # MkDocs serves from a temporary folder of its own
 
-    def _read(self) -> None:
-        assert self.process.stdout is not None
-        for line in self.process.stdout:
-            self.lines.append(line)
-
     def builds(self) -> int:
-        lines = list(self.lines)
-        return sum(1 for line in lines if SERVING.search(line) or RELOADED.search(line))
+        return sum(1 for line in list(self.log) if SERVING.search(line) or RELOADED.search(line))
 
     def wait_for_build(self, done: int, timeout: float = 120) -> tuple[int, int]:
         """Wait until build number `done` + 1 has finished; how many pages it rebuilt, of how many."""
         deadline = time.monotonic() + timeout
         while self.builds() <= done:
             if self.process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError("the server did not finish a build:\n" + "".join(line for line in self.lines[-400:] if not line.startswith("  - ")))
+                raise AssertionError("the server did not finish a build:\n" + "".join(line for line in self.log[-400:] if not line.startswith("  - ")))
             time.sleep(0.05)
-        counts = [REBUILT.search(line) for line in list(self.lines) if REBUILT.search(line)]
+        counts = [REBUILT.search(line) for line in list(self.log) if REBUILT.search(line)]
         return int(counts[-1][1]), int(counts[-1][2])
 
     def get(self, path: str) -> str:
+        """The served page; an HTTPError for a page the server does not have."""
         with urllib.request.urlopen(self.url + path, timeout=30) as response:
             return response.read().decode("utf-8")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
 
 
 @pytest.fixture(scope="module")

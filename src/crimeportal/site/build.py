@@ -25,8 +25,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import (area_pages, block_content, blocks, board_pack, board_report, charts, delivery_page, district_map, districts,
-               escaping, feed, pages, preview, problems_page, render, search_text)
+from . import (area_pages, block_content, blocks, board_pack, board_report, chart_drawing, charts, delivery_page,
+               district_map, districts, escaping, feed, pages, preview, problems_page, render, search_text)
 from .citation import Citation, site_address
 from .open_data import OpenData, download_files
 from .publication import Publication, read_publication
@@ -56,7 +56,7 @@ class PortalBuild:
     downloads: dict[str, tuple[bytes, str]]
     problems: list[Problem] = field(default_factory=list)  # only in a live preview, which shows them on every page
     releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
-    charts: charts.Charts | None = None  # None in a live preview of files with problems
+    charts: chart_drawing.Charts | None = None  # None in a live preview of files with problems
     tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
     by_district: dict[str, "districts.DistrictFigures | None"] = field(default_factory=dict)  # see district_figures
     unpublished: set[str] = field(default_factory=set)  # pages of drafts, left out of a public build
@@ -191,7 +191,7 @@ def _per_metric(reuse: FileResults | None) -> Callable:
 
 
 def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None = None
-              ) -> tuple[dict[str, render.Measure], charts.Charts]:
+              ) -> tuple[dict[str, render.Measure], chart_drawing.Charts]:
     version = charts.cache_version()
     per_metric = _per_metric(session.results if session else None)
     assessments = {m.id: per_metric(m, "assessment", lambda m=m: assess(m)) for m in portal.metrics}
@@ -206,7 +206,7 @@ def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None
     on_own_pages = [job_id for m in portal.metrics
                     for job_id in (districts.map_job_id(m.id), districts.series_job_id(m.id), m.id)]
     ordered = {job_id: drawing[job_id] for job_id in on_strand_pages + on_own_pages if job_id in drawing}
-    drawn = charts.Charts(ordered, root / CHART_CACHE, session.renderer if session else None)
+    drawn = chart_drawing.Charts(ordered, root / CHART_CACHE, session.renderer if session else None)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
 
@@ -373,11 +373,11 @@ def on_env(env: "jinja2.Environment", session: preview.PreviewSession | None) ->
 
 def on_build_error() -> None:
     """A build that fails part-way leaves no chart worker behind (under `mkdocs serve` it would outlive the server)."""
-    charts.abandon_all()
+    chart_drawing.abandon_all()
 
 
 def on_shutdown(session: preview.PreviewSession | None = None) -> None:
-    charts.abandon_all()
+    chart_drawing.abandon_all()
     if session:
         session.close()
 

@@ -33,7 +33,7 @@ from mkdocs.structure.files import Files
 from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, BOUNDARIES, CONTENT_DIR, METRIC_MARKER, STRANDS_DIR
 from ..core.model import Portal
 from ..source.reuse import FileResults, file_digest
-from .charts import Renderer
+from .chart_drawing import Renderer
 
 MANIFEST = ".crimeportal-preview.json"
 _FORMAT = 1
