@@ -53,6 +53,10 @@ def on_build_error(error):
     build.on_build_error()
 
 
+def on_serve(server, config, builder):
+    return preview.watch_natively(server) if _session else server
+
+
 def on_shutdown():
     global _session
     build.on_shutdown(_session)

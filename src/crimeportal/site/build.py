@@ -133,6 +133,8 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
                           "Run `crimeportal validate` (or make check), which finishes it, then build again.")
     publication = read_publication(config.extra)
     reuse = session.results if session else None
+    if reuse:
+        reuse.begin_build()
     checked = check_portal(root, reuse=reuse)
     # a live preview shows drafts, marked as such; every other build leaves them out
     portal, problems = (checked.portal if serving else checked.portal.published()), checked.problems
@@ -219,7 +221,8 @@ def _district_jobs(portal: Portal, root: Path, version: str, session: preview.Pr
         return {}
     reuse = session.results if session else None
     names = {a.ons_code: a.name for a in portal.areas if a.kind == "district" and a.ons_code}
-    boundaries, register = file_digest(root / BOUNDARIES), file_digest(root / AREAS_REGISTER)
+    digest = reuse.digest if reuse else file_digest
+    boundaries, register = digest(root / BOUNDARIES), digest(root / AREAS_REGISTER)
     # the districts are projected only if some map must be drawn: every map's key names what they are made from
     shapes = f"{boundaries} {repr(names)} {file_digest(Path(district_map.__file__))}"
     prepare = _once(functools.partial(district_map.prepare_map, names, portal.boundaries))
@@ -251,7 +254,7 @@ def _district_figures(metric: Metric, portal: Portal, root: Path, reuse: FileRes
     make = functools.partial(districts.district_figures, metric, portal, portal.area_name)
     if reuse is None:
         return make()
-    return reuse.derived(metric, ("district figures", file_digest(root / AREAS_REGISTER)), make)
+    return reuse.derived(metric, ("district figures", reuse.digest(root / AREAS_REGISTER)), make)
 
 
 @_plainly
@@ -286,12 +289,13 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def _preview_changes(files: Files, config: MkDocsConfig, state: PortalBuild) -> preview.Changes:
     """Which pages this live-preview build rebuilds (see preview.py)."""
-    sources = preview.source_digests(state.root)
+    assert state.session is not None
+    sources = preview.source_digests(state.root, state.session.results.digest) | preview.strand_facts(state.portal)
     shown_everywhere = [config.nav, state.abbreviations, config.extra, config.site_url, config.site_name,
                         repr(state.releases), repr(state.plan_as_at), [p.as_text() for p in state.problems]]
     preview.without_search_merge(config.plugins.values())
     return preview.plan(files, Path(config.site_dir), preview.shared_digest(sources, shown_everywhere), sources,
-                        preview.PageSources(state.portal, sources, state.root).of)
+                        preview.PageSources(state.portal, sources, state.root).of, state.session.results.content_digest)
 
 
 @_plainly

@@ -57,7 +57,7 @@ def download_files(portal: Portal, root: Path, about: OpenData, per_metric: PerM
     `compress=False` stores the zip's files as they are: the live preview's zip, remade on every save, in a
     fraction of the time."""
     files = data_files(portal, root, about, per_metric)
-    files[DATA_PACKAGE] = (to_json(data_package(portal, files, about)),
+    files[DATA_PACKAGE] = (to_json(data_package(portal, files, about, per_metric)),
                            "Data package (Frictionless Data Package v2): every file here, its fields and licence")
     files[README] = (readme(files, about).encode(), "What each file is, the licence and how to cite the data")
     files[ZIP] = (zip_of(files, compress), "Every file on this page in one zip, with the data package and the README")
@@ -77,7 +77,8 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
         files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
     licence = about.publication.licence_record()
     for metric, metric_csv in zip(portal.metrics, rows):
-        files[f"data/metrics/{metric.id}.csv"] = (csv_of([metric_csv]), f"{metric.title}: figures")
+        files[f"data/metrics/{metric.id}.csv"] = (per_metric(metric, "csv", lambda r=metric_csv: csv_of([r])),
+                                                  f"{metric.title}: figures")
         # a measure's own file says how it may be reused and cited; all-metrics.json stays the plain records
         # that later releases compare with
         citation = about.cite(metric).record()
@@ -87,10 +88,14 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
     return files
 
 
-def data_package(portal: Portal, files: Files, about: OpenData) -> dict[str, Any]:
+def data_package(portal: Portal, files: Files, about: OpenData, per_metric: PerMetric = _afresh) -> dict[str, Any]:
     licences = [_licence(about.publication)]
-    metrics = {f"data/metrics/{m.id}.csv": m for m in portal.metrics}
-    resources = [_resource(path, content, what, metrics.get(path), licences) for path, (content, what) in files.items()]
+    metrics = {f"data/metrics/{m.id}.{kind}": m for m in portal.metrics for kind in ("csv", "json")}
+    resources = [_resource(path, content, what, None, licences) if path not in metrics else
+                 # the content itself is part of the key: a live preview's unchanged file is the same object
+                 per_metric(metrics[path], ("resource", path, what, content, repr(licences)),
+                            lambda p=path, c=content, w=what: _resource(p, c, w, metrics[p], licences))
+                 for path, (content, what) in files.items()]
     citation = about.portal_citation
     return {
         "$schema": DATA_PACKAGE_PROFILE,

@@ -19,6 +19,7 @@ A build that fails part-way leaves no record, so the next one rebuilds every pag
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -28,9 +29,13 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from jinja2.bccache import Bucket, BytecodeCache
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
+from watchdog.events import (FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
+                             FileSystemEventHandler)
+from watchdog.observers import Observer
 
-from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, BOUNDARIES, CONTENT_DIR, METRIC_MARKER, STRANDS_DIR
+from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, BOUNDARIES, CONTENT_DIR, METRIC_MARKER
 from ..core.model import Portal
 from ..source.reuse import FileResults, file_digest
 from .chart_drawing import Renderer
@@ -90,7 +95,7 @@ class HideDirtyWarning(logging.Filter):
         return not record.getMessage().startswith(_DIRTY_WARNING)
 
 
-def source_digests(root: Path) -> dict[str, str]:
+def source_digests(root: Path, digest: Callable[[Path], str] = file_digest) -> dict[str, str]:
     """Every file pages are made from, by its path from the portal's folder (a link by where it points:
     it is never read)."""
     digests = {}
@@ -100,9 +105,19 @@ def source_digests(root: Path) -> dict[str, str]:
             if path.is_symlink():
                 digests[name] = "link to " + os.readlink(path)
             elif path.is_file():
-                digests[name] = file_digest(path)
-    digests["mkdocs.yml"] = file_digest(root / "mkdocs.yml")
+                digests[name] = digest(path)
+    digests["mkdocs.yml"] = digest(root / "mkdocs.yml")
     return digests
+
+
+def strand_facts(portal: Portal) -> dict[str, str]:
+    """Each strand's front matter, as if it were a file of its own: a measure's page shows its strand's title
+    and facts but not its text, so an edit to a strand's text need not rebuild the strand's measures."""
+    return {strand_facts_name(strand.id): _digest(repr(dataclasses.replace(strand, path=None))) for strand in portal.strands}
+
+
+def strand_facts_name(strand_id: str) -> str:
+    return f"front matter of strand {strand_id}"
 
 
 def shared_digest(sources: dict[str, str], shown_everywhere: object) -> str:
@@ -135,7 +150,7 @@ class PageSources:
             metric_id = src_uri.removeprefix("metrics/").removesuffix(".md")
             if metric_id not in self.metric_file:
                 return None
-            return [self.metric_file[metric_id], f"{STRANDS_DIR.as_posix()}/{self.strand_of[metric_id]}.md", *self.register]
+            return [self.metric_file[metric_id], strand_facts_name(self.strand_of[metric_id]), *self.register]
         if src_uri.startswith("areas/"):  # strands' titles are in the navigation, which every page's digest holds
             return [*self.actions, *self.register, *self.with_breakdowns]
         if f"{CONTENT_DIR.as_posix()}/{src_uri}" not in self.sources:
@@ -166,7 +181,7 @@ def _digest(value: object) -> str:
 
 
 def plan(files: Files, site_dir: Path, shared: str, sources: dict[str, str],
-         sources_of: Callable[[str], Iterable[str] | None]) -> Changes:
+         sources_of: Callable[[str], Iterable[str] | None], content_digest: Callable[[bytes], str]) -> Changes:
     """Decide, for every page and generated file, whether this build writes it, and tell MkDocs."""
     previous = _read_manifest(site_dir)
     (site_dir / MANIFEST).unlink(missing_ok=True)  # a build that fails part-way must not be trusted next time
@@ -181,7 +196,7 @@ def plan(files: Files, site_dir: Path, shared: str, sources: dict[str, str],
             digests[file.dest_uri] = _digest([shared, file.src_uri, inputs])
             pages.append(_location(file.url))
         elif file.generated_by is not None:
-            digests[file.dest_uri] = hashlib.sha1(file.content_bytes).hexdigest()
+            digests[file.dest_uri] = content_digest(file.content_bytes)
         else:
             digests[file.dest_uri] = "copied"  # MkDocs copies it when its source is newer, as ever
             continue
@@ -191,7 +206,7 @@ def plan(files: Files, site_dir: Path, shared: str, sources: dict[str, str],
             rebuilt.add(_location(file.url))
     old_search = _read_search(site_dir) if previous else None
     if previous and old_search is None:  # nothing to merge this build's index into: every page is rebuilt
-        return plan(files, site_dir, shared, sources, sources_of)
+        return plan(files, site_dir, shared, sources, sources_of, content_digest)
     return Changes(site_dir, digests, rebuilt, pages, set(previous) - set(digests), old_search)
 
 
@@ -270,3 +285,44 @@ def without_search_merge(plugins: Iterable[object]) -> None:
     for plugin in plugins:
         if hasattr(plugin, "search_index_prev"):
             plugin.search_index_prev = None  # type: ignore[attr-defined]
+
+
+def watch_natively(server: LiveReloadServer) -> LiveReloadServer:
+    """MkDocs polls what it watches every half second, which alone can cost an editor half a second after a
+    save; the system's own notifications (inotify, or Windows' and macOS' equivalents) arrive at once. Where
+    the system refuses them (too many watches, a network drive), the server polls as before."""
+    watched = list(server._watched_paths)  # MkDocs' own record of what it watches; it has no public one
+    if not _notified_of(watched):
+        return server
+    for path in watched:
+        while path in server._watched_paths:
+            server.unwatch(path)
+    server.observer = _SavesOnly()
+    for path in watched:
+        server.watch(path)
+    return server
+
+
+def _notified_of(paths: list[str]) -> bool:
+    """Whether the system will notify us of changes under every path (asked before the server is changed)."""
+    probe = _SavesOnly()
+    try:
+        for path in paths:
+            probe.schedule(FileSystemEventHandler(), path, recursive=True)
+    except OSError:
+        return False
+    finally:
+        probe.unschedule_all()
+    return True
+
+
+class _SavesOnly(Observer):  # type: ignore[misc,valid-type]  (Observer is the system's own observer class)
+    """The system's observer reports a file being opened and read too, and MkDocs rebuilds on any report, so
+    the build's own reading would start the next build: only what changes a file is passed on."""
+
+    def schedule(self, event_handler, path, *, recursive=False, event_filter=None, follow_symlink=False):  # type: ignore[no-untyped-def]
+        return super().schedule(event_handler, path, recursive=recursive, follow_symlink=follow_symlink,
+                                event_filter=event_filter or _SAVES)
+
+
+_SAVES = [FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent, FileClosedEvent]

@@ -43,8 +43,24 @@ class FileResults:
         self._used: dict[Key, object] = {}
         # id of a kept object (a Metric) -> the key it was made under, and the object, so that its id stays its own
         self._key_of: dict[int, tuple[Key, object]] = {}
+        self._digests: dict[Path, str] = {}  # this build's, as each file is first read
         self.reused = 0
         self.made = 0
+
+    def begin_build(self) -> None:
+        """Files are read afresh in every build, even after one that failed before `end_build`."""
+        self._digests = {}
+
+    def digest(self, path: Path) -> str:
+        """`file_digest(path)`, read once in a build however many results name the file."""
+        if path not in self._digests:
+            self._digests[path] = file_digest(path)
+        return self._digests[path]
+
+    def content_digest(self, content: bytes) -> str:
+        """The digest of bytes a build made, kept while the build after makes the same: an unchanged
+        result is the same object, which a dictionary finds without reading it again."""
+        return self.get(("content digest", content), lambda: hashlib.sha1(content).hexdigest())
 
     def get(self, key: Key, make: Callable[[], T]) -> T:
         if key in self._used:
@@ -87,5 +103,5 @@ class FileResults:
 
     def end_build(self) -> None:
         """Keep what this build used, and nothing else."""
-        self._kept, self._used = self._used, {}
+        self._kept, self._used, self._digests = self._used, {}, {}
         self._key_of = {thing_id: known for thing_id, known in self._key_of.items() if known[0] in self._kept}

@@ -32,7 +32,7 @@ from .plans import area_name, check_plans, load_areas
 from .figure_names import name_figures
 from .plausible import unusual_figure_warnings
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, schema_line_notes, text_field_problems
-from .reuse import FileResults, file_digest, files_digest
+from .reuse import FileResults, files_digest
 from .schemas import SchemaFileError, Schemas, schema_problems, show_value as _show
 
 # Failures of the portal's set-up, not of one file: the command line explains them and stops.
@@ -145,7 +145,7 @@ def _check_metrics(paths: list[Path], root: Path, schemas: Schemas, found: tuple
         return _gathered(_outcomes(paths, root, schemas, areas, figures), found)
     # everything a file's outcome depends on besides its own bytes: the schemas, the areas register, `figures`
     context = (_schemas_digest(root), repr(areas), figures)
-    keys = {path: ("metric file", path.as_posix(), file_digest(path), *context) for path in paths}
+    keys = {path: ("metric file", path.as_posix(), reuse.digest(path), *context) for path in paths}
     outcomes = reuse.each(keys, lambda missing: _outcomes(missing, root, schemas, areas, figures))
     for (result, loaded), key in zip(outcomes, keys.values()):
         if loaded is not None:
@@ -178,7 +178,7 @@ def _boundaries(root: Path, areas: list[Area], problems: list[Problem], reuse: F
     if reuse is None:
         return load_boundaries(root, areas, problems)
     found: list[Problem] = []
-    shapes, found = reuse.get(("boundaries", file_digest(root / BOUNDARIES), repr(areas)),
+    shapes, found = reuse.get(("boundaries", reuse.digest(root / BOUNDARIES), repr(areas)),
                               lambda: (load_boundaries(root, areas, found), found))
     problems += found
     return shapes
