@@ -289,13 +289,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 
 def _preview_changes(files: Files, config: MkDocsConfig, state: PortalBuild) -> preview.Changes:
     """Which pages this live-preview build rebuilds (see preview.py)."""
-    assert state.session is not None
-    sources = preview.source_digests(state.root, state.session.results.digest) | preview.strand_facts(state.portal)
+    reuse = state.reuse
+    assert reuse is not None
+    sources = preview.source_digests(state.root, reuse.digest) | preview.strand_facts(state.portal)
     shown_everywhere = [config.nav, state.abbreviations, config.extra, config.site_url, config.site_name,
                         repr(state.releases), repr(state.plan_as_at), [p.as_text() for p in state.problems]]
     preview.without_search_merge(config.plugins.values())
     return preview.plan(files, Path(config.site_dir), preview.shared_digest(sources, shown_everywhere), sources,
-                        preview.PageSources(state.portal, sources, state.root).of, state.session.results.content_digest)
+                        preview.PageSources(state.portal, sources, state.root).of, reuse.content_digest)
 
 
 @_plainly

@@ -8,6 +8,7 @@ its own, so `<release>/data/portal-data.zip` is a stable address for that releas
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import zipfile
@@ -91,11 +92,15 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
 def data_package(portal: Portal, files: Files, about: OpenData, per_metric: PerMetric = _afresh) -> dict[str, Any]:
     licences = [_licence(about.publication)]
     metrics = {f"data/metrics/{m.id}.{kind}": m for m in portal.metrics for kind in ("csv", "json")}
-    resources = [_resource(path, content, what, None, licences) if path not in metrics else
-                 # the content itself is part of the key: a live preview's unchanged file is the same object
-                 per_metric(metrics[path], ("resource", path, what, content, repr(licences)),
-                            lambda p=path, c=content, w=what: _resource(p, c, w, metrics[p], licences))
-                 for path, (content, what) in files.items()]
+
+    def resource(path: str, content: bytes, what: str) -> dict[str, Any]:
+        make = functools.partial(_resource, path, content, what, metrics.get(path), licences)
+        if path not in metrics:
+            return make()
+        # the content itself is part of the key: a live preview's unchanged file is the same object
+        return per_metric(metrics[path], ("resource", path, what, content, repr(licences)), make)
+
+    resources = [resource(path, content, what) for path, (content, what) in files.items()]
     citation = about.portal_citation
     return {
         "$schema": DATA_PACKAGE_PROFILE,
