@@ -170,6 +170,13 @@ def test_the_data_page_counts_each_measures_own_files_by_strand(generated):
         assert (root / "site" / "data" / "metrics" / f"{metric.id}.csv").is_file()
 
 
+def test_without_the_zip_a_live_preview_names_it_without_a_link():
+    listing = [("data/all-metrics.csv", "Every figure", 2048)]
+    html = parse(str(summaries.data_files_summary([], [], listing, lambda path: path)))
+    assert "every one of them is in portal-data.zip (which a live preview does not make)." in html.text
+    assert [a.attrs["href"] for a in html.find_all("a")] == ["data/all-metrics.csv"]
+
+
 def test_the_home_pages_cards_count_their_measures(generated):
     root, portal, _, _ = generated
     article = page(root, "")

@@ -129,6 +129,15 @@ def test_the_first_build_equals_a_full_build(served, tmp_path):
     _assert_equals_full_build(served, tmp_path / "full")
 
 
+def test_the_preview_leaves_out_the_zip_and_says_so(served):
+    data_page = served.get("data/")
+    assert "portal-data.zip, every file listed below in one zip" in data_page
+    assert "this build, a live preview, did not make it." in data_page
+    assert 'href="portal-data.zip"' not in data_page
+    assert not (served.site / "data" / "portal-data.zip").exists()
+    assert "all-metrics.csv" in data_page  # the other files are made as a full build makes them
+
+
 def test_a_figure_rebuilds_its_pages_only(served, tmp_path):
     rebuilt, pages = _edit(served, METRIC, _replace("value: 707", "value: 717"))
     assert 0 < rebuilt <= 10 < pages, f"{rebuilt} of {pages} pages rebuilt for one figure"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from mkdocs.utils import get_relative_url
 
-from . import area_pages, board_pack, delivery_html, delivery_page, districts, problems_page, render, summaries
+from . import area_pages, board_pack, delivery_html, delivery_page, districts, open_data, problems_page, render, summaries
 from .district_map import linked, tenths
 from . import what_changed
 from .templates import Markup, render as render_template
@@ -59,6 +59,12 @@ def _metrics_index(page: PageContext, _: str) -> str:
     strands = {s.id: s for s in page.state.portal.strands}
     return render_template("plain_paragraph.html", text=summaries.INDEX_INTRO) + render.metrics_index(
         measures, strands, page.link)
+
+
+@fills("data-zip")
+def _data_zip(page: PageContext, _: str) -> str:
+    made = open_data.ZIP in page.state.downloads
+    return render_template("data_zip.html", link=page.link(open_data.ZIP) if made else None)
 
 
 @fills("data-files")

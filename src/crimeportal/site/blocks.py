@@ -26,6 +26,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "metrics-index": (BLOCK, "The All measures page's text and table: every measure, its latest figure, the comparison and verdict; with too many measures, each strand's count by verdict."),
     "strand-counts": (BLOCK, "The board report's table of strands with their measures counted by verdict, when it has too many to show in full."),
     "board-strand-counts": (BLOCK, "In the board report, when it has too many measures to show in full: a strand's measures counted by verdict."),
+    "data-zip": (BLOCK, "The Data page's opening: a link to the zip of every file, or that a live preview did not make it."),
     "data-files": (BLOCK, "The Data page's table of every download, with what it holds and its size."),
     "what-changed": (BLOCK, "The What changed page: what this release changed since the one before."),
     "releases": (BLOCK, "The table of every published release, newest first."),

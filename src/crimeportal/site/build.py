@@ -160,8 +160,8 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
     state.publication, state.site_name, state.site_url = publication, config.site_name, config.site_url
     state.abbreviations = pages.abbreviations(root / config.docs_dir)
     if not problems:
-        # after the release: citations name it; a live preview remakes the zip on every save, so stores it
-        state.downloads = download_files(portal, root, state.open_data(), _per_metric(reuse), compress=not serving)
+        # after the release: citations name it
+        state.downloads = download_files(portal, root, state.open_data(), _per_metric(reuse), with_zip=not serving)
         state.feed = _feed(state)
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config

@@ -52,16 +52,17 @@ def _afresh(metric: Metric, what: Hashable, make: Callable[[], T]) -> T:
 
 
 def download_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetric = _afresh,
-                   compress: bool = True) -> Files:
+                   with_zip: bool = True) -> Files:
     """Site path -> (content, what it holds), for every file the Data page lists.
 
-    `compress=False` stores the zip's files as they are: the live preview's zip, remade on every save, in a
-    fraction of the time."""
+    `with_zip=False` leaves the zip out: a live preview would remake and hash all of the portal's data in it
+    on every save, a third of a second at a thousand measures, and the Data page then says it was not made."""
     files = data_files(portal, root, about, per_metric)
     files[DATA_PACKAGE] = (to_json(data_package(portal, files, about, per_metric)),
                            "Data package (Frictionless Data Package v2): every file here, its fields and licence")
     files[README] = (readme(files, about).encode(), "What each file is, the licence and how to cite the data")
-    files[ZIP] = (zip_of(files, compress), "Every file on this page in one zip, with the data package and the README")
+    if with_zip:
+        files[ZIP] = (zip_of(files), "Every file on this page in one zip, with the data package and the README")
     return files
 
 
@@ -185,14 +186,13 @@ def readme(files: Files, about: OpenData) -> str:
             f"The files\n---------\n{listing}\n  {DATA_PACKAGE}\n      Data package describing the files above\n")
 
 
-def zip_of(files: Files, compress: bool = True) -> bytes:
+def zip_of(files: Files) -> bytes:
     """Every file, at the same path as on the site, in a zip whose bytes depend only on the files."""
-    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=method) as archive:
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for path, (content, _) in sorted(files.items()):
             entry = zipfile.ZipInfo(path, date_time=_ZIP_TIME)
-            entry.compress_type = method
+            entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             archive.writestr(entry, content)
     return buffer.getvalue()

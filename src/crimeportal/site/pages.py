@@ -75,10 +75,7 @@ def measures_index() -> str:
 
 def data_page() -> str:
     return ("# Data downloads\n\n"
-            "Every figure on this site can be downloaded, one measure at a time or all at once. "
-            "[portal-data.zip](data/portal-data.zip) holds every file listed below, with a README that says "
-            "what each one is. Each release has its own copy, so the address of a release's zip keeps giving "
-            "the figures as that release published them.\n\n"
+            f"{marker('data-zip')}\n\n"
             f"{marker('licence')}\n\n"
             "To hear when new figures are published, subscribe to the [feed of releases](feed.xml) "
             "in a feed reader (it is an Atom feed; the [releases page](what-changed.md) lists them too).\n\n"

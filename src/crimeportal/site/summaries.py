@@ -16,6 +16,7 @@ from ..core.conventions import (FULL_FIGURES_IN_BOARD_REPORT, FULL_FIGURES_PER_S
                                 MEASURES_LISTED_ON_HOME_PAGE)
 from ..core.model import Metric, Portal, Strand
 from ..core.stats import VERDICT_LABELS
+from .open_data import ZIP
 from .render import MEASURE_FILES, Measure, data_files, human_size, table
 from .templates import Markup, escape, render
 from .verdicts import VERDICT_ICONS, verdict_badge
@@ -148,7 +149,7 @@ def data_files_summary(strands: list[Strand], measures: list[Measure], listing: 
     by_strand = table("Each measure's own files, by strand", [("Strand", False), ("Measures", True), ("Size of their files", True)],
                       rows, searched=False)
     return data_files(shared, link) + render("many_measures.html", part="data", total=f"{len(measures):,}",
-                                             files=f"{2 * len(measures):,}", zip=link("data/portal-data.zip"),
+                                             files=f"{2 * len(measures):,}", zip=link(ZIP) if ZIP in sizes else None,
                                              table=by_strand)
 
 
