@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -96,3 +97,25 @@ def test_a_build_keeps_each_chart_once_as_pages_show_it_and_not_its_figures(tmp_
                                            jobs[twin].label, jobs[twin].description)
     assert "<title>Chart: the same figures</title>" in drawn[f"{twin}-again"]
     warm.close()
+
+
+def test_the_workers_measure_labels_in_the_renderers_own_font_and_draw_the_same_charts(chart_data):
+    """The system's fonts cost the renderer a file opened and mapped for every label; its own copy of Liberation
+    Sans (Arial's widths) draws the same charts as the system's Liberation Sans that this process measures with."""
+    import vl_convert
+
+    sample = chart_data[::max(1, len(chart_data) // 24)] + chart_data[-2:]
+    specs = [charts.vega_lite_spec(item) for item in sample]
+    renderer = chart_drawing.Renderer()
+    try:
+        pool = renderer.pool(len(specs))
+        in_worker = pool.submit(chart_drawing._render_batch, specs).result()
+        config = pool.submit(os.getenv, "FONTCONFIG_FILE").result()
+        if sys.platform.startswith("linux"):
+            folder = Path(config).parent
+            assert f"<dir>{folder}</dir>" in Path(config).read_text(encoding="utf-8")
+            assert [p.name for p in folder.iterdir()] == ["fonts.conf"]  # no font in the only folder it names
+    finally:
+        renderer.close()
+    assert os.getenv("FONTCONFIG_FILE") is None or os.getenv("FONTCONFIG_FILE") != config  # this process is left as it was
+    assert in_worker == [vl_convert.vegalite_to_svg(spec) for spec in specs]

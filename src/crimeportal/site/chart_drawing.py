@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import pickle
+import sys
+import tempfile
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from . import charts
 from .charts import ChartData, ChartJob, accessible
@@ -21,11 +24,34 @@ from .charts import ChartData, ChartJob, accessible
 def _start_renderer(with_specs: bool = False) -> None:
     """Start the renderer's JavaScript engine (about half a second) as soon as the worker exists, and for a
     kept renderer import Altair too (two seconds), which then makes every spec."""
+    _only_the_renderers_own_fonts()
     import vl_convert
 
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}})
     if with_specs:
         import altair  # noqa: F401
+
+
+_NO_FONTS: list[tempfile.TemporaryDirectory] = []  # the worker's empty font folder, removed when it exits
+
+
+def _only_the_renderers_own_fonts() -> None:
+    """Measure every label with the Liberation Sans built into the renderer, never the system's fonts.
+
+    The renderer measures each label by laying it out in a font; a font from the system is a file that it opens
+    and maps into memory again for every label, about 800 times a chart, which was half of each chart's time.
+    Its own copy is in memory. It finds the system's fonts through fontconfig's configuration, so on Linux the
+    worker is given one that names an empty folder (with none, it would look in the usual folders instead).
+    Liberation Sans has Arial's widths, which is what the charts ask for, so the charts are the same.
+    """
+    if os.name != "posix" or sys.platform == "darwin":  # Windows and macOS have no fontconfig to configure
+        return
+    folder = tempfile.TemporaryDirectory(prefix="crimeportal-no-fonts-")
+    _NO_FONTS.append(folder)
+    config = Path(folder.name) / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{escape(folder.name)}</dir></fontconfig>\n',
+                      encoding="utf-8")
+    os.environ["FONTCONFIG_FILE"] = str(config)
 
 
 def _render_pickled(batch: bytes) -> list[str]:
