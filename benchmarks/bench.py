@@ -53,7 +53,7 @@ from .weight import weight_lines
 
 # Targets from the issue, on a 2-core machine.
 WARM_RATIO = 1.5
-COLD_SECONDS = 60.0
+COLD_RATIO = 2.5  # a cold build of the generated portal, drawing every chart, against plain MkDocs
 VALIDATION_SECONDS_PER_10000 = 10.0  # `crimeportal validate`, the whole command in a fresh process
 VALIDATION_SECONDS_PER_1000 = 2.0  # the same at the generated portal's size: a pull request's verdict in seconds
 PEAK_MIB = 1024.0
@@ -81,7 +81,7 @@ class Row:
 
 
 def _trio(label: str, folder: Path, baseline: Path, sites: Path, keep: bool, repeat: int,
-          warm_ratio: float, cold_seconds: float | None, cold_ratio: float | None) -> list[Row]:
+          warm_ratio: float, cold_ratio: float) -> list[Row]:
     """Baseline, cold and warm builds, `repeat` rounds of the three; each scenario's fastest round counts.
 
     The sites are built into `sites`, named after the portal's folder, and removed at once unless `keep`.
@@ -98,10 +98,7 @@ def _trio(label: str, folder: Path, baseline: Path, sites: Path, keep: bool, rep
     base, cold, warm = (_fastest(runs[kind]) for kind in ("baseline", "cold", "warm"))
     rows = [Row(f"{label}: baseline (plain MkDocs, no hooks)", base, 1.0)]
     cold_row = Row(f"{label}: cold build", cold, cold.seconds / base.seconds)
-    if cold_seconds is not None:
-        cold_row.target, cold_row.met = f"<= {cold_seconds:g} s", cold.seconds <= cold_seconds
-    if cold_ratio is not None:
-        cold_row.target, cold_row.met = f"<= {cold_ratio:g}x baseline", cold_row.ratio <= cold_ratio
+    cold_row.target, cold_row.met = f"<= {cold_ratio:g}x baseline", cold_row.ratio <= cold_ratio
     warm_row = Row(f"{label}: warm build", warm, warm.seconds / base.seconds,
                    f"<= {warm_ratio:g}x baseline", warm.seconds / base.seconds <= warm_ratio)
     for row in (cold_row, warm_row):
@@ -250,7 +247,7 @@ def _generated(args: argparse.Namespace, repo: Path, work: Path, sites: Path) ->
     os.environ[SWITCH_ENV] = "off"
     try:
         built = _trio(f"generated ({args.metrics} metrics)", generated, work / "generated-baseline", sites, args.keep,
-                      args.repeat, WARM_RATIO, COLD_SECONDS, None)
+                      args.repeat, WARM_RATIO, COLD_RATIO)
         for row in built:
             row.metrics = args.metrics
         return rows + built + _preview(f"generated ({args.metrics} metrics)", generated, work / "generated-baseline",
@@ -287,7 +284,7 @@ def _seed(args: argparse.Namespace, repo: Path, work: Path, sites: Path) -> list
     copy_site_files(repo, seed, with_strands=True, with_data=True)
     make_baseline(seed, work / "seed-baseline")
     built = _trio("seed", seed, work / "seed-baseline", sites, args.keep,
-                  max(args.repeat, args.seed_rounds), SEED_WARM_RATIO, None, SEED_COLD_RATIO)
+                  max(args.repeat, args.seed_rounds), SEED_WARM_RATIO, SEED_COLD_RATIO)
     for row in built:
         row.metrics = len(list((seed / "data" / "metrics").glob("*.yml")))
     return built + _preview("seed", seed, work / "seed-baseline", args.preview_edits, SEED_PREVIEW_SECONDS)
