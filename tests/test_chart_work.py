@@ -119,3 +119,18 @@ def test_the_workers_measure_labels_in_the_renderers_own_font_and_draw_the_same_
         renderer.close()
     assert os.getenv("FONTCONFIG_FILE") is None or os.getenv("FONTCONFIG_FILE") != config  # this process is left as it was
     assert in_worker == [vl_convert.vegalite_to_svg(spec) for spec in specs]
+
+
+def test_a_workers_chart_compiled_from_its_shape_equals_the_chart_compiled_whole(chart_data, monkeypatch):
+    """Each shape is compiled to Vega once, with its figures put back by name: the SVG must not change."""
+    import vl_convert
+
+    monkeypatch.setattr(chart_drawing, "_COMPILED", {})
+    specs = [charts.vega_lite_spec(item) for item in chart_data]
+    assert [chart_drawing._svg(spec) for spec in specs] == [vl_convert.vegalite_to_svg(spec) for spec in specs]
+    compiled = chart_drawing._COMPILED
+    assert 0 < len(compiled) < len(specs) / 2 and None not in compiled.values()  # shared shapes, none compiled whole
+    # a figure in the spec's data, or a y domain, that differs between two charts of one shape is in neither key
+    first, figures, domain = chart_drawing._without_figures(specs[0])
+    assert "crimeportal_figures_0" in figures and domain == specs[0]["layer"][0]["encoding"]["y"]["scale"]["domain"]
+    assert '"values"' not in json.dumps(first) and json.dumps(domain) not in json.dumps(first)
