@@ -18,8 +18,9 @@ __all__ = ["Markup", "escape", "markup", "render"]
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    # compiled templates are code, not portal input, so keeping them across builds is safe
-    environment = Environment(loader=PackageLoader("crimeportal.site", "templates"), autoescape=True,
+    # compiled templates are code, not portal input, so keeping them across builds is safe; nor are they checked
+    # for changes on every use (a file's time read for each of a thousand measures' sixty table rows)
+    environment = Environment(loader=PackageLoader("crimeportal.site", "templates"), autoescape=True, auto_reload=False,
                               undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
     return environment
 
