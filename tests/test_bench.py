@@ -19,7 +19,7 @@ from benchmarks.generate import generate_portal  # noqa: E402
 from benchmarks.weight import PageWeight, SiteWeight, page_weight, site_weight, weight_lines  # noqa: E402
 from html_tree import parse  # noqa: E402
 TINY = ["--strands", "2", "--metrics", "3", "--memory-metrics", "4", "--observations", "6", "--validation-metrics", "5",
-        "--seed-rounds", "1", "--preview-edits", "1"]
+        "--repeat", "1", "--seed-rounds", "1", "--preview-edits", "1"]
 SCENARIOS = [
     "crimeportal validate: 5 metric files",
     "crimeportal validate: 3 metric files",
