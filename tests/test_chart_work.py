@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crimeportal.core.stats import assess
-from crimeportal.site import chart_drawing, charts
+from crimeportal.site import chart_drawing, chart_worker, charts
 from crimeportal.source.validate import check_portal
 from portal_files import REPO, copy_portal
 
@@ -93,7 +93,7 @@ def test_a_build_keeps_each_chart_once_as_pages_show_it_and_not_its_figures(tmp_
     warm = chart_drawing.Charts(jobs, tmp_path / "cache")
     assert (warm.rendered, warm.from_cache, warm._svgs) == (0, len(jobs) - 1, {})  # read when a page asks
     assert {metric_id: warm.svg(metric_id) for metric_id in jobs} == drawn
-    assert drawn[twin] == charts.accessible(chart_drawing._render_batch([charts.vega_lite_spec(jobs[twin].data)])[0],
+    assert drawn[twin] == charts.accessible(chart_worker.render_batch([charts.vega_lite_spec(jobs[twin].data)])[0],
                                            jobs[twin].label, jobs[twin].description)
     assert "<title>Chart: the same figures</title>" in drawn[f"{twin}-again"]
     warm.close()
@@ -109,7 +109,7 @@ def test_the_workers_measure_labels_in_the_renderers_own_font_and_draw_the_same_
     renderer = chart_drawing.Renderer()
     try:
         pool = renderer.pool(len(specs))
-        in_worker = pool.submit(chart_drawing._render_batch, specs).result()
+        in_worker = pool.submit(chart_worker.render_batch, specs).result()
         config = pool.submit(os.getenv, "FONTCONFIG_FILE").result()
         if sys.platform.startswith("linux"):
             folder = Path(config).parent
@@ -125,12 +125,35 @@ def test_a_workers_chart_compiled_from_its_shape_equals_the_chart_compiled_whole
     """Each shape is compiled to Vega once, with its figures put back by name: the SVG must not change."""
     import vl_convert
 
-    monkeypatch.setattr(chart_drawing, "_COMPILED", {})
+    monkeypatch.setattr(chart_worker, "_COMPILED", {})
     specs = [charts.vega_lite_spec(item) for item in chart_data]
-    assert [chart_drawing._svg(spec) for spec in specs] == [vl_convert.vegalite_to_svg(spec) for spec in specs]
-    compiled = chart_drawing._COMPILED
+    assert [chart_worker.svg(spec) for spec in specs] == [vl_convert.vegalite_to_svg(spec) for spec in specs]
+    compiled = chart_worker._COMPILED
     assert 0 < len(compiled) < len(specs) / 2 and None not in compiled.values()  # shared shapes, none compiled whole
     # a figure in the spec's data, or a y domain, that differs between two charts of one shape is in neither key
-    first, figures, domain = chart_drawing._without_figures(specs[0])
+    first, figures, domain = chart_worker._without_figures(specs[0])
     assert "crimeportal_figures_0" in figures and domain == specs[0]["layer"][0]["encoding"]["y"]["scale"]["domain"]
     assert '"values"' not in json.dumps(first) and json.dumps(domain) not in json.dumps(first)
+
+
+def test_a_renderers_workers_make_each_chart_shape_once_between_them(chart_data, tmp_path, monkeypatch):
+    made = []
+
+    def make():
+        made.append(1)
+        return {"spec": "of a shape"}
+
+    monkeypatch.setattr(chart_worker, "_SHAPES", tmp_path)
+    assert chart_worker._shared("vega-lite", "a shape", make) == {"spec": "of a shape"}
+    assert chart_worker._shared("vega-lite", "a shape", make) == {"spec": "of a shape"}  # as a fellow worker finds it
+    assert len(made) == 1 and [p.suffix for p in tmp_path.iterdir()] == [".pickle"]
+
+    renderer = chart_drawing.Renderer()
+    pool = renderer.pool(len(chart_data))
+    folder = Path(renderer._shapes.name)
+    svgs = [future.result() for future in [pool.submit(chart_worker.render_batch, chart_data[i::2]) for i in range(2)]]
+    shapes = {charts._shape(item) for item in chart_data}
+    assert len(list(folder.glob("vega-lite-*.pickle"))) == len(shapes)  # one each, whichever worker made it
+    renderer.close()
+    assert not folder.exists()
+    assert sorted(svgs[0] + svgs[1]) == sorted(chart_worker.render_batch(chart_data))

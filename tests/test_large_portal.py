@@ -16,7 +16,7 @@ from crimeportal.core.conventions import PLACEHOLDER_NOTE
 from crimeportal.core.model import Portal
 from crimeportal.core.problems import Problem
 from crimeportal.core.stats import assess
-from crimeportal.site import chart_drawing, charts
+from crimeportal.site import chart_drawing, chart_worker, charts
 from crimeportal.source import validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -149,7 +149,7 @@ def test_more_charts_than_specs_here_up_to_get_their_specs_built_in_the_workers(
 
     built_here = []
     original_spec = charts.vega_lite_spec
-    monkeypatch.setattr(charts, "vega_lite_spec", lambda data: built_here.append(data) or original_spec(data))
+    monkeypatch.setattr(charts, "vega_lite_spec", lambda data, *share: built_here.append(data) or original_spec(data, *share))
     drawn = chart_drawing.Charts(jobs, tmp_path / "cache")
     svgs = {metric_id: drawn.svg(metric_id) for metric_id in jobs}
     drawn.close()
@@ -160,7 +160,7 @@ def test_more_charts_than_specs_here_up_to_get_their_specs_built_in_the_workers(
     # the same SVG as a spec built here and rendered here, for a bar comparison and a series with limits
     for metric_id in ("residential-burglary-offences", "series-0001"):
         job = jobs[metric_id]
-        reference = chart_drawing._render_batch([original_spec(job.data)])[0]
+        reference = chart_worker.render_batch([original_spec(job.data)])[0]
         assert svgs[metric_id] == charts.accessible(reference, job.label, job.description)
     burglary = svgs["residential-burglary-offences"]
     assert burglary.startswith('<svg role="img" ') and 'class="portal-chart marks"' in burglary[:300]

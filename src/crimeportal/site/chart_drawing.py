@@ -1,131 +1,22 @@
 """Drawing a build's charts: worker processes render the charts missing from the cache while MkDocs builds the
 pages, and each page collects its charts when it needs them (the specs and the SVG's accessibility are in
-charts.py). A build starts its own workers and stops them when it ends, however it ends; a live preview keeps one
+charts.py, what the workers run in chart_worker.py). A build starts its own workers and stops them when it ends, however it ends; a live preview keeps one
 `Renderer` for all its builds.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import pickle
-import sys
 import tempfile
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import get_context
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-from . import charts
-from .charts import ChartData, ChartJob, accessible
-
-
-def _start_renderer(with_specs: bool = False) -> None:
-    """Start the renderer's JavaScript engine (about half a second) as soon as the worker exists, and for a
-    kept renderer import Altair too (two seconds), which then makes every spec."""
-    _only_the_renderers_own_fonts()
-    import vl_convert
-
-    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}})
-    if with_specs:
-        import altair  # noqa: F401
-
-
-_NO_FONTS: list[tempfile.TemporaryDirectory] = []  # the worker's empty font folder, removed when it exits
-
-
-def _only_the_renderers_own_fonts() -> None:
-    """Measure every label with the Liberation Sans built into the renderer, never the system's fonts.
-
-    The renderer measures each label by laying it out in a font; a font from the system is a file that it opens
-    and maps into memory again for every label, about 800 times a chart, which was half of each chart's time.
-    Its own copy is in memory. It finds the system's fonts through fontconfig's configuration, so on Linux the
-    worker is given one that names an empty folder (with none, it would look in the usual folders instead).
-    Liberation Sans has Arial's widths, which is what the charts ask for, so the charts are the same.
-    """
-    if os.name != "posix" or sys.platform == "darwin":  # Windows and macOS have no fontconfig to configure
-        return
-    folder = tempfile.TemporaryDirectory(prefix="crimeportal-no-fonts-")
-    _NO_FONTS.append(folder)
-    config = Path(folder.name) / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{escape(folder.name)}</dir></fontconfig>\n',
-                      encoding="utf-8")
-    os.environ["FONTCONFIG_FILE"] = str(config)
-
-
-def _render_pickled(batch: bytes) -> list[str]:
-    return _render_batch(pickle.loads(batch))  # only ever the bytes Charts._start pickled itself
-
-
-def _render_batch(batch: list[ChartData | dict]) -> list[str]:
-    import vl_convert
-
-    return [vl_convert.vegalite_to_svg(item) if isinstance(item, dict) else _svg(charts.vega_lite_spec(item)) for item in batch]
-
-
-# Compiling a measure's chart from Vega-Lite to Vega takes a third of its time, and a portal's charts share a few
-# dozen shapes: a worker compiles each shape once, its figures left out as named data, then puts each chart's
-# figures into a copy of the compiled Vega by name. The SVG is the same as from compiling the chart whole.
-_COMPILED: dict[str, str | None] = {}  # the shape (the spec without its figures) -> its Vega, or None: compile whole
-_Y_PLACEHOLDER = [0, 1]
-
-
-def _svg(spec: dict) -> str:
-    import vl_convert
-
-    parts = _without_figures(spec)
-    key = json.dumps(parts[0], sort_keys=True) if parts else ""
-    if parts and key not in _COMPILED and len(_COMPILED) < charts.MAX_TEMPLATES:
-        _COMPILED[key] = _compiled_shape(*parts)
-    if not parts or _COMPILED.get(key) is None:
-        return vl_convert.vegalite_to_svg(spec)
-    _, figures, y_domain = parts
-    vega = json.loads(_COMPILED[key])
-    for source in vega["data"]:
-        if source["name"] in figures:
-            source["values"] = figures[source["name"]]
-    next(scale for scale in vega["scales"] if scale["name"] == "y")["domain"] = y_domain
-    return vl_convert.vega_to_svg(vega)
-
-
-def _without_figures(spec: dict) -> tuple[dict, dict[str, list], list] | None:
-    """The spec with each layer's figures replaced by a named data source and the y scale's domain by a
-    placeholder; the figures by name; the domain. None unless every layer gives the y scale the same domain."""
-    figures: dict[str, list] = {}
-    domains: list[list] = []
-
-    def walk(node: object, under_y: bool) -> object:
-        if isinstance(node, list):
-            return [walk(item, under_y) for item in node]
-        if not isinstance(node, dict):
-            return node
-        if set(node) == {"values"} and isinstance(node["values"], list):
-            name = f"crimeportal_figures_{len(figures)}"
-            figures[name] = node["values"]
-            return {"name": name}
-        copy = {key: walk(value, under_y or key == "y") for key, value in node.items()}
-        if under_y and isinstance(copy.get("scale"), dict) and "domain" in copy["scale"]:
-            domains.append(copy["scale"]["domain"])
-            copy["scale"] = {**copy["scale"], "domain": _Y_PLACEHOLDER}
-        return copy
-
-    shape = walk(spec, False)
-    if not domains or any(domain != domains[0] for domain in domains):
-        return None
-    return shape, figures, domains[0]
-
-
-def _compiled_shape(shape: dict, figures: dict[str, list], _: list) -> str | None:
-    """The shape's Vega, if its figures and y domain are where they can be put back by name; None if not."""
-    import vl_convert
-
-    vega = vl_convert.vegalite_to_vega(shape)
-    names = {source["name"] for source in vega.get("data", [])}
-    y_scales = [scale for scale in vega.get("scales", []) if scale.get("name") == "y"]
-    placed = set(figures) <= names and len(y_scales) == 1 and y_scales[0].get("domain") == _Y_PLACEHOLDER
-    return json.dumps(vega) if placed else None
+from . import chart_worker, charts
+from .charts import ChartJob, accessible
 
 
 _OPEN: set["Charts"] = set()  # builds with chart workers running; empty between builds
@@ -144,14 +35,16 @@ class Renderer:
     def __init__(self, kept: bool = False) -> None:
         self.kept = kept
         self._pool: ProcessPoolExecutor | None = None
+        self._shapes: tempfile.TemporaryDirectory | None = None  # where the workers share each chart shape's spec
 
     def pool(self, charts: int) -> ProcessPoolExecutor:
         if self._pool is None:
             workers = os.cpu_count() or 1
             workers = workers if self.kept else max(1, min(workers, charts // Charts.BATCH))
             # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
-            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"),
-                                             initializer=_start_renderer, initargs=(self.kept,))
+            self._shapes = tempfile.TemporaryDirectory(prefix="crimeportal-chart-shapes-")
+            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=chart_worker.start,
+                                             initargs=(self.kept, self._shapes.name))
             self._pool.submit(int)  # workers start only when there is work: start them now
         return self._pool
 
@@ -159,6 +52,9 @@ class Renderer:
         if self._pool:
             self._pool.shutdown(wait=True, cancel_futures=cancel)
             self._pool = None
+        if self._shapes:
+            self._shapes.cleanup()
+            self._shapes = None
 
 
 @dataclass(frozen=True)
@@ -220,7 +116,7 @@ class Charts:
             work = [job.data() if callable(job.data) else charts.vega_lite_spec(job.data) if specs_here else job.data for job in batch]
             # pickled now, not when a worker is free: a queued batch then waits as a few kilobytes, not as
             # thousands of Python objects, and the figures are not kept here while charts wait to be drawn
-            future = pool.submit(_render_pickled, pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))
+            future = pool.submit(chart_worker.render_pickled, pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))
             for index, job in enumerate(batch):
                 self._pending[job.key] = (future, index)
 

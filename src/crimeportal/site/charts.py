@@ -16,7 +16,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, TypeVar
 
 from importlib.metadata import version as package_version
 
@@ -103,15 +103,25 @@ _TEMPLATES: dict[tuple, tuple[ChartData, str]] = {}
 MAX_TEMPLATES = 256
 
 
-def vega_lite_spec(data: ChartData) -> dict:
+T = TypeVar("T")
+# Gives what `make` gives (under a kind and a key that name it), or an equal value another process made: see
+# chart_worker.py, whose workers share each shape's template.
+Share = Callable[[str, str, Callable[[], T]], T]
+
+
+def _made_here(kind: str, key: str, make: Callable[[], T]) -> T:
+    return make()
+
+
+def vega_lite_spec(data: ChartData, share: Share = _made_here) -> dict:
     shape = _shape(data)
-    if shape not in _TEMPLATES:
-        spec = spec_from_scratch(data)
+    template = _TEMPLATES.get(shape)
+    if template is None:
+        template = share("vega-lite", repr(shape), lambda: (data, json.dumps(spec_from_scratch(data))))
         if len(_TEMPLATES) < MAX_TEMPLATES:
-            _TEMPLATES[shape] = (data, json.dumps(spec))
-        return spec
-    template, text = _TEMPLATES[shape]
-    return _with_data(json.loads(text), _data_parts(template), _data_parts(data))
+            _TEMPLATES[shape] = template
+    first, text = template
+    return _with_data(json.loads(text), _data_parts(first), _data_parts(data))
 
 
 def _shape(data: ChartData) -> tuple:

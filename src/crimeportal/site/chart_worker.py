@@ -1,0 +1,154 @@
+"""What runs in a chart worker process (see chart_drawing.py): each batch of charts drawn from their specs.
+
+Every worker of a renderer shares, through a folder of the renderer's, what it works out once for each chart
+shape, so that it is worked out once per renderer rather than once per worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+from pathlib import Path
+from typing import Callable, TypeVar
+from xml.sax.saxutils import escape
+
+from . import charts
+from .charts import ChartData
+
+T = TypeVar("T")
+
+
+def start(with_specs: bool = False, shapes: str | None = None) -> None:
+    """Start the renderer's JavaScript engine (about half a second) as soon as the worker exists, and for a
+    kept renderer import Altair too, which then makes every spec. `shapes`: the folder where the renderer's
+    workers share what they work out once for each chart shape."""
+    global _SHAPES
+    _SHAPES = Path(shapes) if shapes else None
+    _only_the_renderers_own_fonts()
+    import vl_convert
+
+    vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}})
+    if with_specs:
+        import altair  # noqa: F401
+
+
+_NO_FONTS: list[tempfile.TemporaryDirectory] = []  # the worker's empty font folder, removed when it exits
+
+
+def _only_the_renderers_own_fonts() -> None:
+    """Measure every label with the Liberation Sans built into the renderer, never the system's fonts.
+
+    The renderer measures each label by laying it out in a font; a font from the system is a file that it opens
+    and maps into memory again for every label, about 800 times a chart, which was half of each chart's time.
+    Its own copy is in memory. It finds the system's fonts through fontconfig's configuration, so on Linux the
+    worker is given one that names an empty folder (with none, it would look in the usual folders instead).
+    Liberation Sans has Arial's widths, which is what the charts ask for, so the charts are the same.
+    """
+    if os.name != "posix" or sys.platform == "darwin":  # Windows and macOS have no fontconfig to configure
+        return
+    folder = tempfile.TemporaryDirectory(prefix="crimeportal-no-fonts-")
+    _NO_FONTS.append(folder)
+    config = Path(folder.name) / "fonts.conf"
+    config.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{escape(folder.name)}</dir></fontconfig>\n',
+                      encoding="utf-8")
+    os.environ["FONTCONFIG_FILE"] = str(config)
+
+
+def render_pickled(batch: bytes) -> list[str]:
+    return render_batch(pickle.loads(batch))  # only ever the bytes Charts._start pickled itself
+
+
+def render_batch(batch: list[ChartData | dict]) -> list[str]:
+    import vl_convert
+
+    return [vl_convert.vegalite_to_svg(item) if isinstance(item, dict) else svg(charts.vega_lite_spec(item, _shared))
+            for item in batch]
+
+
+_SHAPES: Path | None = None  # see `start`; None outside a renderer's workers
+
+
+def _shared(kind: str, key: str, make: Callable[[], T]) -> T:
+    """What `make` gives, or what a fellow worker already made for the same chart shape.
+
+    A shape's Vega-Lite spec takes Altair some 60 ms and its Vega another 10; each worker would otherwise make
+    every one of a portal's few dozen shapes itself."""
+    if _SHAPES is None:
+        return make()
+    path = _SHAPES / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()}.pickle"
+    try:
+        return pickle.loads(path.read_bytes())  # only ever bytes a worker of this renderer pickled itself
+    except (OSError, EOFError, pickle.UnpicklingError):
+        made = make()
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)
+        return made
+
+
+# Compiling a measure's chart from Vega-Lite to Vega takes a third of its time, and a portal's charts share a few
+# dozen shapes: a worker compiles each shape once, its figures left out as named data, then puts each chart's
+# figures into a copy of the compiled Vega by name. The SVG is the same as from compiling the chart whole.
+_COMPILED: dict[str, str | None] = {}  # the shape (the spec without its figures) -> its Vega, or None: compile whole
+_Y_PLACEHOLDER = [0, 1]
+
+
+def svg(spec: dict) -> str:
+    """The chart drawn from a spec of `charts.vega_lite_spec`, its shape compiled once."""
+    import vl_convert
+
+    parts = _without_figures(spec)
+    key = json.dumps(parts[0], sort_keys=True) if parts else ""
+    if parts and key not in _COMPILED and len(_COMPILED) < charts.MAX_TEMPLATES:
+        _COMPILED[key] = _shared("vega", key, lambda: _compiled_shape(*parts))
+    if not parts or _COMPILED.get(key) is None:
+        return vl_convert.vegalite_to_svg(spec)
+    _, figures, y_domain = parts
+    vega = json.loads(_COMPILED[key])
+    for source in vega["data"]:
+        if source["name"] in figures:
+            source["values"] = figures[source["name"]]
+    next(scale for scale in vega["scales"] if scale["name"] == "y")["domain"] = y_domain
+    return vl_convert.vega_to_svg(vega)
+
+
+def _without_figures(spec: dict) -> tuple[dict, dict[str, list], list] | None:
+    """The spec with each layer's figures replaced by a named data source and the y scale's domain by a
+    placeholder; the figures by name; the domain. None unless every layer gives the y scale the same domain."""
+    figures: dict[str, list] = {}
+    domains: list[list] = []
+
+    def walk(node: object, under_y: bool) -> object:
+        if isinstance(node, list):
+            return [walk(item, under_y) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if set(node) == {"values"} and isinstance(node["values"], list):
+            name = f"crimeportal_figures_{len(figures)}"
+            figures[name] = node["values"]
+            return {"name": name}
+        copy = {key: walk(value, under_y or key == "y") for key, value in node.items()}
+        if under_y and isinstance(copy.get("scale"), dict) and "domain" in copy["scale"]:
+            domains.append(copy["scale"]["domain"])
+            copy["scale"] = {**copy["scale"], "domain": _Y_PLACEHOLDER}
+        return copy
+
+    shape = walk(spec, False)
+    if not domains or any(domain != domains[0] for domain in domains):
+        return None
+    return shape, figures, domains[0]
+
+
+def _compiled_shape(shape: dict, figures: dict[str, list], _: list) -> str | None:
+    """The shape's Vega, if its figures and y domain are where they can be put back by name; None if not."""
+    import vl_convert
+
+    vega = vl_convert.vegalite_to_vega(shape)
+    names = {source["name"] for source in vega.get("data", [])}
+    y_scales = [scale for scale in vega.get("scales", []) if scale.get("name") == "y"]
+    placed = set(figures) <= names and len(y_scales) == 1 and y_scales[0].get("domain") == _Y_PLACEHOLDER
+    return json.dumps(vega) if placed else None
