@@ -24,7 +24,7 @@ browser, and without the search index, which downloads only when a reader
 searches), each with its target.
 
 Small sizes (`--metrics 3 --memory-metrics 4 --observations 6
---validation-metrics 5 --seed-rounds 1`) run every scenario in seconds, as tests/test_bench.py does.
+--validation-metrics 5 --repeat 1 --seed-rounds 1`) run every scenario in seconds, as tests/test_bench.py does.
 
 Every build is MkDocs' own command line, `mkdocs build --strict`, run in a
 fresh Python process and timed from outside it. Its peak memory is the largest

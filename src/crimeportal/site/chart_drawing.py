@@ -35,26 +35,30 @@ class Renderer:
     def __init__(self, kept: bool = False) -> None:
         self.kept = kept
         self._pool: ProcessPoolExecutor | None = None
-        self._shapes: tempfile.TemporaryDirectory | None = None  # where the workers share each chart shape's spec
+        # the workers' font configuration, and where they share each chart shape's spec and Vega (chart_worker.py)
+        self._folder: tempfile.TemporaryDirectory | None = None
 
     def pool(self, charts: int) -> ProcessPoolExecutor:
         if self._pool is None:
             workers = os.cpu_count() or 1
             workers = workers if self.kept else max(1, min(workers, charts // Charts.BATCH))
+            self._folder = tempfile.TemporaryDirectory(prefix="crimeportal-renderer-")
+            chart_worker.fonts_config(Path(self._folder.name))
             # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
-            self._shapes = tempfile.TemporaryDirectory(prefix="crimeportal-chart-shapes-")
             self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=chart_worker.start,
-                                             initargs=(self.kept, self._shapes.name))
+                                             initargs=(self.kept, self._folder.name))
             self._pool.submit(int)  # workers start only when there is work: start them now
         return self._pool
 
     def close(self, cancel: bool = False) -> None:
-        if self._pool:
-            self._pool.shutdown(wait=True, cancel_futures=cancel)
-            self._pool = None
-        if self._shapes:
-            self._shapes.cleanup()
-            self._shapes = None
+        try:
+            if self._pool:
+                self._pool.shutdown(wait=True, cancel_futures=cancel)
+                self._pool = None
+        finally:
+            if self._folder:
+                self._folder.cleanup()
+                self._folder = None
 
 
 @dataclass(frozen=True)

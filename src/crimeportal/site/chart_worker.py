@@ -11,7 +11,6 @@ import json
 import os
 import pickle
 import sys
-import tempfile
 from pathlib import Path
 from typing import Callable, TypeVar
 from xml.sax.saxutils import escape
@@ -22,13 +21,17 @@ from .charts import ChartData
 T = TypeVar("T")
 
 
-def start(with_specs: bool = False, shapes: str | None = None) -> None:
+_FOLDER: Path | None = None  # the renderer's folder (see chart_drawing.Renderer); None outside its workers
+
+
+def start(with_specs: bool = False, folder: str | None = None) -> None:
     """Start the renderer's JavaScript engine (about half a second) as soon as the worker exists, and for a
-    kept renderer import Altair too, which then makes every spec. `shapes`: the folder where the renderer's
-    workers share what they work out once for each chart shape."""
-    global _SHAPES
-    _SHAPES = Path(shapes) if shapes else None
-    _only_the_renderers_own_fonts()
+    kept renderer import Altair too, which then makes every spec. `folder`: the renderer's, where its workers
+    share what they work out once for each chart shape, and find the font configuration `fonts_config` wrote."""
+    global _FOLDER
+    _FOLDER = Path(folder) if folder else None
+    if _FOLDER and (_FOLDER / FONTS_CONFIG).is_file() and os.name == "posix" and sys.platform != "darwin":
+        os.environ["FONTCONFIG_FILE"] = str(_FOLDER / FONTS_CONFIG)
     import vl_convert
 
     vl_convert.vegalite_to_svg({"mark": "point", "data": {"values": []}})
@@ -36,26 +39,21 @@ def start(with_specs: bool = False, shapes: str | None = None) -> None:
         import altair  # noqa: F401
 
 
-_NO_FONTS: list[tempfile.TemporaryDirectory] = []  # the worker's empty font folder, removed when it exits
+FONTS_CONFIG = "fonts.conf"
 
 
-def _only_the_renderers_own_fonts() -> None:
-    """Measure every label with the Liberation Sans built into the renderer, never the system's fonts.
+def fonts_config(folder: Path) -> None:
+    """A font configuration under which the renderer measures every label in its own Liberation Sans.
 
     The renderer measures each label by laying it out in a font; a font from the system is a file that it opens
     and maps into memory again for every label, about 800 times a chart, which was half of each chart's time.
-    Its own copy is in memory. It finds the system's fonts through fontconfig's configuration, so on Linux the
-    worker is given one that names an empty folder (with none, it would look in the usual folders instead).
-    Liberation Sans has Arial's widths, which is what the charts ask for, so the charts are the same.
+    Its own copy is in memory. On Linux it finds the system's fonts through fontconfig's configuration (Windows
+    and macOS have none), so its workers are given one whose only folder holds no font: with no folder at all,
+    it would look in the usual ones instead. Liberation Sans has Arial's widths, which the charts ask for, so the
+    charts are the same.
     """
-    if os.name != "posix" or sys.platform == "darwin":  # Windows and macOS have no fontconfig to configure
-        return
-    folder = tempfile.TemporaryDirectory(prefix="crimeportal-no-fonts-")
-    _NO_FONTS.append(folder)
-    config = Path(folder.name) / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{escape(folder.name)}</dir></fontconfig>\n',
-                      encoding="utf-8")
-    os.environ["FONTCONFIG_FILE"] = str(config)
+    (folder / FONTS_CONFIG).write_text(f'<?xml version="1.0"?>\n<fontconfig><dir>{escape(str(folder))}</dir></fontconfig>\n',
+                                       encoding="utf-8")
 
 
 def render_pickled(batch: bytes) -> list[str]:
@@ -69,31 +67,33 @@ def render_batch(batch: list[ChartData | dict]) -> list[str]:
             for item in batch]
 
 
-_SHAPES: Path | None = None  # see `start`; None outside a renderer's workers
-
-
 def _shared(kind: str, key: str, make: Callable[[], T]) -> T:
     """What `make` gives, or what a fellow worker already made for the same chart shape.
 
     A shape's Vega-Lite spec takes Altair some 60 ms and its Vega another 10; each worker would otherwise make
-    every one of a portal's few dozen shapes itself."""
-    if _SHAPES is None:
+    every one of a portal's few dozen shapes itself. Two workers that need a new shape at once both make it."""
+    if _FOLDER is None:
         return make()
-    path = _SHAPES / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()}.pickle"
+    path = _FOLDER / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()}.pickle"
     try:
         return pickle.loads(path.read_bytes())  # only ever bytes a worker of this renderer pickled itself
     except (OSError, EOFError, pickle.UnpicklingError):
         made = make()
+    try:
         partial = path.with_suffix(f".{os.getpid()}.part")
         partial.write_bytes(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
         partial.replace(path)
-        return made
+    except OSError:  # the others make it themselves: a chart is never lost for want of sharing
+        pass
+    return made
 
 
 # Compiling a measure's chart from Vega-Lite to Vega takes a third of its time, and a portal's charts share a few
 # dozen shapes: a worker compiles each shape once, its figures left out as named data, then puts each chart's
 # figures into a copy of the compiled Vega by name. The SVG is the same as from compiling the chart whole.
 _COMPILED: dict[str, str | None] = {}  # the shape (the spec without its figures) -> its Vega, or None: compile whole
+# Vega-Lite passes an explicit domain through to the Vega scale as it is, so any fixed one marks where it goes
+# (`_compiled_shape` checks that it did)
 _Y_PLACEHOLDER = [0, 1]
 
 
@@ -104,7 +104,7 @@ def svg(spec: dict) -> str:
     parts = _without_figures(spec)
     key = json.dumps(parts[0], sort_keys=True) if parts else ""
     if parts and key not in _COMPILED and len(_COMPILED) < charts.MAX_TEMPLATES:
-        _COMPILED[key] = _shared("vega", key, lambda: _compiled_shape(*parts))
+        _COMPILED[key] = _shared("vega", key, lambda: _compiled_shape(parts[0], parts[1]))
     if not parts or _COMPILED.get(key) is None:
         return vl_convert.vegalite_to_svg(spec)
     _, figures, y_domain = parts
@@ -122,16 +122,16 @@ def _without_figures(spec: dict) -> tuple[dict, dict[str, list], list] | None:
     figures: dict[str, list] = {}
     domains: list[list] = []
 
-    def walk(node: object, under_y: bool) -> object:
+    def walk(node: object, under_y: bool, key: str = "") -> object:
         if isinstance(node, list):
             return [walk(item, under_y) for item in node]
         if not isinstance(node, dict):
             return node
-        if set(node) == {"values"} and isinstance(node["values"], list):
+        if key == "data" and set(node) == {"values"} and isinstance(node["values"], list):
             name = f"crimeportal_figures_{len(figures)}"
             figures[name] = node["values"]
             return {"name": name}
-        copy = {key: walk(value, under_y or key == "y") for key, value in node.items()}
+        copy = {key: walk(value, under_y or key == "y", key) for key, value in node.items()}
         if under_y and isinstance(copy.get("scale"), dict) and "domain" in copy["scale"]:
             domains.append(copy["scale"]["domain"])
             copy["scale"] = {**copy["scale"], "domain": _Y_PLACEHOLDER}
@@ -143,11 +143,14 @@ def _without_figures(spec: dict) -> tuple[dict, dict[str, list], list] | None:
     return shape, figures, domains[0]
 
 
-def _compiled_shape(shape: dict, figures: dict[str, list], _: list) -> str | None:
+def _compiled_shape(shape: dict, figures: dict[str, list]) -> str | None:
     """The shape's Vega, if its figures and y domain are where they can be put back by name; None if not."""
     import vl_convert
 
-    vega = vl_convert.vegalite_to_vega(shape)
+    try:
+        vega = vl_convert.vegalite_to_vega(shape)
+    except ValueError:  # the renderer's own error: the chart compiled whole says what is wrong, if anything is
+        return None
     names = {source["name"] for source in vega.get("data", [])}
     y_scales = [scale for scale in vega.get("scales", []) if scale.get("name") == "y"]
     placed = set(figures) <= names and len(y_scales) == 1 and y_scales[0].get("domain") == _Y_PLACEHOLDER

@@ -2,7 +2,7 @@
 
 Building a spec with Altair and rendering it are the slow parts of a build,
 so each SVG is stored under a hash of everything its Vega-Lite spec is made
-from (the chart's data, this module's code) and the renderer's version. The
+from (the chart's data, this module's code and chart_worker.py's) and the renderer's version. The
 spec itself is built only when that hash is not in the cache: a rebuild does
 neither for charts whose data did not change, and a cold build spreads both
 over all cores (chart_drawing.py runs the workers and collects what they draw).
@@ -67,9 +67,10 @@ class ChartJob:
 
 
 def cache_version() -> str:
-    """The renderer's version and this module's code: a change to either must redraw every chart."""
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
-    return f"vl-convert {package_version('vl-convert-python')}, charts {code}"
+    """The renderer's version, this module's code and the workers' (chart_worker.py): a change to any of them must
+    redraw every chart."""
+    code = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("charts.py", "chart_worker.py")))
+    return f"vl-convert {package_version('vl-convert-python')}, charts {code.hexdigest()[:12]}"
 
 
 def chart_job(metric: Metric, assessment: Assessment, version: str) -> ChartJob | None:
@@ -117,6 +118,8 @@ def vega_lite_spec(data: ChartData, share: Share = _made_here) -> dict:
     shape = _shape(data)
     template = _TEMPLATES.get(shape)
     if template is None:
+        if not _parts_told_apart(data):
+            return spec_from_scratch(data)
         template = share("vega-lite", repr(shape), lambda: (data, json.dumps(spec_from_scratch(data))))
         if len(_TEMPLATES) < MAX_TEMPLATES:
             _TEMPLATES[shape] = template
@@ -136,6 +139,14 @@ def _data_parts(data: ChartData) -> dict[str, object]:
     for name, line in zip(("mean", "upper", "lower"), _limit_lines(data)):
         parts[name] = [line]
     return parts
+
+
+def _parts_told_apart(data: ChartData) -> bool:
+    """Whether each layer's data differs from every other's, as a template's must: `_with_data` finds each layer by
+    its data, and a steady series (its upper and lower limits at its mean) would give every later chart of its
+    shape a lower limit drawn at its upper one."""
+    parts = [value for name, value in _data_parts(data).items() if name != "domain"]
+    return all(part != other for index, part in enumerate(parts) for other in parts[index + 1:])
 
 
 def _with_data(spec: dict, old: dict[str, object], new: dict[str, object]) -> dict:
