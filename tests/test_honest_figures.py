@@ -241,11 +241,13 @@ def test_a_gap_in_the_periods_is_a_gap_in_the_line():
     assert len(_line_paths(vl_convert.vegalite_to_svg(charts.vega_lite_spec(job.data)))) == 3
 
 
-def test_a_changed_chart_module_redraws_every_chart(monkeypatch, tmp_path):
-    from crimeportal.site import charts
+@pytest.mark.parametrize("name", ["charts", "chart_worker"])
+def test_a_changed_chart_module_redraws_every_chart(monkeypatch, tmp_path, name):
+    from crimeportal.site import chart_worker, charts
 
-    module = tmp_path / "charts.py"
-    module.write_text(Path(charts.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    changed = {"charts": charts, "chart_worker": chart_worker}[name]
+    module = tmp_path / f"{name}.py"
+    module.write_text(Path(changed.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     before = charts.cache_version()
-    monkeypatch.setattr(charts, "__file__", str(module))
+    monkeypatch.setattr(changed, "__file__", str(module))
     assert charts.cache_version() != before

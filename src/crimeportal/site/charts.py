@@ -69,7 +69,9 @@ class ChartJob:
 def cache_version() -> str:
     """The renderer's version, this module's code and the workers' (chart_worker.py): a change to any of them must
     redraw every chart."""
-    code = hashlib.sha256(b"".join((Path(__file__).parent / name).read_bytes() for name in ("charts.py", "chart_worker.py")))
+    from . import chart_worker  # which imports this module
+
+    code = hashlib.sha256(b"".join(Path(module).read_bytes() for module in (__file__, chart_worker.__file__)))
     return f"vl-convert {package_version('vl-convert-python')}, charts {code.hexdigest()[:12]}"
 
 
