@@ -19,7 +19,6 @@ import hashlib
 import html
 import os
 import re
-import tempfile
 import time
 from dataclasses import dataclass
 from importlib import metadata, resources
@@ -28,6 +27,7 @@ from typing import Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
 from . import board_report
+from .output import write_whole
 from .render import Measure, human_size
 from .templates import markup, render
 from ..core.conventions import BOARD_PACK_CACHE, BOARD_PACK_PDF
@@ -254,7 +254,7 @@ def make(portal: Portal, measures: Mapping[str, Measure], facts: PackFacts, root
         os.utime(cached)  # recently used, so kept when the cache is trimmed
     else:
         content = lay_out(document_html, css, site_dir, key)
-        _write_atomically(cached, content)
+        write_whole(cached, content)
         _trim(cached.parent)
     (site_dir / PDF).write_bytes(content)
     return Made(len(content), from_cache, time.perf_counter() - start)
@@ -292,13 +292,6 @@ def local_fetcher(site_dir: Path):
             return super().fetch(url, headers)
 
     return Fetcher(allowed_protocols={"file", "data"})
-
-
-def _write_atomically(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
-        part.write(content)
-    os.replace(part.name, path)
 
 
 def _trim(cache: Path) -> None:

@@ -1,7 +1,7 @@
 """Drawing a build's charts: worker processes render the charts missing from the cache while MkDocs builds the
 pages, and each page collects its charts when it needs them (the specs and the SVG's accessibility are in
-charts.py, what the workers run in chart_worker.py). A build starts its own workers and stops them when it ends, however it ends; a live preview keeps one
-`Renderer` for all its builds.
+charts.py, what the workers run in chart_worker.py). A build starts its own workers and stops them when it
+ends, however it ends; a live preview keeps one `Renderer` for all its builds.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import chart_worker, charts
 from .charts import ChartJob, accessible
+from .output import write_whole
 
 
 _OPEN: set["Charts"] = set()  # builds with chart workers running; empty between builds
@@ -150,7 +151,7 @@ class Charts:
         """A chart the workers drew, waiting for it if need be, and written to the cache."""
         future, index = self._pending.pop(key)
         svg = future.result()[index]
-        _write_atomically(self.cache_dir / f"{key}.svg", svg)
+        write_whole(self.cache_dir / f"{key}.svg", svg.encode("utf-8"))
         return svg
 
     def _cached(self, key: str) -> str:
@@ -174,8 +175,3 @@ class Charts:
             self._renderer.close(cancel)
         _OPEN.discard(self)
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)

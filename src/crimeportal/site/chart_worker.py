@@ -17,6 +17,7 @@ from xml.sax.saxutils import escape
 
 from . import charts
 from .charts import ChartData
+from .output import write_whole
 
 T = TypeVar("T")
 
@@ -30,7 +31,7 @@ def start(with_specs: bool = False, folder: str | None = None) -> None:
     share what they work out once for each chart shape, and find the font configuration `fonts_config` wrote."""
     global _FOLDER
     _FOLDER = Path(folder) if folder else None
-    if _FOLDER and (_FOLDER / FONTS_CONFIG).is_file() and os.name == "posix" and sys.platform != "darwin":
+    if _FOLDER and os.name == "posix" and sys.platform != "darwin":
         os.environ["FONTCONFIG_FILE"] = str(_FOLDER / FONTS_CONFIG)
     import vl_convert
 
@@ -80,9 +81,7 @@ def _shared(kind: str, key: str, make: Callable[[], T]) -> T:
     except (OSError, EOFError, pickle.UnpicklingError):
         made = make()
     try:
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        partial.write_bytes(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
-        partial.replace(path)
+        write_whole(path, pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:  # the others make it themselves: a chart is never lost for want of sharing
         pass
     return made

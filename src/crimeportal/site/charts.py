@@ -2,10 +2,10 @@
 
 Building a spec with Altair and rendering it are the slow parts of a build,
 so each SVG is stored under a hash of everything its Vega-Lite spec is made
-from (the chart's data, this module's code and chart_worker.py's) and the renderer's version. The
-spec itself is built only when that hash is not in the cache: a rebuild does
-neither for charts whose data did not change, and a cold build spreads both
-over all cores (chart_drawing.py runs the workers and collects what they draw).
+from (the chart's data, this module's code and chart_worker.py's) and the
+renderer's version. The spec itself is built only when that hash is not in the
+cache: a rebuild does neither for charts whose data did not change, and a cold
+build spreads both over all cores (chart_drawing.py runs the workers and collects what they draw).
 """
 
 from __future__ import annotations

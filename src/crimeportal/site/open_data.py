@@ -189,7 +189,7 @@ def readme(files: Files, about: OpenData) -> str:
 def zip_of(files: Files) -> bytes:
     """Every file, at the same path as on the site, in a zip whose bytes depend only on the files."""
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(buffer, "w") as archive:
         for path, (content, _) in sorted(files.items()):
             entry = zipfile.ZipInfo(path, date_time=_ZIP_TIME)
             entry.compress_type = zipfile.ZIP_DEFLATED

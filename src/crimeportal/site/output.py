@@ -102,3 +102,12 @@ def _exchange(first: Path, second: Path) -> bool:
         return False
     done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
     return done == 0
+
+
+def write_whole(path: Path, content: bytes) -> None:
+    """Write the file so that whoever reads it (another build, another worker) finds all of it or none: into a
+    file of its own beside it first, then moved into place in one step."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".part", delete=False) as part:
+        part.write(content)
+    os.replace(part.name, path)
