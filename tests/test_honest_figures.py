@@ -116,7 +116,8 @@ def test_a_quarter_without_a_year_earlier_figure_says_it_falls_back_and_marks_st
     page = article(grown, "metrics/residential-burglary-offences")
     headline = page.find_all("p", "portal-headline")[0].text
     assert ("1,790 (revised) in the 3 months to October 2019, up 1.6% from 1,761 in the 3 months to July 2019, "
-            "the previous period (there is no figure for the same period a year earlier)") in headline
+            "the previous period (there is no figure for the same period a year earlier, so the comparison does not "
+            "allow for the time of year)") in headline
     assert "No significant change" in headline
     basis = page.find_all("p", "portal-basis")[0].text
     assert "previous period, as the series has no figure for the same period a year earlier" in basis

@@ -39,7 +39,8 @@ def test_headline_states_count_change_in_per_cent_with_the_verdict():
                            "the same period a year earlier: not a statistically significant change.")
     assert describe(m) == ("Knife-enabled crime offences: 176 in the 3 months to July 2019, up 4.1% from 169 "
                            "in the 3 months to July 2018, the same period a year earlier: "
-                           "not a statistically significant change (exact Poisson test, p = 0.747).")
+                           "not a statistically significant change (exact Poisson test; p = 0.747; it assumes the "
+                           "count varies only by chance, so it may call ordinary ups and downs significant).")
 
 
 def test_headline_states_percent_change_in_points_and_why_it_cannot_be_assessed():
@@ -51,8 +52,13 @@ def test_headline_states_percent_change_in_points_and_why_it_cannot_be_assessed(
 
 def test_headline_names_a_significant_deterioration_and_previous_period():
     m = measure(metric([("2019-06", 804), ("2019-07", 707)], polarity="higher-is-better", period="month"))
+    # the exact test alone would call this a deterioration (p = 0.013), but June to July is also the time of year,
+    # and two figures cannot show how much the series moves by itself
     assert headline(m) == ("707 in July 2019, down 12.1% from 804 in June 2019, the previous period (there is no "
-                           "figure for the same period a year earlier): a statistically significant deterioration.")
+                           "figure for the same period a year earlier, so the comparison does not allow for the time "
+                           "of year): whether this is a real change cannot be assessed, because the series has too "
+                           "few earlier figures (at least 6 are needed) to tell a change from its usual ups and downs "
+                           "and the time of year.")
 
 
 def test_headline_with_one_observation():
@@ -105,7 +111,9 @@ def test_the_headline_paragraph_links_its_verdict_and_p_value_and_marks_caveats_
     assert '<a href="../../about/glossary/#no-significant-change">not a statistically significant change</a>' in html
     assert "1,790 (provisional) in the 3 months to October 2019, up 1.6% from 1,761 (revised)" in html
     assert ("<strong>Compared:</strong> previous period, as the series has no figure for the same period a year "
-            "earlier: 3 months to October 2019 (1,790, provisional) with 3 months to July 2019 (1,761, revised).") in html
+            "earlier, so it does not allow for the time of year: 3 months to October 2019 (1,790, provisional) with "
+            "3 months to July 2019 (1,761, revised).") in html
+    assert "; it assumes the count varies only by chance, so it may call ordinary ups and downs significant." in html
     assert '<a href="../../about/how-we-judge-change/#what-significant-means">p = 0.638</a>' in html
     assert "<b>" not in html
 

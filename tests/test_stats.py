@@ -699,6 +699,10 @@ KNIFE_DICT = {
         "verdict": "no-significant-change",
         "reason": None,
         "basis": "year-on-year",
+        "dispersion": None,
+        "dispersion_figures": None,
+        "assumption": "it assumes the count varies only by chance, so it may call ordinary ups and downs significant",
+        "seasonal": False,
     },
     "spc": None,
 }
@@ -722,7 +726,7 @@ def test_assessment_to_dict_knife_example():
     assert list(d) == ["id", "latest", "comparison", "spc"]
     assert list(d["comparison"]) == [
         "end", "value", "change", "change_percent", "change_points",
-        "test", "p_value", "verdict", "reason", "basis",
+        "test", "p_value", "verdict", "reason", "basis", "dispersion", "dispersion_figures", "assumption", "seasonal",
     ]
 
 

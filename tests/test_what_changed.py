@@ -66,7 +66,7 @@ def test_a_verdict_that_moves_with_a_new_quarter_is_listed_with_both_comparisons
     text = " ".join(html.split())
     assert "Improvement → No significant change" in text
     assert ("1,761 (3 months to July 2019) with 1,948 (3 months to July 2018), year on year; "
-            "exact Poisson test, p = 0.002") in text
+            "exact Poisson test; p = 0.002; it assumes the count varies only by chance") in text
     assert "1,790 (3 months to October 2019) with 1,761 (3 months to July 2019), previous period" in text
     assert "Why: a newer figure is now the latest; the comparison is now previous period" in text
     assert '<a href="../metrics/residential-burglary-offences/">' in html

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ..core.model import Metric, Observation, observation_of
-from ..core.stats import Comparison, compare as compare_latest, usable_observations
+from ..core.stats import ASSESSMENT_FIELD, Comparison, compare as compare_latest, usable_observations
 
 @dataclass(frozen=True)
 class FigureChange:
@@ -24,6 +24,7 @@ class VerdictChange:
     new: Comparison | None
     old_latest: Observation | None  # the latest figure each release compared
     new_latest: Observation | None
+    method_changed: bool = False  # the earlier release's figures, judged the way this release judges, get another verdict
 
 
 @dataclass
@@ -171,13 +172,21 @@ def verdict_change(old: dict[str, Any], new: dict[str, Any]) -> VerdictChange | 
     before, after = _as_metric(old), _as_metric(new)
     if before is None or after is None:
         return None
+    # a release's records carry the assessment it published from when the series' own variation was allowed for;
+    # an earlier release's are judged again as it judged them, so a verdict moved by the new method is told apart
+    judged_before = ASSESSMENT_FIELD in old
     try:
-        was, now = compare_latest(before), compare_latest(after)
+        was, now = compare_latest(before, legacy=not judged_before), compare_latest(after)
+        rejudged = was if judged_before else compare_latest(before)
     except (ValueError, TypeError, AttributeError):  # figures an earlier release published that cannot be tested
         return None
-    if (was.verdict if was else None) == (now.verdict if now else None):
+    if _verdict(was) == _verdict(now):
         return None
-    return VerdictChange(new, was, now, _latest(before), _latest(after))
+    return VerdictChange(new, was, now, _latest(before), _latest(after), method_changed=_verdict(rejudged) != _verdict(was))
+
+
+def _verdict(comparison: Comparison | None) -> str | None:
+    return comparison.verdict if comparison else None
 
 
 def _latest(metric: Metric) -> Observation | None:

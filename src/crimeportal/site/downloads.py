@@ -18,6 +18,7 @@ from typing import Any, Iterable
 
 from ..core.formats import period_words
 from ..core.model import Metric, Observation, Strand
+from ..core.stats import ASSESSMENT_FIELD, assess, assessment_to_dict
 
 CSV_COLUMNS = ("metric", "title", "strand", "unit", "polarity", "period_type", "period", "period_end", "value",
                "status", "note", "numerator", "denominator", "suppressed")
@@ -33,6 +34,13 @@ def metric_record(metric: Metric) -> dict[str, Any]:
     if metric.areas_add_up is None:  # a measure without figures by area publishes exactly what it did before
         del record["areas_add_up"]
     return record
+
+
+def published_record(metric: Metric) -> dict[str, Any]:
+    """The metric's record with how this release judged its latest change (test, dispersion, p-value, verdict),
+    so readers can check the verdict and a later release's What changed knows what this one said."""
+    judged = assessment_to_dict(assess(metric))
+    return {**metric_record(metric), ASSESSMENT_FIELD: {"latest": judged["latest"], "comparison": judged["comparison"]}}
 
 
 def _observation_record(observation: Observation) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any, Callable, Hashable, TypeVar
 from ..core.formats import UNIT_WORDS
 from ..core.model import Metric, OBSERVATION_STATUSES, PERIODS, POLARITIES, Portal, UNITS
 from .citation import Citation
-from .downloads import csv_of, json_list, metric_record, metric_rows, strand_record, to_json
+from .downloads import csv_of, json_list, metric_rows, published_record, strand_record, to_json
 from . import plan_data
 from .publication import Publication
 
@@ -67,7 +67,7 @@ def download_files(portal: Portal, root: Path, about: OpenData, per_metric: PerM
 
 
 def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetric = _afresh) -> Files:
-    records = [per_metric(m, "record", lambda m=m: to_json(metric_record(m))) for m in portal.metrics]
+    records = [per_metric(m, "record", lambda m=m: to_json(published_record(m))) for m in portal.metrics]
     rows = [per_metric(m, "csv rows", lambda m=m: metric_rows(m)) for m in portal.metrics]
     files: Files = {
         "data/all-metrics.csv": (csv_of(rows), "Every figure of every measure, one row per figure, with what each measure is"),
@@ -85,7 +85,7 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
         # that later releases compare with
         citation = about.cite(metric).record()
         own = per_metric(metric, ("own record", repr(licence), repr(citation)),
-                         lambda m=metric, c=citation: to_json({**metric_record(m), "licence": licence, "citation": c}))
+                         lambda m=metric, c=citation: to_json({**published_record(m), "licence": licence, "citation": c}))
         files[f"data/metrics/{metric.id}.json"] = (own, f"{metric.title}: details, figures, licence and citation")
     return files
 

@@ -160,7 +160,8 @@ def about_measure(measure: Measure, strand: Strand | None, strand_link: str, lin
         if comparison is None else \
         render("test_words.html", basis=verdicts.basis_label(comparison),
                test=TEST_LABELS[comparison.test] if comparison.test else None, reason=comparison.reason,
-               p=f"{comparison.p_value:.4f}" if comparison.p_value is not None else "", how=link(verdicts.HOW_WE_JUDGE))
+               p=f"{comparison.p_value:.4f}" if comparison.p_value is not None else "", how=link(verdicts.HOW_WE_JUDGE),
+               dispersion=verdicts.dispersion_words(comparison), assumption=comparison.assumption)
     rows = [
         ("What it measures", metric.description),
         ("Strand", render("about_strand_link.html", strand=strand, link=strand_link, strand_id=metric.strand)),
@@ -245,7 +246,9 @@ def describe(measure: Measure) -> str:
     text = f"{measure.metric.title}: {headline(measure)}"
     comparison, spc = measure.assessment.comparison, measure.assessment.spc
     if comparison and comparison.test and comparison.p_value is not None:
-        text = text[:-1] + f" ({TEST_LABELS[comparison.test]}, {verdicts.p_words(comparison.p_value)})."
+        text = text[:-1] + f" ({verdicts.test_words(comparison)})."
+        if comparison.verdict == "no-significant-change" and comparison.reason:
+            text += f" {comparison.reason[0].upper()}{comparison.reason[1:]}."
     if spc:
         last = spc.points[-1]
         text += (f" Process control chart of {len(spc.points)} points: the latest point shows "

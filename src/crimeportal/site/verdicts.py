@@ -99,7 +99,8 @@ def basis_words(comparison: Comparison, metric: Metric, latest_end: str) -> str:
     gap = month_index(latest_end) - month_index(comparison.end)
     which = "the previous period" if gap == PERIOD_MONTHS.get(metric.period) else \
         "the latest earlier period that shares no months with it"
-    return f"{which} (there is no figure for the same period a year earlier)"
+    seasons = ", so the comparison does not allow for the time of year" if comparison.seasonal else ""
+    return f"{which} (there is no figure for the same period a year earlier{seasons})"
 
 
 def basis_label(comparison: Comparison) -> str:
@@ -108,6 +109,25 @@ def basis_label(comparison: Comparison) -> str:
 
 def p_words(p_value: float) -> str:
     return "p < 0.001" if p_value < 0.001 else f"p = {p_value:.3f}"
+
+
+def dispersion_words(comparison: Comparison) -> str | None:
+    """How much the earlier figures vary, against chance, when that was estimated: said beside every such test."""
+    if comparison.dispersion is None:
+        return None
+    return (f"the {comparison.dispersion_figures} earlier figures vary {comparison.dispersion:.2f} times as much as "
+            f"chance alone would make them, allowing for their trend")
+
+
+def test_words(comparison: Comparison) -> str:
+    """The test, what it found about the series, its p-value and what it assumes, for plain-text readers."""
+    parts = [TEST_LABELS[comparison.test] if comparison.test else "not tested"]
+    parts += [words for words in (dispersion_words(comparison),) if words]
+    if comparison.p_value is not None:
+        parts.append(p_words(comparison.p_value))
+    if comparison.assumption:
+        parts.append(comparison.assumption)
+    return "; ".join(parts)
 
 
 def basis_line(metric: Metric, latest: Observation, comparison: Comparison, earlier: Observation | None,
@@ -121,7 +141,11 @@ def basis_line(metric: Metric, latest: Observation, comparison: Comparison, earl
                   earlier=format_value(comparison.value, metric.unit) + status_suffix(earlier),
                   earlier_period=period_words(comparison.end, metric.period),
                   test=test, p=p_words(comparison.p_value) if comparison.p_value is not None else None,
-                  reason=comparison.reason, how=link(HOW_WE_JUDGE))
+                  dispersion=dispersion_words(comparison), assumption=comparison.assumption,
+                  seasonal=comparison.seasonal, reason=comparison.reason,
+                  # the headline already says why a verdict cannot be given; a withheld one is said here
+                  withheld=comparison.reason if comparison.test and comparison.verdict == "no-significant-change" else None,
+                  how=link(HOW_WE_JUDGE))
 
 
 def verdict_badge(verdict: str | None, link: Link | None = None) -> Markup:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
 from ..core.formats import format_value, in_period, long_date, period_words
-from ..core.stats import BASIS_LABELS, TEST_LABELS, VERDICT_LABELS, Comparison
+from ..core.stats import BASIS_LABELS, VERDICT_LABELS, Comparison
 from ..core.model import Observation
 from ..core.delivery import STATUS_LABELS, date_words
 from ..releases.changes import Changes, FigureChange, VerdictChange, latest_status
@@ -18,6 +18,7 @@ from ..releases.current import LATEST, ReleaseBuild
 from ..releases.git import PAGES_BRANCH
 from ..releases.register import Release
 from .delivery_html import record_anchor
+from . import verdicts
 from .templates import Markup, render
 
 BLOCK_KINDS = ("what-changed", "releases")
@@ -193,7 +194,7 @@ def _compared(comparison: Comparison | None, latest: Observation | None, metric:
     if comparison is None or latest is None:
         return "there was no earlier figure to compare with"
     unit, period = metric["unit"], metric["period"]
-    test = (f"{TEST_LABELS[comparison.test]}, p = {comparison.p_value:.3f}" if comparison.test and comparison.p_value is not None
+    test = (verdicts.test_words(comparison) if comparison.test and comparison.p_value is not None
             else f"not tested, because {comparison.reason}")
     return (f"{format_value(latest.value, unit)} ({period_words(latest.end, period)}) with "
             f"{format_value(comparison.value, unit)} ({period_words(comparison.end, period)}), "
@@ -209,6 +210,11 @@ def _why(change: VerdictChange) -> str:
         reasons.append(f"the comparison is now {BASIS_LABELS[new.basis]}, not {BASIS_LABELS[old.basis]}")
     elif old is not None and new is not None and old.end != new.end:
         reasons.append("the latest figure is compared with a different earlier figure")
+    if change.method_changed:
+        reasons.append("this release judges change in a new way: a count's test now allows for how much its series "
+                       "varies by itself, a comparison with the previous period gets a verdict only when that variation "
+                       "is known (it does not allow for the time of year), and a change is not called when the "
+                       "measure's control chart shows the figure within its usual range")
     if not reasons:
         reasons.append("figures compared were revised")
     return "; ".join(reasons)
