@@ -299,7 +299,7 @@ def test_the_board_report_shows_the_same_verdicts_with_their_method(built):
     stepped = next(p.text for p in report.find_all("p", class_="portal-headline") if "900 in July 2017" in p.text)
     assert "a statistically significant deterioration" in stepped
     # the seed's two-figure measures say what their test assumes
-    assert "it assumes the count varies only by chance, so it may call ordinary ups and downs significant" in report
+    assert "it assumes the count varies only by chance, so it may call ordinary ups and downs significant" in section
 
 
 def test_the_json_download_carries_the_method_dispersion_and_p_value(built):
