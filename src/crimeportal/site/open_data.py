@@ -71,7 +71,7 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
     rows = [per_metric(m, "csv rows", lambda m=m: metric_rows(m)) for m in portal.metrics]
     files: Files = {
         "data/all-metrics.csv": (csv_of(rows), "Every figure of every measure, one row per figure, with what each measure is"),
-        "data/all-metrics.json": (json_list(records), "Every measure with its details and figures"),
+        "data/all-metrics.json": (json_list(records), "Every measure with its details, figures and the latest change's test and verdict"),
         "data/strands.json": (to_json([strand_record(s) for s in portal.strands]), "Every strand with its status and place in the strategy"),
     }
     files.update(plan_data.plan_files(portal))  # the delivery plan, and the blank spreadsheets partners fill in
@@ -86,7 +86,7 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
         citation = about.cite(metric).record()
         own = per_metric(metric, ("own record", repr(licence), repr(citation)),
                          lambda m=metric, c=citation: to_json({**published_record(m), "licence": licence, "citation": c}))
-        files[f"data/metrics/{metric.id}.json"] = (own, f"{metric.title}: details, figures, licence and citation")
+        files[f"data/metrics/{metric.id}.json"] = (own, f"{metric.title}: details, figures, the latest change's test and verdict, licence and citation")
     return files
 
 
