@@ -67,7 +67,14 @@ def download_files(portal: Portal, root: Path, about: OpenData, per_metric: PerM
 
 
 def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetric = _afresh) -> Files:
-    records = [per_metric(m, "record", lambda m=m: to_json(published_record(m))) for m in portal.metrics]
+    made: dict[str, dict[str, Any]] = {}  # this call's records, so each measure is assessed once for both files
+
+    def record_of(metric: Metric) -> dict[str, Any]:
+        if metric.id not in made:
+            made[metric.id] = published_record(metric)
+        return made[metric.id]
+
+    records = [per_metric(m, "record", lambda m=m: to_json(record_of(m))) for m in portal.metrics]
     rows = [per_metric(m, "csv rows", lambda m=m: metric_rows(m)) for m in portal.metrics]
     files: Files = {
         "data/all-metrics.csv": (csv_of(rows), "Every figure of every measure, one row per figure, with what each measure is"),
@@ -81,11 +88,11 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
     for metric, metric_csv in zip(portal.metrics, rows):
         files[f"data/metrics/{metric.id}.csv"] = (per_metric(metric, "csv", lambda r=metric_csv: csv_of([r])),
                                                   f"{metric.title}: figures")
-        # a measure's own file says how it may be reused and cited; all-metrics.json stays the plain records
-        # that later releases compare with
+        # a measure's own file says how it may be reused and cited; all-metrics.json stays the records (and the
+        # release's assessment) that later releases compare with
         citation = about.cite(metric).record()
         own = per_metric(metric, ("own record", repr(licence), repr(citation)),
-                         lambda m=metric, c=citation: to_json({**published_record(m), "licence": licence, "citation": c}))
+                         lambda m=metric, c=citation: to_json({**record_of(m), "licence": licence, "citation": c}))
         files[f"data/metrics/{metric.id}.json"] = (own, f"{metric.title}: details, figures, the latest change's test and verdict, licence and citation")
     return files
 
