@@ -206,7 +206,7 @@ def make_baseline(portal_folder: Path, folder: Path) -> None:
     (pages added to the hooks later) a heading. Links to files only the hooks make (downloads) are reported
     as information rather than failing the strict build; the benchmark compares the two sites' page counts.
     """
-    from crimeportal.site import area_pages, pages as hooks
+    from crimeportal.site.pages import area_pages, pages as hooks
 
     portal = checked_portal(portal_folder)
     shutil.copytree(portal_folder / "content", folder / "content")

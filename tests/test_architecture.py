@@ -22,6 +22,7 @@ from crimeportal.site import block_content, blocks  # noqa: F401  (block_content
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "scripts"))
 import compare_sites  # noqa: E402
+from import_graph import LAYERS, SITE_ROOMS, circles, import_graph, upward_imports
 from portal_files import copy_portal
 
 
@@ -134,3 +135,54 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# ------------------------------------------------------------------------------------------ the import graph
+
+
+PACKAGE = REPO / "src" / "crimeportal"
+
+
+def test_the_package_has_no_import_circle():
+    assert circles(import_graph(PACKAGE)) == []
+
+
+def test_no_module_imports_from_a_higher_layer_or_room_or_a_sibling():
+    assert upward_imports(import_graph(PACKAGE)) == []
+
+
+def test_every_module_is_placed_in_a_layer_and_every_site_room_is_known():
+    graph = import_graph(PACKAGE)
+    layers = {module.split(".")[1] for module in graph if "." in module}
+    assert layers <= set(LAYERS), layers - set(LAYERS)
+    rooms = {path.parent.name for path in (PACKAGE / "site").glob("*/__init__.py")}
+    assert rooms == set(SITE_ROOMS) - {"shared", "build"}
+
+
+@pytest.fixture
+def planted(tmp_path: Path) -> Path:
+    """A copy of the package, to plant a wrong import in."""
+    copy = tmp_path / "crimeportal"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "templates"))
+    return copy
+
+
+def test_a_planted_circle_is_found(planted: Path):
+    (planted / "core" / "spc.py").write_text((PACKAGE / "core" / "spc.py").read_text(encoding="utf-8")
+                                             + "\nfrom . import stats  # planted\n", encoding="utf-8")
+    assert ["crimeportal.core.spc", "crimeportal.core.stats"] in circles(import_graph(planted))
+
+
+@pytest.mark.parametrize("module,line,arrow", [
+    ("core/stats.py", "from ..site.pages import render", ("crimeportal.core.stats", "crimeportal.site.pages.render")),
+    ("releases/current.py", "from ..site.publishing import downloads",
+     ("crimeportal.releases.current", "crimeportal.site.publishing.downloads")),
+    ("editing/files.py", "from ..releases import git", ("crimeportal.editing.files", "crimeportal.releases.git")),
+    ("site/charts/specs.py", "from ..pages import verdicts", ("crimeportal.site.charts.specs", "crimeportal.site.pages.verdicts")),
+    ("site/publishing/feed.py", "from ..charts import specs", ("crimeportal.site.publishing.feed", "crimeportal.site.charts.specs")),
+    ("site/pages/render.py", "from .. import state", ("crimeportal.site.pages.render", "crimeportal.site.state")),
+])
+def test_a_planted_upward_import_is_found(planted: Path, module: str, line: str, arrow: tuple[str, str]):
+    path = planted / module
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{line}  # planted\n", encoding="utf-8")
+    assert arrow in upward_imports(import_graph(planted))

@@ -21,10 +21,10 @@ from PIL import Image
 
 from crimeportal.core.formats import long_date
 from crimeportal.core.stats import VERDICT_LABELS
-from crimeportal.site.board_report import heading
+from crimeportal.site.pages.board_report import heading
 from crimeportal.site.board_pack import local_fetcher, latest_rows
 from crimeportal.site.build import _measures
-from crimeportal.site.render import board_pack_link, human_size
+from crimeportal.site.pages.render import board_pack_link, human_size
 from crimeportal.source.validate import load_portal
 
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"

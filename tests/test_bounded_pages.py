@@ -26,7 +26,7 @@ from crimeportal.core import conventions
 from crimeportal.core.formats import format_value
 from crimeportal.core.model import Portal
 from crimeportal.core.stats import VERDICT_LABELS, assess
-from crimeportal.site import summaries
+from crimeportal.site.pages import summaries
 from crimeportal.source.validate import load_portal
 
 sys.path.insert(0, str(REPO))

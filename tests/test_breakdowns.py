@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from crimeportal.core.problems import Problem
-from crimeportal.site.downloads import metric_record
+from crimeportal.core.records import metric_record
 from crimeportal.source.validate import load_portal
 
 FILE = "data/metrics/burglary-by-area.yml"

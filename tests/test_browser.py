@@ -2,7 +2,7 @@
 
 The site is built once, served from 127.0.0.1, and opened in one browser for
 the whole run. Run only these tests with
-`.venv/bin/python -m pytest tests/test_browser.py`; the README says how to read
+`.venv/bin/python -m pytest tests/test_browser.py`; docs/testing.md says how to read
 their report. Without a Chromium they are skipped, loudly, except in CI
 (CI=true), where they fail.
 """
@@ -666,12 +666,12 @@ def test_chart_marks_and_text_keep_their_contrast_on_white(browser, site: Site):
 
 
 def test_chart_colour_constants_keep_3_to_1_on_white():
-    from crimeportal.site import charts
+    from crimeportal.site.charts import specs
 
-    for name, colour in [("DARK_BLUE", charts.DARK_BLUE), ("ORANGE", charts.ORANGE), ("GREY", charts.GREY),
-                         *charts.VARIATION_COLOURS.items()]:
+    for name, colour in [("DARK_BLUE", specs.DARK_BLUE), ("ORANGE", specs.ORANGE), ("GREY", specs.GREY),
+                         *specs.VARIATION_COLOURS.items()]:
         assert contrast(_hex(colour), (255, 255, 255)) >= 3, f"{name} {colour} has under 3:1 contrast on white"
-    assert contrast(_hex(charts.TEXT), (255, 255, 255)) >= 4.5
+    assert contrast(_hex(specs.TEXT), (255, 255, 255)) >= 4.5
 
 
 # -------------------------------------------------------------------------------------------- print

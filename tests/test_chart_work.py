@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from crimeportal.core.stats import assess
-from crimeportal.site import chart_drawing, chart_worker, charts
+from crimeportal.site.charts import drawing as chart_drawing, specs as charts, worker as chart_worker
 from crimeportal.source.validate import check_portal
 from portal_files import REPO, copy_portal
 
@@ -82,7 +82,7 @@ def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeyp
 def test_a_build_keeps_each_chart_once_as_pages_show_it_and_not_its_figures(tmp_path):
     """At thousands of measures, the figures and a second copy of every SVG were hundreds of megabytes."""
     metrics = [m for m in check_portal(REPO).portal.metrics if not m.has_breakdown][:6]
-    version = charts.cache_version()
+    version = chart_drawing.cache_version()
     jobs = {m.id: charts.chart_job(m, assess(m), version) for m in metrics}
     jobs = {metric_id: job for metric_id, job in jobs.items() if job}
     twin = next(iter(jobs))

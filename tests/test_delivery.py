@@ -12,8 +12,10 @@ import pytest
 from crimeportal.core.delivery import AsAt, as_at, by_category, is_overdue, timescale_words
 from crimeportal.core.conventions import ACTIONS_CSV_COLUMNS, PROGRESS_CSV_COLUMNS
 from crimeportal.core.model import Action, Area, Portal, Progress, Strand
+from crimeportal.core.records import action_record
 from crimeportal.releases.changes import compare_actions
-from crimeportal.site import delivery_html, plan_data
+from crimeportal.site.pages import delivery_html
+from crimeportal.site.publishing import plan_data
 from html_tree import parse
 
 STRAND = Strand("s", "Strand", 1, "Summary", "active", "2019-09-12")
@@ -106,9 +108,9 @@ def test_the_templates_are_header_rows_only_and_the_json_holds_every_progress_en
 
 
 def test_compare_finds_added_restatused_and_moved_actions_and_says_nothing_without_an_earlier_plan():
-    before = [plan_data.action_record(action("a", due="2019-11")), plan_data.action_record(action("b"))]
-    after = [plan_data.action_record(action("a", due="2020-02", status="delayed")),
-             plan_data.action_record(action("b", status="complete")), plan_data.action_record(action("c"))]
+    before = [action_record(action("a", due="2019-11")), action_record(action("b"))]
+    after = [action_record(action("a", due="2020-02", status="delayed")),
+             action_record(action("b", status="complete")), action_record(action("c"))]
     changes = compare_actions(before, after)
     assert [a["id"] for a in changes.added] == ["c"]
     assert [(c.new["id"], c.old_status, c.new_status) for c in changes.restatused] == [
@@ -122,12 +124,12 @@ def test_what_changed_shows_every_action_text_as_text():
     from crimeportal.releases.changes import Changes
     from crimeportal.releases.current import ReleaseBuild
     from crimeportal.releases.register import Release
-    from crimeportal.site.what_changed import block, changes_markdown
+    from crimeportal.site.pages.what_changed import block, changes_markdown
 
     hostile = action("h", due="2019-11", title=HOSTILE, owner=HOSTILE, note=HOSTILE)
-    before = plan_data.action_record(hostile)
-    after = plan_data.action_record(action("h", due="2020-01", status="complete", title=HOSTILE, owner=HOSTILE, note=HOSTILE))
-    added = plan_data.action_record(action("n", title=HOSTILE, owner=HOSTILE, note=HOSTILE))
+    before = action_record(hostile)
+    after = action_record(action("h", due="2020-01", status="complete", title=HOSTILE, owner=HOSTILE, note=HOSTILE))
+    added = action_record(action("n", title=HOSTILE, owner=HOSTILE, note=HOSTILE))
     changes = Changes(actions=compare_actions([before], [after, added]))
     earlier = Release("2019-09", HOSTILE, "2019-09-20", "2019-09-12")
     build = ReleaseBuild("2019-12", [earlier, Release("2019-12", "December", "2019-12-20")], earlier, changes, None)

@@ -18,7 +18,7 @@ import frictionless
 import pytest
 
 from crimeportal.core.conventions import ACTIONS_CSV_COLUMNS, PROGRESS_CSV_COLUMNS
-from crimeportal.site.plan_data import COLUMN_WORDS, PROGRESS_COLUMN_WORDS
+from crimeportal.site.publishing.plan_data import COLUMN_WORDS, PROGRESS_COLUMN_WORDS
 from html_tree import Element, parse
 from plan_fixtures import CSP, DOMESTIC_ABUSE, PARTNERSHIP, STRAND, write_plan
 from portal_files import copy_portal

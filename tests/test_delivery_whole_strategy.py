@@ -59,6 +59,6 @@ def test_the_downloads_give_it_no_strand_and_the_board_report_counts_it(site):
 
 
 def test_what_changed_links_it_to_the_delivery_plan_page():
-    from crimeportal.site.delivery_html import record_anchor
+    from crimeportal.site.pages.delivery_html import record_anchor
     assert record_anchor({"id": ACTION, "strand": None}) == f"delivery-plan/#action-{ACTION}"
     assert record_anchor({"id": "x", "strand": "hate-crime"}) == "strands/hate-crime/#action-x"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from crimeportal.core.conventions import BOUNDARIES
-from crimeportal.site.district_map import MapArea, linked, map_spec, prepare_map
+from crimeportal.site.charts.district_map import MapArea, linked, map_spec, prepare_map
 from crimeportal.source.validate import check_portal
 from payloads import PAYLOADS
 from portal_files import REPO, copy_portal

@@ -14,7 +14,8 @@ import pytest
 
 from crimeportal.core.conventions import ACTIONS_CSV_COLUMNS, PROGRESS_CSV_COLUMNS
 from crimeportal.core.model import Metric, Observation
-from crimeportal.site.downloads import BOM, CSV_COLUMNS, FORMULA_STARTS, csv_period, last_day, metrics_csv, spreadsheet_text
+from crimeportal.site.publishing.downloads import (BOM, CSV_COLUMNS, FORMULA_STARTS, csv_period, last_day, metrics_csv,
+                                                   spreadsheet_text)
 from portal_files import copy_portal
 
 REPO = Path(__file__).resolve().parents[1]

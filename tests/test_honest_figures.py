@@ -224,31 +224,31 @@ def test_a_gap_in_the_periods_is_a_gap_in_the_line():
     import vl_convert
     from crimeportal.core.model import Metric, Observation
     from crimeportal.core.stats import assess
-    from crimeportal.site import charts
+    from crimeportal.site.charts import specs
 
     ends = ["2018-07", "2019-07", "2019-10", "2020-01", "2020-04"]  # nothing for the 9 months after July 2018
     metric = Metric("m", "Burglary offences", "s", "d", "count", "lower-is-better", "rolling-3-months", "src",
                     [Observation(end, value) for end, value in zip(ends, [1948, 1761, 1790, 1700, 1750])])
-    job = charts.chart_job(metric, assess(metric), "test")
-    assert not charts.is_bar_chart(job.data.rows)
-    paths = _line_paths(vl_convert.vegalite_to_svg(charts.vega_lite_spec(job.data)))
+    job = specs.chart_job(metric, assess(metric), "test")
+    assert not specs.is_bar_chart(job.data.rows)
+    paths = _line_paths(vl_convert.vegalite_to_svg(specs.vega_lite_spec(job.data)))
     assert len(paths) == 2
     first, rest = sorted(paths, key=min)
     assert len(first) == 1 and len(rest) == 4  # July 2018 stands alone; the rest are joined
     assert "The line breaks 1 time where periods have no figure" in job.description
     # a withheld figure breaks the line too
     metric.observations[2] = Observation("2019-10", None, suppressed=True)
-    job = charts.chart_job(metric, assess(metric), "test")
-    assert len(_line_paths(vl_convert.vegalite_to_svg(charts.vega_lite_spec(job.data)))) == 3
+    job = specs.chart_job(metric, assess(metric), "test")
+    assert len(_line_paths(vl_convert.vegalite_to_svg(specs.vega_lite_spec(job.data)))) == 3
 
 
-@pytest.mark.parametrize("name", ["charts", "chart_worker"])
+@pytest.mark.parametrize("name", ["specs", "worker"])
 def test_a_changed_chart_module_redraws_every_chart(monkeypatch, tmp_path, name):
-    from crimeportal.site import chart_worker, charts
+    from crimeportal.site.charts import drawing, specs, worker
 
-    changed = {"charts": charts, "chart_worker": chart_worker}[name]
+    changed = {"specs": specs, "worker": worker}[name]
     module = tmp_path / f"{name}.py"
     module.write_text(Path(changed.__file__).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
-    before = charts.cache_version()
+    before = drawing.cache_version()
     monkeypatch.setattr(changed, "__file__", str(module))
-    assert charts.cache_version() != before
+    assert drawing.cache_version() != before

@@ -16,7 +16,7 @@ from crimeportal.core.conventions import PLACEHOLDER_NOTE
 from crimeportal.core.model import Portal
 from crimeportal.core.problems import Problem
 from crimeportal.core.stats import assess
-from crimeportal.site import chart_drawing, chart_worker, charts
+from crimeportal.site.charts import drawing as chart_drawing, specs as charts, worker as chart_worker
 from crimeportal.source import validate
 
 REPO = Path(__file__).resolve().parents[1]
@@ -143,7 +143,7 @@ def test_more_charts_than_specs_here_up_to_get_their_specs_built_in_the_workers(
     (portal, _, _), _ = both_ways
     seed = [m for m in portal.metrics if not m.id.startswith(("series-", "broken-", "no-first-line"))]  # each chart its own
     metrics = seed + [m for m in portal.metrics if m.id.startswith("series-")][: chart_drawing.Charts.SPECS_HERE_UP_TO + 1 - len(seed)]
-    version = charts.cache_version()
+    version = chart_drawing.cache_version()
     jobs = {m.id: charts.chart_job(m, assess(m), version) for m in metrics}
     assert len(jobs) > chart_drawing.Charts.SPECS_HERE_UP_TO
 

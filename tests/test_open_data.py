@@ -22,9 +22,9 @@ import yaml
 from crimeportal.releases.changes import Changes
 from crimeportal.releases.current import ReleaseBuild
 from crimeportal.releases.register import Release
-from crimeportal.site.feed import feed_xml, summary
-from crimeportal.site.open_data import DATA_PACKAGE, README, ZIP
-from crimeportal.site.publication import SettingsError, read_publication
+from crimeportal.site.publishing.feed import feed_xml, summary
+from crimeportal.site.publishing.open_data import DATA_PACKAGE, README, ZIP
+from crimeportal.site.publishing.publication import SettingsError, read_publication
 from payloads import PAYLOADS
 from portal_files import copy_portal
 
@@ -302,7 +302,7 @@ def test_search_holds_each_measures_title_headline_and_text_but_not_its_figures(
     assert "data/metrics/" not in data_page, "one measure's own files are searched on the Data page"
     home = " ".join(d["text"] for loc, d in by_location.items() if "/" not in loc.split("#")[0])
     # the home page is found by its opening words, and each strand by its own page, whose title search weighs most
-    from crimeportal.site.search_text import TEXT_LIMIT
+    from crimeportal.site.pages.search_text import TEXT_LIMIT
 
     assert all(len(d["text"]) <= TEXT_LIMIT + 2 for loc, d in by_location.items() if "/" not in loc.split("#")[0])
     assert not any(m.title in home for m in portal.metrics)

@@ -7,7 +7,7 @@ from html_tree import parse
 
 from crimeportal.core.formats import format_value, period_words
 from crimeportal.core.model import Metric, Observation
-from crimeportal.site.render import Measure, data_table, describe, headline, verdict_badge
+from crimeportal.site.pages.render import Measure, data_table, describe, headline, verdict_badge
 from crimeportal.core.stats import assess
 
 
@@ -100,7 +100,7 @@ def test_a_badge_on_a_page_links_to_how_we_judge_change():
 
 
 def test_the_headline_paragraph_links_its_verdict_and_p_value_and_marks_caveats_and_statuses():
-    from crimeportal.site.render import headline_paragraph
+    from crimeportal.site.pages.render import headline_paragraph
 
     m = metric([("2018-07", 1948), ("2019-07", 1761), ("2019-10", 1790)])
     m.observations[1] = Observation("2019-07", 1761, status="revised")
@@ -120,6 +120,6 @@ def test_the_headline_paragraph_links_its_verdict_and_p_value_and_marks_caveats_
 
 def test_a_measure_without_caveats_has_no_marker_and_index_words_name_the_basis():
     m = measure(metric([("2018-07", 169), ("2019-07", 176)]))
-    from crimeportal.site.render import caveat_marker
+    from crimeportal.site.pages.render import caveat_marker
     assert caveat_marker(m.metric, "#caveats") == ""
     assert m.earlier_words == "169 (3 months to July 2018); year on year"

@@ -8,7 +8,7 @@ import sys
 from html_tree import parse
 from pathlib import Path
 
-from crimeportal.site.board_report import demote_headings, rebase_links
+from crimeportal.site.pages.board_report import demote_headings, rebase_links
 
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 

@@ -233,13 +233,13 @@ def test_police_uk_burglary_as_landed_is_no_significant_change_by_assess_json(ru
 
 
 def record(metric: Metric) -> dict:
-    from crimeportal.site.downloads import metric_record
+    from crimeportal.core.records import metric_record
     return metric_record(metric)
 
 
 def test_a_verdict_moved_only_by_the_new_method_is_listed_with_that_reason():
-    from crimeportal.site.downloads import published_record
-    from crimeportal.site.what_changed import verdict_words
+    from crimeportal.core.records import published_record
+    from crimeportal.site.pages.what_changed import verdict_words
 
     metric = series(OVERDISPERSED, "month")
     changes = compare_releases([record(metric)], [record(metric)], [], [])  # an earlier release, before the method

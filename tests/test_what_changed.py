@@ -5,9 +5,10 @@ from __future__ import annotations
 from crimeportal.core.errors import PortalError
 from crimeportal.releases.changes import Changes, FigureChange
 from crimeportal.releases.current import ReleaseBuild
-from crimeportal.releases.errors import GitError, PublishStepFailed, Refused, ReleaseBuildError, ReleaseError, RolledBack
+from crimeportal.releases.errors import (GitError, PublishStepFailed, Refused, ReleaseBuildError, ReleaseError,
+                                         RolledBack)
 from crimeportal.releases.register import Release
-from crimeportal.site.what_changed import block, releases_table
+from crimeportal.site.pages.what_changed import block, releases_table
 
 HOSTILE = '<script>alert("x")</script> & co'
 EARLIER = Release("2019-09", HOSTILE, "2019-09-20", "2019-09-12")

@@ -143,7 +143,7 @@ def verdict_line(problems: list, warnings: list, strict_warnings: bool) -> str:
 
 def run_assess(root: Path, file: Path, as_json: bool) -> int:
     from ..core.stats import assess, assessment_to_dict
-    from ..site.render import Measure, describe
+    from ..site.pages.render import Measure, describe
 
     portal, problems = load_portal(root)
     shown = _relative(file, root)

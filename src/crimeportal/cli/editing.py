@@ -10,12 +10,13 @@ from typing import TYPE_CHECKING
 from ..core.commands import option
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, STRAND_SUFFIX, STRANDS_DIR
 from ..core.model import PERIODS, POLARITIES, STRAND_STATUSES, UNITS
-from ..core.problems import Problem, count_words, format_problems, shown_file
+from ..core.problems import count_words, format_problems, shown_file
 from ..editing import EditRefused
 from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
 from ..editing.files import shown_path
 from . import plans, police_uk
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
+from .written import report_after
 
 if TYPE_CHECKING:  # imported where they run, so that `crimeportal validate` starts without them
     from ..editing.add_period import MetricChange
@@ -120,11 +121,3 @@ def _what_changed(change: MetricChange, would: bool = False) -> str:
     return "; ".join(p for p in parts if p)
 
 
-def report_after(problems: list[Problem]) -> int:
-    if not problems:
-        print("The portal's files check out: no problems found.")
-        return EXIT_OK
-    print(format_problems(problems, "text"))
-    print(f"crimeportal: the files were written, but the portal has {count_words(problems)}; fix them before publishing.",
-          file=sys.stderr)
-    return EXIT_PROBLEMS

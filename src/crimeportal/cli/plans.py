@@ -15,6 +15,7 @@ from ..editing.import_actions import import_actions
 from ..editing.new_action import new_action
 from ..editing.progress import FileChange, PlanUpdate, add_progress
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
+from .written import report_after
 
 COMMANDS = ("progress", "import-actions")
 
@@ -78,5 +79,4 @@ def what_changed(change: FileChange, would: bool) -> str:
 
 
 def _report_after(update: PlanUpdate) -> int:
-    from .editing import report_after as report  # one wording for "the files were written, but..."
-    return report(update.problems_after)
+    return report_after(update.problems_after)

@@ -8,7 +8,8 @@ from pathlib import Path
 from ..editing import EditRefused
 from ..editing.files import shown_path
 from ..editing.import_police_uk import ImportedMeasure, PoliceUkImport, import_police_uk, read_mapping
-from .exit_codes import EXIT_OK, EXIT_PROBLEMS
+from .exit_codes import EXIT_OK
+from .written import report_after
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -26,7 +27,6 @@ def add_command(commands: argparse._SubParsersAction) -> None:
 
 def run(root: Path, args: argparse.Namespace) -> int:
     """Raises EditRefused for the caller to report; prints what was (or would be) done."""
-    from .editing import report_after
 
     if args.mapping is not None and (args.crime_type or args.metric):
         raise EditRefused("give either --mapping, or --crime-type with --metric, not both")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
@@ -31,16 +31,49 @@ _Representer.add_representer(type(None), lambda r, _: r.represent_scalar("tag:ya
 
 
 @dataclass
-class MetricDocument:
-    """A metric file read for a round trip: change its `observations`, then write `text()` back."""
+class RoundTripFile:
+    """A YAML file read for a round trip (or a new one): change its `data`, then write `text()` back."""
 
     path: Path
     shown_as: str
-    before: str  # the file's text exactly as read
+    before: str | None  # the file's text exactly as read; None for a file not yet written
     data: CommentedMap
     yaml: YAML
-    bom: bool
-    crlf: bool
+    bom: bool = False
+    crlf: bool = False
+    header: str = ""  # the line a new file starts with (its schema line)
+
+    def text(self) -> str:
+        """The file as it would now be written, with its original line ends and byte-order mark."""
+        after = _dump(self.yaml, self.data)
+        if self.before is None and self.header:
+            after = f"{self.header}\n{after}"
+        if self.crlf:
+            after = after.replace("\n", "\r\n")
+        return (BOM if self.bom else "") + after
+
+
+def ordered_mapping(keys: tuple[str, ...], values: dict[str, Any], scalar: Callable[[str, Any], Any]) -> CommentedMap:
+    """The values given, in the data contract's order of `keys`, each written as `scalar` says."""
+    return CommentedMap([(key, scalar(key, values[key])) for key in keys if key in values])
+
+
+def read_round_trip(path: Path, shown_as: str, added: str) -> RoundTripFile | Problem:
+    """The file ready to change, or the problem that says why its layout cannot be kept when `added` (say,
+    "figures") are added to it."""
+    raw = path.read_bytes().decode("utf-8")  # not read_text: it would hide the file's \r\n line ends
+    text = raw.removeprefix(BOM)
+    crlf = "\r\n" in text
+    text = text.replace("\r\n", "\n")
+    _, indent, offset = load_yaml_guess_indent(text)
+    yaml = _yaml(indent, offset)
+    data = yaml.load(text)
+    problem = _layout_problem(_dump(yaml, data), text, shown_as, added)
+    return problem or RoundTripFile(path, shown_as, raw, data, yaml, raw.startswith(BOM), crlf)
+
+
+class MetricDocument(RoundTripFile):
+    """A metric file read for a round trip: change its `observations`, then write `text()` back."""
 
     @property
     def observations(self) -> list[CommentedMap]:
@@ -48,11 +81,7 @@ class MetricDocument:
 
     def add(self, values: dict[str, Any]) -> None:
         """A new observation at the end, its keys in the order the data contract gives them."""
-        observation = CommentedMap()
-        for key in OBSERVATION_KEYS:
-            if key in values:
-                observation[key] = _scalar(key, values[key])
-        self.observations.append(observation)
+        self.observations.append(ordered_mapping(OBSERVATION_KEYS, values, _scalar))
 
     def revise(self, end: str, values: dict[str, Any]) -> None:
         """Change the observation for `end` in place: its other keys and comments stay where they are."""
@@ -75,25 +104,11 @@ class MetricDocument:
         else:
             self.data.insert(list(self.data).index("observations"), key, value)
 
-    def text(self) -> str:
-        """The file as it would now be written, with its original line ends and byte-order mark."""
-        after = _dump(self.yaml, self.data)
-        if self.crlf:
-            after = after.replace("\n", "\r\n")
-        return (BOM if self.bom else "") + after
-
 
 def open_metric(path: Path, shown_as: str) -> MetricDocument | Problem:
     """The file ready to change, or the problem that says why its layout cannot be kept."""
-    raw = path.read_bytes().decode("utf-8")  # not read_text: it would hide the file's \r\n line ends
-    text = raw.removeprefix(BOM)
-    crlf = "\r\n" in text
-    text = text.replace("\r\n", "\n")
-    _, indent, offset = load_yaml_guess_indent(text)
-    yaml = _yaml(indent, offset)
-    data = yaml.load(text)
-    problem = _layout_problem(_dump(yaml, data), text, shown_as)
-    return problem or MetricDocument(path, shown_as, raw, data, yaml, raw.startswith(BOM), crlf)
+    read = read_round_trip(path, shown_as, "figures")
+    return read if isinstance(read, Problem) else MetricDocument(**vars(read))
 
 
 def _yaml(indent: int | None, offset: int | None) -> YAML:
@@ -107,14 +122,14 @@ def _yaml(indent: int | None, offset: int | None) -> YAML:
     return yaml
 
 
-def _layout_problem(round_trip: str, text: str, shown_as: str) -> Problem | None:
+def _layout_problem(round_trip: str, text: str, shown_as: str, added: str) -> Problem | None:
     """Refuse a file the YAML tool would not write back exactly as it is: the edit would then change other lines."""
     if round_trip == text:
         return None
     old, new = text.splitlines(), round_trip.splitlines()
     line = next((i for i, (a, b) in enumerate(zip(old, new), start=1) if a != b), min(len(old), len(new)) + 1)
-    return Problem(shown_as, line, 1, "", "this file's layout cannot be kept when figures are added to it "
-                                          "(the YAML tool would rewrite this line); add the figures by hand")
+    return Problem(shown_as, line, 1, "", f"this file's layout cannot be kept when {added} are added to it "
+                                          f"(the YAML tool would rewrite this line); add them by hand")
 
 
 def _dump(yaml: YAML, data: Any) -> str:

@@ -18,8 +18,7 @@ from ..core.conventions import REGISTER
 from ..core.model import Portal
 from ..core.problems import format_problems
 from ..core.conventions import ACTIONS_JSON
-from ..site.downloads import metric_record, strand_record
-from ..site.plan_data import action_record
+from ..core.records import action_record, metric_record, strand_record
 from .changes import Changes, compare, compare_actions
 from .errors import ReleaseBuildError
 from .git import PAGES_BRANCH, REMOTE, published_ref, read_published

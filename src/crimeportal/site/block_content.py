@@ -2,41 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-from mkdocs.utils import get_relative_url
-
-from . import area_pages, board_pack, delivery_html, delivery_page, districts, open_data, problems_page, render, summaries
-from .district_map import linked, tenths
-from . import what_changed
+from .pages import area_pages, delivery_html, delivery_page, districts, problems_page, render, summaries
+from . import board_pack
+from .publishing import open_data
+from .charts.district_map import linked, tenths
+from .pages import what_changed
 from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
+from .state import PageContext
 
 AREA_METHOD = "about/how-we-judge-change/#districts"  # where the comparison of districts is explained
-
-if TYPE_CHECKING:
-    from .build import PortalBuild
-
-
-@dataclass(frozen=True)
-class PageContext:
-    """One page being filled in: the build it belongs to, and where the page is."""
-
-    state: "PortalBuild"
-    page_url: str
-    site_name: str
-    site_url: str | None
-
-    def link(self, target: str) -> str:
-        """`target`, a URL from the site's root, as a link from this page."""
-        return get_relative_url(target, self.page_url or ".") if target else "."
-
-    def measure(self, metric_id: str) -> render.Measure:
-        if metric_id not in self.state.measures:
-            raise UnknownBlock(f"A page asks for the measure {metric_id!r}, which this build does not have.")
-        return self.state.measures[metric_id]
-
 
 @fills("problems")
 def _problems(page: PageContext, _: str) -> str:

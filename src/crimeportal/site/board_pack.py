@@ -26,9 +26,9 @@ from pathlib import Path
 from typing import Iterable, Mapping
 from urllib.parse import urljoin, urlsplit
 
-from . import board_report
+from .pages import board_report
 from .output import write_whole
-from .render import Measure, human_size
+from .pages.render import Measure, human_size
 from .templates import markup, render
 from ..core.conventions import BOARD_PACK_CACHE, BOARD_PACK_PDF
 from ..core.errors import PortalError

@@ -15,8 +15,6 @@ import functools
 import logging
 import os
 import re
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -25,80 +23,29 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import (area_pages, block_content, blocks, board_pack, board_report, chart_drawing, charts, delivery_page,
-               district_map, districts, escaping, feed, pages, preview, problems_page, render, search_text)
-from .citation import Citation, site_address
-from .open_data import OpenData, download_files
-from .publication import Publication, read_publication
+from .pages import area_pages, board_report, delivery_page, districts, pages, problems_page, render, search_text
+from . import block_content, blocks, board_pack, escaping, preview  # noqa: F401  (block_content registers the fillers)
+from .charts import drawing, specs, district_map
+from .publishing import feed
+from .publishing.open_data import download_files
+from .publishing.publication import read_publication
 from ..core.conventions import AREAS_REGISTER, BOUNDARIES, CHANGES_PAGE, CHART_CACHE, WRITE_JOURNAL
 from ..core.errors import PortalError
-from ..core.delivery import AsAt, as_at
-from ..core.model import Metric, Portal
+from ..core.delivery import as_at
+from ..core.model import Portal
 from ..core.problems import Problem, count_words, format_problems
 from ..core.stats import assess
 from ..releases import current as release
 from ..releases import history
-from . import what_changed
-from ..source.reuse import FileResults, file_digest
+from .pages import what_changed
+from ..source.reuse import file_digest
 from ..source.validate import check_portal
+from .state import PageContext, PortalBuild, district_figures, metric_work
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
 _STATE = "crimeportal_build"
 T = TypeVar("T")
-
-
-@dataclass
-class PortalBuild:
-    root: Path
-    portal: Portal
-    measures: dict[str, render.Measure]
-    downloads: dict[str, tuple[bytes, str]]
-    problems: list[Problem] = field(default_factory=list)  # only in a live preview, which shows them on every page
-    releases: release.ReleaseBuild | None = None  # the version being published, and what changed since the last
-    charts: chart_drawing.Charts | None = None  # None in a live preview of files with problems
-    tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
-    by_district: dict[str, "districts.DistrictFigures | None"] = field(default_factory=dict)  # see district_figures
-    unpublished: set[str] = field(default_factory=set)  # pages of drafts, left out of a public build
-    publication: Publication | None = None  # mkdocs.yml's licence and contact settings
-    site_name: str = ""
-    site_url: str | None = None  # this build's own address (a release's folder, once the release is known)
-    feed: bytes = b""
-    abbreviations: str = ""  # the glossary's abbreviation lines, added to every page
-    plan_as_at: AsAt | None = None  # the date the delivery plan is shown as at: never the clock
-    session: preview.PreviewSession | None = None  # a live preview's, kept between its builds (see preview.py)
-    changes: preview.Changes | None = None  # in a live preview, which pages this build rebuilds
-
-    def citation(self, title: str, path: str) -> Citation:
-        """How to cite `title`, found at `path` from the site's root: the one format used everywhere."""
-        assert self.publication is not None
-        current_release = self.releases.current if self.releases else None
-        return Citation(self.publication.publisher, title, self.site_name, current_release, site_address(self.site_url, path))
-
-    def open_data(self) -> OpenData:
-        assert self.publication is not None
-        return OpenData(self.publication, self.citation(self.site_name, ""),
-                        lambda metric: self.citation(metric.title, self.measures[metric.id].url))
-    makes_board_pack: bool = True  # not under `mkdocs serve`, nor with CRIMEPORTAL_BOARD_PACK=off
-
-    def district_figures(self, metric: Metric) -> districts.DistrictFigures | None:
-        """A measure's latest figures by district, worked out once per build for its page and every area's."""
-        if metric.id not in self.by_district:
-            self.by_district[metric.id] = _district_figures(metric, self.portal, self.root, self.reuse)
-        return self.by_district[metric.id]
-
-    @property
-    def reuse(self) -> FileResults | None:
-        return self.session.results if self.session else None
-
-    def table(self, metric_id: str) -> str:
-        if metric_id not in self.tables:
-            self.tables[metric_id] = render.data_table(self.measures[metric_id])
-        return self.tables[metric_id]
-
-    @cached_property
-    def download_sizes(self) -> dict[str, int]:
-        return {path: len(content) for path, (content, _) in self.downloads.items()}
 
 
 def _plainly(event: Callable[..., T]) -> Callable[..., T]:
@@ -144,25 +91,24 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
         raise PluginError(problems_message(problems))
     if problems:
         problems_page.log_problems(problems)
-        config[_STATE] = PortalBuild(root, portal, {}, {}, problems, session=session)
-    else:
-        measures, drawn = _measures(portal, root, session)
-        config[_STATE] = PortalBuild(root, portal, measures, {}, charts=drawn, session=session)
-    # drafts' pages, and links and editors' leftovers under content/, as the checks found them
-    current(config).unpublished = checked.never_published | {f"strands/{s.id}.md" for s in checked.portal.strands
-                                                              if s not in portal.strands}
-    # the live preview rebuilds on every save, and laying out the PDF would slow each one by seconds
-    current(config).makes_board_pack = not serving and os.environ.get(board_pack.SWITCH_ENV) != "off"
-    _prepare_release(config, root, portal)
-    state = current(config)
-    meeting = state.releases.current.board_meeting if state.releases and state.releases.current else None
-    state.plan_as_at = as_at(portal, meeting)
-    state.publication, state.site_name, state.site_url = publication, config.site_name, config.site_url
-    state.abbreviations = pages.abbreviations(root / config.docs_dir)
+    releases = _prepare_release(config, root, portal)
+    meeting = releases.current.board_meeting if releases and releases.current else None
+    state = PortalBuild(
+        root, portal, problems,
+        # drafts' pages, and links and editors' leftovers under content/, as the checks found them
+        unpublished=checked.never_published | {f"strands/{s.id}.md" for s in checked.portal.strands
+                                               if s not in portal.strands},
+        metric_ids=checked.metric_ids, releases=releases, publication=publication,
+        site_name=config.site_name, site_url=config.site_url, abbreviations=pages.abbreviations(root / config.docs_dir),
+        plan_as_at=as_at(portal, meeting),
+        # the live preview rebuilds on every save, and laying out the PDF would slow each one by seconds
+        makes_board_pack=not serving and os.environ.get(board_pack.SWITCH_ENV) != "off", session=session)
     if not problems:
+        state.measures, state.charts = _measures(portal, root, session)
         # after the release: citations name it
-        state.downloads = download_files(portal, root, state.open_data(), _per_metric(reuse), with_zip=not serving)
+        state.downloads = download_files(portal, root, state.open_data(), metric_work(reuse), with_zip=not serving)
         state.feed = _feed(state)
+    config[_STATE] = state
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
 
@@ -175,46 +121,39 @@ def _feed(state: PortalBuild) -> bytes:
     return feed.feed_xml(state.releases, releases, changes, state.site_name, state.publication, latest_update)
 
 
-def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> None:
+def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> release.ReleaseBuild | None:
     try:
         releases = release.prepare(root, portal, config.site_url)
     except release.ReleaseBuildError as error:
         raise PluginError(str(error)) from None
-    current(config).releases = releases
     config.site_url = release.release_site_url(releases) or config.site_url
     config.extra["crimeportal_release"] = release.template_data(releases)  # for the outdated-release banner
-
-
-def _per_metric(reuse: FileResults | None) -> Callable:
-    """What open_data calls to work out a value from one metric: afresh, or kept by a live preview."""
-    if reuse is None:
-        return lambda metric, what, make: make()
-    return reuse.derived
+    return releases
 
 
 def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None = None
-              ) -> tuple[dict[str, render.Measure], chart_drawing.Charts]:
-    version = charts.cache_version()
-    per_metric = _per_metric(session.results if session else None)
+              ) -> tuple[dict[str, render.Measure], drawing.Charts]:
+    version = drawing.cache_version()
+    per_metric = metric_work(session.results if session else None)
     assessments = {m.id: per_metric(m, "assessment", lambda m=m: assess(m)) for m in portal.metrics}
-    jobs = {m.id: per_metric(m, ("chart", version), lambda m=m: charts.chart_job(m, assessments[m.id], version))
+    jobs = {m.id: per_metric(m, ("chart", version), lambda m=m: specs.chart_job(m, assessments[m.id], version))
             for m in portal.metrics}
     # drawn in the order pages ask for them, so that no page waits on charts queued behind others: MkDocs
     # builds the strand pages first, in the order of their file names, each showing the charts of the measures
     # the board is given; then each measure's page, in the portal's order, whose map and small multiples are
     # filled in before its chart (which sits inside the block of its figures, and so is filled a round later)
-    drawing = {m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job} | _district_jobs(portal, root, version, session)
+    to_draw = {m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job} | _district_jobs(portal, root, version, session)
     on_strand_pages = [m.id for m in sorted(portal.metrics, key=lambda m: m.strand) if m.board_report]  # stable
     on_own_pages = [job_id for m in portal.metrics
                     for job_id in (districts.map_job_id(m.id), districts.series_job_id(m.id), m.id)]
-    ordered = {job_id: drawing[job_id] for job_id in on_strand_pages + on_own_pages if job_id in drawing}
-    drawn = chart_drawing.Charts(ordered, root / CHART_CACHE, session.renderer if session else None)
+    ordered = {job_id: to_draw[job_id] for job_id in on_strand_pages + on_own_pages if job_id in to_draw}
+    drawn = drawing.Charts(ordered, root / CHART_CACHE, session.renderer if session else None)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
 
 
 def _district_jobs(portal: Portal, root: Path, version: str, session: preview.PreviewSession | None
-                   ) -> dict[str, charts.ChartJob]:
+                   ) -> dict[str, specs.ChartJob]:
     """The map and the small multiples of every measure with figures by district."""
     with_breakdowns = [m for m in portal.metrics if m.has_breakdown]
     if not with_breakdowns:
@@ -227,10 +166,10 @@ def _district_jobs(portal: Portal, root: Path, version: str, session: preview.Pr
     shapes = f"{boundaries} {repr(names)} {file_digest(Path(district_map.__file__))}"
     prepare = _once(functools.partial(district_map.prepare_map, names, portal.boundaries))
     has_shapes = any(code in portal.boundaries for code in names)
-    per_metric = _per_metric(reuse)
-    jobs: dict[str, charts.ChartJob | None] = {}
+    per_metric = metric_work(reuse)
+    jobs: dict[str, specs.ChartJob | None] = {}
     for metric in with_breakdowns:
-        figures = _district_figures(metric, portal, root, reuse)
+        figures = district_figures(metric, portal, root, reuse)
         if figures and has_shapes:
             jobs[districts.map_job_id(metric.id)] = per_metric(
                 metric, ("map job", register, shapes, version), lambda f=figures: districts.map_job(f, prepare, shapes, version))
@@ -249,14 +188,6 @@ def _once(make: Callable[[], T]) -> Callable[[], T]:
     return once
 
 
-def _district_figures(metric: Metric, portal: Portal, root: Path, reuse: FileResults | None) -> districts.DistrictFigures | None:
-    """A measure's latest figures by district, which depend on it and the areas register alone."""
-    make = functools.partial(districts.district_figures, metric, portal, portal.area_name)
-    if reuse is None:
-        return make()
-    return reuse.derived(metric, ("district figures", reuse.digest(root / AREAS_REGISTER)), make)
-
-
 @_plainly
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = current(config)
@@ -268,11 +199,11 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                  CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal),
                  delivery_page.PAGE: delivery_page.page_markdown(state.portal), **area_pages.generated_pages(state.portal)}
-    per_metric = _per_metric(state.reuse)
+    per_metric = metric_work(state.reuse)
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = per_metric(metric, "page", lambda m=metric: pages.metric_page(
             m.id, m.title, m.draft, m.has_breakdown))
-    for metric_id in problems_page.metric_page_ids(state.root) if state.problems else ():
+    for metric_id in state.metric_ids if state.problems else ():
         generated.setdefault(pages.metric_page_path(metric_id), pages.metric_page(metric_id, metric_id))
     written = set(files.src_uris)  # looked up once: Files rebuilds its index after every append
     for path, content in generated.items():
@@ -316,8 +247,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
     return pages.strand_page(strand, state.portal, markdown)
 
 
-def _page_context(page: Page, config: MkDocsConfig) -> block_content.PageContext:
-    return block_content.PageContext(current(config), page.url, config.site_name, config.site_url)
+def _page_context(page: Page, config: MkDocsConfig) -> PageContext:
+    return PageContext(current(config), page.url, config.site_name, config.site_url)
 
 
 @_plainly
@@ -378,11 +309,11 @@ def on_env(env: "jinja2.Environment", session: preview.PreviewSession | None) ->
 
 def on_build_error() -> None:
     """A build that fails part-way leaves no chart worker behind (under `mkdocs serve` it would outlive the server)."""
-    chart_drawing.abandon_all()
+    drawing.abandon_all()
 
 
 def on_shutdown(session: preview.PreviewSession | None = None) -> None:
-    chart_drawing.abandon_all()
+    drawing.abandon_all()
     if session:
         session.close()
 

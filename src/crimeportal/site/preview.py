@@ -38,7 +38,7 @@ from watchdog.observers import Observer
 from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, BOUNDARIES, CONTENT_DIR, METRIC_MARKER
 from ..core.model import Portal
 from ..source.reuse import FileResults, file_digest
-from .chart_drawing import Renderer
+from .charts.drawing import Renderer
 
 MANIFEST = ".crimeportal-preview.json"
 _FORMAT = 1

@@ -71,6 +71,7 @@ class PortalCheck:
     notes: list[Problem]
     never_published: set[str] = field(default_factory=set)  # content/ files (as MkDocs names them) a build drops
     warnings: list[Problem] = field(default_factory=list)
+    metric_ids: list[str] = field(default_factory=list)  # every metric file's name, whether or not it loaded
 
 
 def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
@@ -90,7 +91,8 @@ def check_portal(root: Path, figures: bool = True, reuse: FileResults | None = N
     problems = list(sources.problems)
     if any(p.file.startswith(f"{SCHEMAS_DIR.as_posix()}/") for p in problems):
         # files are checked against the schemas: a schema that is a link cannot be trusted to check anything
-        return PortalCheck(Portal([], []), sorted(set(problems)), sorted(set(sources.notes)), left_out_of_site(root, sources))
+        return PortalCheck(Portal([], []), sorted(set(problems)), sorted(set(sources.notes)), left_out_of_site(root, sources),
+                           metric_ids=[path.stem for path in sources.metrics])
     # compiled once for a live preview's builds while the schema files stay as they are
     schemas = reuse.get(("schemas", _schemas_digest(root)), lambda: Schemas(root)) if reuse else Schemas(root)
     loaded_strands = [s for s in (_check_strand(p, root, schemas, problems) for p in sources.strands) if s]
@@ -113,12 +115,8 @@ def check_portal(root: Path, figures: bool = True, reuse: FileResults | None = N
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
     portal = Portal(strands, metrics, areas, actions, population, area_name(register) or Portal.area_name,
                     _boundaries(root, areas, problems, reuse))
-    return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings))
-
-
-def metric_files(root: Path) -> list[Path]:
-    """The metric files the checks read (links and misnamed files are refused, never read)."""
-    return scan_sources(root).metrics
+    return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings),
+                       [path.stem for path in sources.metrics])
 
 
 @dataclass

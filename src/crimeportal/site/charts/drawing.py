@@ -1,23 +1,32 @@
 """Drawing a build's charts: worker processes render the charts missing from the cache while MkDocs builds the
 pages, and each page collects its charts when it needs them (the specs and the SVG's accessibility are in
-charts.py, what the workers run in chart_worker.py). A build starts its own workers and stops them when it
+specs.py, what the workers run in worker.py). A build starts its own workers and stops them when it
 ends, however it ends; a live preview keeps one `Renderer` for all its builds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import pickle
 import tempfile
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib.metadata import version as package_version
 from multiprocessing import get_context
 from pathlib import Path
 
-from . import chart_worker, charts
-from .charts import ChartJob, accessible
-from .output import write_whole
+from . import specs, worker
+from .specs import ChartJob, accessible
+from ..output import write_whole
+
+
+def cache_version() -> str:
+    """The renderer's version and the code of the specs and the workers: a change to any of them must redraw
+    every chart. Worked out here, where both modules are imported, so that neither needs the other's file."""
+    code = hashlib.sha256(b"".join(Path(module.__file__).read_bytes() for module in (specs, worker)))
+    return f"vl-convert {package_version('vl-convert-python')}, charts {code.hexdigest()[:12]}"
 
 
 _OPEN: set["Charts"] = set()  # builds with chart workers running; empty between builds
@@ -36,7 +45,7 @@ class Renderer:
     def __init__(self, kept: bool = False) -> None:
         self.kept = kept
         self._pool: ProcessPoolExecutor | None = None
-        # the workers' font configuration, and where they share each chart shape's spec and Vega (chart_worker.py)
+        # the workers' font configuration, and where they share each chart shape's spec and Vega (worker.py)
         self._folder: tempfile.TemporaryDirectory | None = None
 
     def pool(self, charts: int) -> ProcessPoolExecutor:
@@ -44,9 +53,9 @@ class Renderer:
             workers = os.cpu_count() or 1
             workers = workers if self.kept else max(1, min(workers, charts // Charts.BATCH))
             self._folder = tempfile.TemporaryDirectory(prefix="crimeportal-renderer-")
-            chart_worker.fonts_config(Path(self._folder.name))
+            worker.fonts_config(Path(self._folder.name))
             # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
-            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=chart_worker.start,
+            self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=worker.start,
                                              initargs=(self.kept, self._folder.name))
             self._pool.submit(int)  # workers start only when there is work: start them now
         return self._pool
@@ -118,10 +127,10 @@ class Charts:
         specs_here = len(missing) <= self.SPECS_HERE_UP_TO and not self._renderer.kept
         for start in range(0, len(missing), self.BATCH):
             batch = missing[start:start + self.BATCH]
-            work = [job.data() if callable(job.data) else charts.vega_lite_spec(job.data) if specs_here else job.data for job in batch]
+            work = [job.data() if callable(job.data) else specs.vega_lite_spec(job.data) if specs_here else job.data for job in batch]
             # pickled now, not when a worker is free: a queued batch then waits as a few kilobytes, not as
             # thousands of Python objects, and the figures are not kept here while charts wait to be drawn
-            future = pool.submit(chart_worker.render_pickled, pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))
+            future = pool.submit(worker.render_pickled, pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))
             for index, job in enumerate(batch):
                 self._pending[job.key] = (future, index)
 

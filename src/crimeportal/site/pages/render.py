@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from ..core.formats import PERIOD_WORDS, UNIT_WORDS, format_value, long_date, period_words
-from . import blocks, verdicts
-from .charts import MAX_BARS
-from ..core.conventions import METRICS_DIR
-from ..core.model import Metric, Observation, Strand
-from ..core.stats import TEST_LABELS, VARIATION_LABELS, Assessment
-from .templates import Markup, markup, render
+from ...core.formats import PERIOD_WORDS, UNIT_WORDS, format_value, long_date, period_words
+from .. import blocks
+from . import verdicts
+from ..charts.specs import MAX_BARS
+from ...core.conventions import METRICS_DIR
+from ...core.model import Metric, Observation, Strand
+from ...core.stats import TEST_LABELS, VARIATION_LABELS, Assessment
+from ..templates import Markup, markup, render
 from .verdicts import VERDICT_ICONS, Link, caveat_marker, verdict_badge  # noqa: F401  (re-exported)
 
 RISE_MEANS = {

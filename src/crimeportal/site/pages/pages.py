@@ -9,13 +9,14 @@ import yaml
 from mkdocs.structure.pages import get_markdown_title
 from mkdocs.utils.meta import get_data
 
-from . import board_report, delivery_page, plan_data, summaries
-from .blocks import KINDS, LATE, marker
-from .escaping import markdown_text, title_text
-from ..core.conventions import (ACTIONS_CSV, ACTIONS_CSV_COLUMNS, ACTIONS_JSON, ACTIONS_TEMPLATE, PROGRESS_CSV_COLUMNS,
-                                PROGRESS_TEMPLATE, AREAS_INDEX_PAGE, CHANGES_PAGE, DATA_PAGE, DELIVERY_PLAN_PAGE, MEASURES_INDEX_PAGE, METRIC_MARKER,
-                                METRIC_PAGES)
-from ..core.model import Portal, Strand
+from . import board_report, delivery_page, summaries
+from ..publishing import plan_data
+from ..blocks import KINDS, LATE, marker
+from ..escaping import markdown_text, title_text
+from ...core.conventions import (ACTIONS_CSV, ACTIONS_CSV_COLUMNS, ACTIONS_JSON, ACTIONS_TEMPLATE, PROGRESS_CSV_COLUMNS,
+                                 PROGRESS_TEMPLATE, AREAS_INDEX_PAGE, CHANGES_PAGE, DATA_PAGE, DELIVERY_PLAN_PAGE,
+                                 MEASURES_INDEX_PAGE, METRIC_MARKER, METRIC_PAGES)
+from ...core.model import Portal, Strand
 
 MEASURES_INDEX = MEASURES_INDEX_PAGE
 CARDS_MARKER = "<!-- crimeportal:strand-cards -->"  # written by hand in content/index.md

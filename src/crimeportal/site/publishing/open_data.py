@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Hashable, TypeVar
 
-from ..core.formats import UNIT_WORDS
-from ..core.model import Metric, OBSERVATION_STATUSES, PERIODS, POLARITIES, Portal, UNITS
+from ...core.formats import UNIT_WORDS
+from ...core.model import Metric, OBSERVATION_STATUSES, PERIODS, POLARITIES, Portal, UNITS
 from .citation import Citation
-from .downloads import csv_of, json_list, metric_rows, published_record, strand_record, to_json
+from ...core.records import published_record, strand_record
+from .downloads import csv_of, json_list, metric_rows, to_json
 from . import plan_data
 from .publication import Publication
 

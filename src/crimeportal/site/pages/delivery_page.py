@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import yaml
 
-from ..core.conventions import ACTIONS_CSV, ACTIONS_JSON, DATA_PAGE, DELIVERY_PLAN_PAGE
-from ..core.delivery import STATUS_LABELS, AsAt, counts_by_strand, date_words, is_overdue, status_of
-from ..core.model import Action, Portal
-from ..releases.changes import ActionChanges
-from ..releases.register import Release
-from .blocks import marker
-from .delivery_html import WHOLE_STRATEGY_SECTION, action_anchor, counts_table, overdue_mark, paragraph, status_badge, strand_words
+from ...core.conventions import ACTIONS_CSV, ACTIONS_JSON, DATA_PAGE, DELIVERY_PLAN_PAGE
+from ...core.delivery import STATUS_LABELS, AsAt, counts_by_strand, date_words, is_overdue, status_of
+from ...core.model import Action, Portal
+from ...releases.changes import ActionChanges
+from ...releases.register import Release
+from ..blocks import marker
+from .delivery_html import (WHOLE_STRATEGY_SECTION, action_anchor, counts_table, overdue_mark, paragraph, status_badge,
+                            strand_words)
 from .render import table as render_table
-from .templates import Markup, render
+from ..templates import Markup, render
 from .verdicts import Link as LinkFrom
 
 PAGE = DELIVERY_PLAN_PAGE

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import yaml
 
-from ..core.conventions import AREA_PAGES, AREAS_INDEX_PAGE, RESERVED_IDS
-from ..core.delivery import AsAt
-from ..core.model import Action, Area, Portal
+from ...core.conventions import AREA_PAGES, AREAS_INDEX_PAGE, RESERVED_IDS
+from ...core.delivery import AsAt
+from ...core.model import Action, Area, Portal
 from . import districts
-from .blocks import marker
+from ..blocks import marker
 from .delivery_html import Link, action_list, area_page, paragraph
-from .escaping import markdown_text
+from ..escaping import markdown_text
 from .render import table as render_table
-from .templates import Markup, render
+from ..templates import Markup, render
 from .verdicts import Link as LinkFrom
 
 KIND_WORDS = {"district": "District", "csp": "Community Safety Partnership"}

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from ..core.conventions import (FULL_FIGURES_IN_BOARD_REPORT, FULL_FIGURES_PER_STRAND_PAGE, FULL_MEASURES_IN_BOARD_REPORT,
-                                FULL_MEASURES_PER_STRAND_PAGE, MEASURES_LISTED_IN_BOARD_REPORT, MEASURES_LISTED_IN_INDEX, MEASURES_LISTED_ON_DATA_PAGE,
-                                MEASURES_LISTED_ON_HOME_PAGE)
-from ..core.model import Metric, Portal, Strand
-from ..core.stats import VERDICT_LABELS
-from .open_data import ZIP
+from ...core.conventions import (FULL_FIGURES_IN_BOARD_REPORT, FULL_FIGURES_PER_STRAND_PAGE,
+                                 FULL_MEASURES_IN_BOARD_REPORT, FULL_MEASURES_PER_STRAND_PAGE,
+                                 MEASURES_LISTED_IN_BOARD_REPORT, MEASURES_LISTED_IN_INDEX,
+                                 MEASURES_LISTED_ON_DATA_PAGE, MEASURES_LISTED_ON_HOME_PAGE)
+from ...core.model import Metric, Portal, Strand
+from ...core.stats import VERDICT_LABELS
+from ..publishing.open_data import ZIP
 from .render import MEASURE_FILES, Measure, data_files, human_size, table
-from .templates import Markup, escape, render
+from ..templates import Markup, escape, render
 from .verdicts import VERDICT_ICONS, verdict_badge
 
 NOT_COMPARED = "Not compared"  # a measure with no earlier figure to compare its latest with

@@ -14,7 +14,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ..core.model import Shape
+from ...core.model import Shape
 
 Ring = list[tuple[float, float]]
 

@@ -2,7 +2,7 @@
 
 Building a spec with Altair and rendering it are the slow parts of a build,
 so each SVG is stored under a hash of everything its Vega-Lite spec is made
-from (the chart's data, this module's code and chart_worker.py's) and the
+from (the chart's data, this module's code and worker.py's) and the
 renderer's version. The spec itself is built only when that hash is not in the
 cache: a rebuild does neither for charts whose data did not change, and a cold
 build spreads both over all cores (chart_drawing.py runs the workers and collects what they draw).
@@ -18,11 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
-from importlib.metadata import version as package_version
 
-from ..core.formats import format_value, period_words
-from ..core.model import Metric
-from ..core.stats import PERIOD_MONTHS, Assessment, month_index
+from ...core.formats import format_value, period_words
+from ...core.model import Metric
+from ...core.stats import PERIOD_MONTHS, Assessment, month_index
 
 # Government Analysis Function colours (dark blue, orange, mid grey)
 DARK_BLUE, ORANGE, GREY, TEXT = "#12436D", "#F46A25", "#707070", "#3D3D3D"
@@ -66,15 +65,6 @@ class ChartJob:
     description: str
 
 
-def cache_version() -> str:
-    """The renderer's version, this module's code and the workers' (chart_worker.py): a change to any of them must
-    redraw every chart."""
-    from . import chart_worker  # which imports this module
-
-    code = hashlib.sha256(b"".join(Path(module).read_bytes() for module in (__file__, chart_worker.__file__)))
-    return f"vl-convert {package_version('vl-convert-python')}, charts {code.hexdigest()[:12]}"
-
-
 def chart_job(metric: Metric, assessment: Assessment, version: str) -> ChartJob | None:
     rows = _rows(metric, assessment)
     if not rows:
@@ -108,7 +98,7 @@ MAX_TEMPLATES = 256
 
 T = TypeVar("T")
 # Gives what `make` gives (under a kind and a key that name it), or an equal value another process made: see
-# chart_worker.py, whose workers share each shape's template.
+# worker.py, whose workers share each shape's template.
 Share = Callable[[str, str, Callable[[], T]], T]
 
 

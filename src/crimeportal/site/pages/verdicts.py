@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..core.formats import format_change, format_percent, format_value, in_period, period_words
-from ..core.model import Metric, Observation
-from ..core.stats import (BASIS_PREVIOUS, BASIS_YEAR_ON_YEAR, PERIOD_MONTHS, TEST_LABELS, VERDICT_LABELS,
-                          Comparison, month_index)
-from .templates import Markup, render
+from ...core.formats import format_change, format_percent, format_value, in_period, period_words
+from ...core.model import Metric, Observation
+from ...core.stats import (BASIS_PREVIOUS, BASIS_YEAR_ON_YEAR, PERIOD_MONTHS, TEST_LABELS, VERDICT_LABELS, Comparison,
+                           month_index)
+from ..templates import Markup, render
 
 # Where readers learn what the words mean: relative to the site's root, made relative to each page by `link`.
 HOW_WE_JUDGE = "about/how-we-judge-change/"

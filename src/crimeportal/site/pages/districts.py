@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Callable, Iterator
 
-from ..core.area_stats import AreaRate, compare_areas
-from ..core.formats import in_period, period_words
-from ..core.model import Area, Metric, Observation, Portal
-from ..core.stats import PERIOD_MONTHS, month_index
-from .charts import DARK_BLUE, FONT_SIZE, TEXT, ChartJob
-from .district_map import MapArea, PreparedMap, map_spec
+from ...core.area_stats import AreaRate, compare_areas
+from ...core.formats import in_period, period_words
+from ...core.model import Area, Metric, Observation, Portal
+from ...core.stats import PERIOD_MONTHS, month_index
+from ..charts.specs import DARK_BLUE, FONT_SIZE, TEXT, ChartJob
+from ..charts.district_map import MapArea, PreparedMap, map_spec
 from .render import table as render_table
-from .templates import Markup, render
+from ..templates import Markup, render
 
 AREA_PAGES = "areas"  # areas/<id>/ is each area's page
 VERDICT_WORDS = {"higher": "Higher than {force}", "similar": "Similar to {force}", "lower": "Lower than {force}"}

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..releases.changes import Changes
-from ..releases.current import LATEST, ReleaseBuild
-from ..releases.register import Release
+from ...releases.changes import Changes
+from ...releases.current import LATEST, ReleaseBuild
+from ...releases.register import Release
 from .publication import Publication
-from .templates import render
+from ..templates import render
 
 FEED = "feed.xml"
 CHANGES_PATH = "what-changed/"

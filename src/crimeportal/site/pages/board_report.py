@@ -14,12 +14,12 @@ import re
 import yaml
 
 from . import delivery_page, summaries
-from .blocks import marker
-from .escaping import markdown_text
-from ..core.formats import long_date
-from ..source.load import split_front_matter
-from ..core.model import Portal, Strand
-from ..core.conventions import BOARD_REPORT_PAGE, METRIC_MARKER
+from ..blocks import marker
+from ..escaping import markdown_text
+from ...core.formats import long_date
+from ...source.load import split_front_matter
+from ...core.model import Portal, Strand
+from ...core.conventions import BOARD_REPORT_PAGE, METRIC_MARKER
 
 PAGE = BOARD_REPORT_PAGE
 TITLE = "Board report"

@@ -13,49 +13,14 @@ from __future__ import annotations
 
 import calendar
 import json
-from dataclasses import fields
 from typing import Any, Iterable
 
-from ..core.formats import period_words
-from ..core.model import Metric, Observation, Strand
-from ..core.stats import ASSESSMENT_FIELD, assess, assessment_to_dict
+from ...core.formats import period_words
+from ...core.model import Metric
 
 CSV_COLUMNS = ("metric", "title", "strand", "unit", "polarity", "period_type", "period", "period_end", "value",
                "status", "note", "numerator", "denominator", "suppressed")
 BOM = "\ufeff"  # UTF-8's byte-order mark, which tells Excel the file is UTF-8
-
-
-def metric_record(metric: Metric) -> dict[str, Any]:
-    """The metric as its YAML file holds it, defaults filled in, without build-only fields."""
-    # shallow copies rather than dataclasses.asdict, whose deep copying dominates a large build's downloads
-    record = {f.name: getattr(metric, f.name) for f in fields(Metric) if f.name not in ("path", "observations")}
-    record["caveats"] = list(metric.caveats)
-    record["observations"] = [_observation_record(o) for o in metric.observations]
-    if metric.areas_add_up is None:  # a measure without figures by area publishes exactly what it did before
-        del record["areas_add_up"]
-    return record
-
-
-def published_record(metric: Metric) -> dict[str, Any]:
-    """The metric's record with how this release judged its latest change (test, dispersion, p-value, verdict),
-    so readers can check the verdict and a later release's What changed knows what this one said."""
-    judged = assessment_to_dict(assess(metric))
-    return {**metric_record(metric), ASSESSMENT_FIELD: {"latest": judged["latest"], "comparison": judged["comparison"]}}
-
-
-def _observation_record(observation: Observation) -> dict[str, Any]:
-    """The observation as its file holds it: figures by area as a mapping, and only when it has them."""
-    record = dict(vars(observation))
-    if observation.areas:
-        record["areas"] = dict(observation.areas)
-    else:
-        del record["areas"], record["not_located"]
-    return record
-
-
-def strand_record(strand: Strand) -> dict[str, Any]:
-    """What a later release's "What changed" page needs to know about a strand."""
-    return {"id": strand.id, "title": strand.title, "status": strand.status, "order": strand.order}
 
 
 def to_json(data: Any) -> bytes:

@@ -6,13 +6,14 @@ Every text comes from an editor's file and reaches the page only through the aut
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ..core.conventions import DELIVERY_PLAN_PAGE
-from ..core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_ICONS, STATUS_LABELS, WHOLE_STRATEGY, AsAt,
-                             StatusCounts, by_category, date_words, is_overdue, overdue_first, status_of, timescale_words)
-from ..core.formats import long_date
-from ..core.model import ACTION_STATUSES, Action, Portal, Strand
+from ...core.conventions import DELIVERY_PLAN_PAGE
+from ...core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_ICONS, STATUS_LABELS, WHOLE_STRATEGY,
+                              AsAt, StatusCounts, by_category, date_words, is_overdue, overdue_first, status_of,
+                              timescale_words)
+from ...core.formats import long_date
+from ...core.model import ACTION_STATUSES, Action, Portal, Strand
 from .render import table as render_table
-from .templates import Markup, render
+from ..templates import Markup, render
 from .verdicts import Link as LinkFrom  # a URL from the site's root, as a link from the page being written
 
 FORCE_WIDE = "Force-wide"

@@ -9,13 +9,11 @@ same list as errors. Fixing the file brings the pages back on the next rebuild.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from mkdocs.utils import CountHandler
 
-from ..core.problems import Problem, count_words
-from .templates import render
-from ..source.validate import metric_files
+from ...core.problems import Problem, count_words
+from ..templates import render
 
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
@@ -41,8 +39,3 @@ def log_problems(problems: list[Problem]) -> None:
         for handler in console:
             if record.levelno >= handler.level:
                 handler.handle(record)
-
-
-def metric_page_ids(root: Path) -> list[str]:
-    """Every metric file's name, whether or not it loaded, so a broken metric's page shows its problem too."""
-    return [path.stem for path in metric_files(root)]

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..core.formats import long_date
-from ..releases.register import Release
+from ...core.formats import long_date
+from ...releases.register import Release
 
 PREVIEW_WORDS = "preview, not a published release"
 

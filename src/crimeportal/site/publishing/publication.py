@@ -2,7 +2,7 @@
 settings of mkdocs.yml, read once per build and checked like any other input.
 
 Every page's footer, the downloads, the data package, the feed and the citations read these settings, so
-the licence and the contact are stated in one place. The force must confirm them (see the README): until it
+the licence and the contact are stated in one place. The force must confirm them (see docs/publishing.md): until it
 does, `confirmed: false` keeps a visible note on the pages that the wording is still a placeholder.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from ..core.errors import PortalError
+from ...core.errors import PortalError
 
 SETTINGS_KEY = "portal"  # under mkdocs.yml's `extra:`
 _SAFE_SCHEMES = ("https://", "mailto:")

@@ -7,19 +7,19 @@ from the `what_changed_*.html` templates, which escape every value.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
-from ..core.formats import format_value, in_period, long_date, period_words
-from ..core.stats import BASIS_LABELS, VERDICT_LABELS, Comparison
-from ..core.model import Observation
-from ..core.delivery import STATUS_LABELS, date_words
-from ..releases.changes import Changes, FigureChange, VerdictChange, latest_status
-from ..releases.current import LATEST, ReleaseBuild
-from ..releases.git import PAGES_BRANCH
-from ..releases.register import Release
+from ...core.formats import format_value, in_period, long_date, period_words
+from ...core.stats import BASIS_LABELS, VERDICT_LABELS, Comparison
+from ...core.model import Observation
+from ...core.delivery import STATUS_LABELS, date_words
+from ...releases.changes import Changes, FigureChange, VerdictChange, latest_status
+from ...releases.current import LATEST, ReleaseBuild
+from ...releases.git import PAGES_BRANCH
+from ...releases.register import Release
 from .delivery_html import record_anchor
 from . import verdicts
-from .templates import Markup, render
+from ..templates import Markup, render
 
 BLOCK_KINDS = ("what-changed", "releases")
 
@@ -36,8 +36,7 @@ _HEADINGS = (("revised", "Revised figures"), ("withdrawn", "Figures withdrawn"),
              ("actions-delayed", "Actions delayed"), ("actions-stopped", "Actions stopped"), ("actions-added", "Actions added"))
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     href: str
     title: str
 

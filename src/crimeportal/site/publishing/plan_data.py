@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.conventions import ACTIONS_CSV, ACTIONS_CSV_COLUMNS, ACTIONS_JSON, ACTIONS_TEMPLATE, PROGRESS_CSV_COLUMNS, PROGRESS_TEMPLATE
-from ..core.model import ACTION_STATUSES, PLAN_STAGES, Action, Portal
+from ...core.conventions import (ACTIONS_CSV, ACTIONS_CSV_COLUMNS, ACTIONS_JSON, ACTIONS_TEMPLATE, PROGRESS_CSV_COLUMNS,
+                                 PROGRESS_TEMPLATE)
+from ...core.model import ACTION_STATUSES, PLAN_STAGES, Action, Portal
+from ...core.records import action_record
 from .downloads import BOM, _row, _text, to_json
 
 # One sentence per column, for the Data page and the data package alike.
@@ -32,15 +34,6 @@ COLUMN_WORDS = {
 }
 PROGRESS_COLUMN_WORDS = {**COLUMN_WORDS, "id": "The id of an action already in the portal, as in the actions CSV."}
 _CHOICES = {"category": PLAN_STAGES, "status": ACTION_STATUSES}
-
-
-def action_record(action: Action) -> dict[str, Any]:
-    """The action as its file holds it, every progress entry included; what later releases compare with."""
-    record: dict[str, Any] = {"id": action.id, "title": action.title, "strand": action.strand, "area": action.area,
-                              "category": action.category, "owner": action.owner, "start": action.start,
-                              "due": action.due, "outcome": action.outcome}
-    record["progress"] = [{"as_at": p.as_at, "status": p.status, "note": p.note} for p in action.progress]
-    return record
 
 
 def actions_csv(actions: list[Action]) -> bytes:

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Callable, TypeVar
 from xml.sax.saxutils import escape
 
-from . import charts
-from .charts import ChartData
-from .output import write_whole
+from . import specs
+from .specs import ChartData
+from ..output import write_whole
 
 T = TypeVar("T")
 
@@ -64,7 +64,7 @@ def render_pickled(batch: bytes) -> list[str]:
 def render_batch(batch: list[ChartData | dict]) -> list[str]:
     import vl_convert
 
-    return [vl_convert.vegalite_to_svg(item) if isinstance(item, dict) else svg(charts.vega_lite_spec(item, _shared))
+    return [vl_convert.vegalite_to_svg(item) if isinstance(item, dict) else svg(specs.vega_lite_spec(item, _shared))
             for item in batch]
 
 
@@ -97,12 +97,12 @@ _Y_PLACEHOLDER = [0, 1]
 
 
 def svg(spec: dict) -> str:
-    """The chart drawn from a spec of `charts.vega_lite_spec`, its shape compiled once."""
+    """The chart drawn from a spec of `specs.vega_lite_spec`, its shape compiled once."""
     import vl_convert
 
     parts = _without_figures(spec)
     key = json.dumps(parts[0], sort_keys=True) if parts else ""
-    if parts and key not in _COMPILED and len(_COMPILED) < charts.MAX_TEMPLATES:
+    if parts and key not in _COMPILED and len(_COMPILED) < specs.MAX_TEMPLATES:
         _COMPILED[key] = _shared("vega", key, lambda: _compiled_shape(parts[0], parts[1]))
     if not parts or _COMPILED.get(key) is None:
         return vl_convert.vegalite_to_svg(spec)
