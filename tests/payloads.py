@@ -31,3 +31,9 @@ BODY_PAYLOADS = [
     '<form action="javascript:window.__xss=1"><button autofocus>go</button></form>',
     '<object data="javascript:window.__xss=1"></object>',
 ]
+
+# Trust, round 3 (part A) -------------------------------------------------------------------------------------------
+
+# `--site-dir` values that would replace the portal, its sources or a parent of them (relative to the portal)
+SITE_DIRS_REFUSED = [".", "..", "data", "data/metrics", "content", "schemas", "src", "hooks", "overrides", ".git"]
+

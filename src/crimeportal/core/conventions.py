@@ -64,6 +64,12 @@ METRIC_PAGES = "metrics"  # metrics/<id>/ is each measure's generated page
 # The folders whose files reach the site, one way or another; nothing in them may be a symbolic link.
 SOURCE_FOLDERS = (Path("content"), Path("data"), SCHEMAS_DIR, Path("overrides"))
 CONTENT_DIR = Path("content")
+# The folders a build reads or that hold the portal's own code: an output folder may be none of them, nor inside one.
+PORTAL_FOLDERS = SOURCE_FOLDERS + (Path("hooks"), Path("src"), Path("tests"), Path("scripts"), Path("benchmarks"),
+                                   Path(".git"), Path(".github"), Path(".venv"), Path(".cache"))
+# The file every build writes at the top of the folder it built, so the next build knows the folder is its own
+# to replace; a folder without it (and not empty) may hold someone's work.
+SITE_MARKER = ".crimeportal-site"
 
 # Names editors' programs leave beside the files they edit (Emacs and vi locks and backups, Office owner
 # files, desktop litter): never read, never a problem, only a note. Matched against the name alone.
