@@ -37,3 +37,19 @@ BODY_PAYLOADS = [
 # `--site-dir` values that would replace the portal, its sources or a parent of them (relative to the portal)
 SITE_DIRS_REFUSED = [".", "..", "data", "data/metrics", "content", "schemas", "src", "hooks", "overrides", ".git"]
 
+# Ways to write "two folders up, then outside.png" that a check on the undecoded path would miss; each is the
+# `src` of an image in a strand page, which the board report shows from board-report/, two folders below the
+# portal's own folder (where the test puts outside.png).
+ENCODED_OUTSIDE_PATHS = [
+    "%2e%2e/%2e%2e/outside.png",
+    "%2E%2E/%2E%2E/outside.png",
+    "..%2F..%2Foutside.png",
+    "%2e%2e%2f%2e%2e%2foutside.png",
+    "%252e%252e/%252e%252e/outside.png",  # encoded twice
+    "%25252e%25252e/%25252e%25252e/outside.png",  # three times
+    "..\\..\\outside.png",
+    "%2e%2e%5c%2e%2e%5coutside.png",
+    ".%2e/.%2e/outside.png",
+    "%2e%2e/%2e%2e/./outside.png%00.svg",
+]
+
