@@ -53,3 +53,27 @@ ENCODED_OUTSIDE_PATHS = [
     "%2e%2e/%2e%2e/./outside.png%00.svg",
 ]
 
+# Where an image may come from another host, as an editor could write it in Markdown or HTML; `{url}` is the
+# address. Each must be refused by validate at its line, and never published.
+EXTERNAL_URLS = [
+    "https://tracker.example/p.gif",
+    "http://tracker.example/p.gif",
+    "//tracker.example/p.gif",
+    "HTTPS://tracker.example/p.gif",
+    " https://tracker.example/p.gif",
+    "\\\\tracker.example/p.gif",
+    "&#x68;ttps://tracker.example/p.gif",
+    "ftp://tracker.example/p.gif",
+]
+EXTERNAL_IMAGE_FORMS = [
+    '<img src="{url}" alt="">',
+    "<img alt='' src='{url}'>",
+    "<img src={url} alt=x>",
+    '<img alt="" srcset="{url} 2x">',
+    '<picture><source srcset="{url}"><img src="x.png" alt=""></picture>',
+    '<video poster="{url}"></video>',
+    "![a pixel]({url})",
+    '![a pixel](<{url}> "title")',
+    "![a pixel][pixel]\n\n[pixel]: {url}",
+]
+
