@@ -77,3 +77,18 @@ EXTERNAL_IMAGE_FORMS = [
     "![a pixel][pixel]\n\n[pixel]: {url}",
 ]
 
+# A line break at the end of an id, a name or a date: `^...$` in Python lets one through. (file, old text, new text)
+TRAILING_LINE_BREAKS = [
+    ("data/metrics/knife-enabled-crime.yml", "id: knife-enabled-crime", 'id: "knife-enabled-crime\\n"'),
+    ("data/metrics/knife-enabled-crime.yml", "strand: gangs-and-knife-crime", 'strand: "gangs-and-knife-crime\\n"'),
+    ("data/metrics/knife-enabled-crime.yml", "end: 2019-07", 'end: "2019-07\\n"'),
+    ("content/strands/domestic-abuse.md", "id: domestic-abuse", 'id: "domestic-abuse\\n"'),
+    ("content/strands/domestic-abuse.md", 'updated: "2019-09-12"', 'updated: "2019-09-12\\n"'),
+    ("data/areas.yml", "id: basildon", 'id: "basildon\\n"'),
+    ("data/areas.yml", "ons_code: E07000066", 'ons_code: "E07000066\\n"'),
+    ("data/actions/domestic-abuse.yml", "id: domestic-abuse-strategy", 'id: "domestic-abuse-strategy\\n"'),
+    ("data/actions/domestic-abuse.yml", "start: 2019-09-06", 'start: "2019-09-06\\n"'),
+]
+# File and folder names with a line break in them (relative to the portal); each is refused and never read
+NAMES_WITH_LINE_BREAKS = ["data/metrics/zz\n.yml", "content/strands/zz\n.md", "content/about/zz\n.md",
+                          "data/actions/zz\n.yml", "content/zz\n/index.md"]

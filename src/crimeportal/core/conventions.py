@@ -35,16 +35,18 @@ SCHEMA_LINE_RELEASES = f"# yaml-language-server: $schema=../schemas/{RELEASES_SC
 SCHEMA_LINE_AREAS = f"# yaml-language-server: $schema=../schemas/{AREAS_SCHEMA}"
 SCHEMA_LINE_ACTIONS = f"# yaml-language-server: $schema=../../schemas/{ACTIONS_SCHEMA}"
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MONTH_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
-ONS_CODE_PATTERN = re.compile(r"^[EWSN][0-9]{8}$")
+# Each pattern ends in \Z, the very end of the text: Python's `$` also matches before a final line break, so
+# `^...$` let "zz\n" through as an id, a file name or a date (and the build published a folder `zz\n/`).
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+MONTH_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")
+ONS_CODE_PATTERN = re.compile(r"^[EWSN][0-9]{8}\Z")
 # A partnership's return of its actions, and a quarter's progress for many actions, as spreadsheets: one row per
 # action (or progress entry), these headers in this order. The Data page publishes a blank template of each.
 ACTIONS_CSV_COLUMNS = ("id", "strand", "area", "category", "title", "owner", "start", "due", "outcome", "as_at", "status", "note")
 PROGRESS_CSV_COLUMNS = ("id", "as_at", "status", "note")
 CSP_PREFIX = "csp-"  # a Community Safety Partnership's area id starts with it, so no strand's actions file can share its name
-DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
-VERSION_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")
+DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
+VERSION_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?\Z")
 
 # `<!-- metric: id -->` in a page places that measure there.
 METRIC_MARKER = re.compile(r"<!--\s*metric:\s*(?P<id>[^\s>]*)\s*-->")

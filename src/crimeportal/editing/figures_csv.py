@@ -29,8 +29,8 @@ REQUIRED_COLUMNS = ("metric", "end", "value")
 OPTIONAL_COLUMNS = tuple(key for key in OBSERVATION_KEYS if key not in REQUIRED_COLUMNS + BREAKDOWN_FIELDS)
 SAVE_AS_CSV = "'CSV UTF-8 (Comma delimited)'"  # the menu item's name in Excel
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_WHOLE = re.compile(r"^\d+$")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\Z")
+_WHOLE = re.compile(r"^\d+\Z")
 
 
 @dataclass
