@@ -92,3 +92,6 @@ TRAILING_LINE_BREAKS = [
 # File and folder names with a line break in them (relative to the portal); each is refused and never read
 NAMES_WITH_LINE_BREAKS = ["data/metrics/zz\n.yml", "content/strands/zz\n.md", "content/about/zz\n.md",
                           "data/actions/zz\n.yml", "content/zz\n/index.md"]
+
+# File names that break or inject into a GitHub workflow command when written unescaped
+ANNOTATION_FILE_NAMES = ["Knife crime, 2019.yml", "zz\n::add-mask::secret\n.yml", "a:b%0A.yml", "x\r::warning::y.yml"]
