@@ -95,3 +95,7 @@ NAMES_WITH_LINE_BREAKS = ["data/metrics/zz\n.yml", "content/strands/zz\n.md", "c
 
 # File names that break or inject into a GitHub workflow command when written unescaped
 ANNOTATION_FILE_NAMES = ["Knife crime, 2019.yml", "zz\n::add-mask::secret\n.yml", "a:b%0A.yml", "x\r::warning::y.yml"]
+
+# Release titles that make an XML feed unreadable if written as they are (Word's manual line break is U+000B)
+XML_BREAKING_TITLES = ["September 2019\x0bboard update", "September\x0c2019", "Board\x00update", "Update\x1b[31m",
+                       "Update\x08"]
