@@ -18,6 +18,9 @@ LOADING_ATTRIBUTES = frozenset({"src", "srcset", "poster", "data", "background",
                                 "formaction", "xlink:href"})
 LOADING_HREF_TAGS = frozenset({"link", "image", "use", "feimage", "script", "base"})
 
+# Schemes that name no other host: a `data:` image is inside the page itself; a script link or the like is no
+# fetch from elsewhere (the sanitiser and the checks on script deal with those, and validate leaves them to it).
+_FETCH_FROM_NO_HOST = frozenset({"data", "javascript", "vbscript", "about", "blob", "mailto", "tel"})
 _SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
 # Browsers drop ASCII tabs and line breaks anywhere in an address, and spaces and controls around it.
 _IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20]")
@@ -28,12 +31,13 @@ def from_elsewhere(address: str) -> bool:
 
     Read as a browser reads it: entities decoded, tabs, line breaks and surrounding spaces dropped, a backslash
     taken for a slash (so `\\\\host/x` is `//host/x`). What is left may be a path in the site or a `data:`
-    URL; any other scheme (https:, ftp:, file:, ...) and any `//host` address is from elsewhere."""
+    URL; any scheme that reaches a host (https:, ftp:, file:, even `https:host/x` without slashes, which
+    browsers read as `https://host/x`) and any `//host` address is from elsewhere."""
     text = _IGNORED_BY_BROWSERS.sub("", html.unescape(html.unescape(address))).replace("\\", "/")
     if text.startswith("//"):
         return True
     scheme = _SCHEME.match(text)
-    return scheme is not None and scheme[0].lower() != "data:"
+    return scheme is not None and scheme[0].lower().rstrip(":") not in _FETCH_FROM_NO_HOST
 
 
 def srcset_from_elsewhere(srcset: str) -> bool:
