@@ -99,3 +99,8 @@ ANNOTATION_FILE_NAMES = ["Knife crime, 2019.yml", "zz\n::add-mask::secret\n.yml"
 # Release titles that make an XML feed unreadable if written as they are (Word's manual line break is U+000B)
 XML_BREAKING_TITLES = ["September 2019\x0bboard update", "September\x0c2019", "Board\x00update", "Update\x1b[31m",
                        "Update\x08"]
+
+# Numbers too long to convert: Python refuses a whole number of more than 4,300 digits
+HUGE_WHOLE_NUMBER = "9" * 5000
+HUGE_COORDINATE = "1" * 5001
+HUGE_DECIMAL = "0." + "1" * 5000
