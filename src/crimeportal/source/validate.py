@@ -71,6 +71,7 @@ class PortalCheck:
     notes: list[Problem]
     never_published: set[str] = field(default_factory=set)  # content/ files (as MkDocs names them) a build drops
     warnings: list[Problem] = field(default_factory=list)
+    pages: list[Path] = field(default_factory=list)  # every page under content/ (validate checks their links too)
 
 
 def load_portal(root: Path) -> tuple[Portal, list[Problem]]:
@@ -113,7 +114,8 @@ def check_portal(root: Path, figures: bool = True, reuse: FileResults | None = N
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
     portal = Portal(strands, metrics, areas, actions, population, area_name(register) or Portal.area_name,
                     _boundaries(root, areas, problems, reuse))
-    return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings))
+    return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings),
+                       sources.pages)
 
 
 def metric_files(root: Path) -> list[Path]:
