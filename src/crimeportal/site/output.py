@@ -79,7 +79,7 @@ def _why_not_output(root: Path, target: Path) -> str | None:
     if (target / SITE_MARKER).is_file() or not any(target.iterdir()):
         return None
     return (f"it already holds files that an earlier build did not make (a build leaves {SITE_MARKER} in its folder), "
-            "and building would delete them")
+            "and building would delete them; if it is a site built before builds were marked, delete it yourself")
 
 
 def recover(target: Path) -> None:
