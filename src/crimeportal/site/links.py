@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
+from typing import Callable, TypeVar
 
 from ..core.conventions import CHANGES_PAGE, CONTENT_DIR
 from ..core.model import Portal
@@ -21,6 +22,7 @@ from . import area_pages, board_report, delivery_page, feed, pages
 from .open_data import download_paths
 
 _MKDOCS_PAGES_LOG = "mkdocs.structure.pages"
+T = TypeVar("T")
 
 
 def made_by_build(portal: Portal, root: Path) -> set[str]:
@@ -35,10 +37,9 @@ def made_by_build(portal: Portal, root: Path) -> set[str]:
 def link_problems(root: Path, portal: Portal, page_files: list[Path]) -> list[Problem]:
     """A problem at the line of each link in these pages that would stop the strict build."""
     from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
     from mkdocs.structure.files import File, get_files
     from mkdocs.structure.pages import Page
-
-    from mkdocs.exceptions import MkDocsException
 
     if not (root / "mkdocs.yml").is_file():
         return []  # not a site: nothing links anywhere
@@ -89,7 +90,8 @@ _SUGGESTION = re.compile(r"Did you mean '(?P<guess>.*?)'\?")
 
 def _problem(shown: str, text: str, message: str) -> Problem:
     """MkDocs' warning as a problem at the link's line, in an editor's words."""
-    url = (_LINK_IN_MESSAGE.search(message) or {"url": ""})["url"]
+    named = _LINK_IN_MESSAGE.search(message)
+    url = named["url"] if named else ""
     at = text.find(f"]({url}") if url else -1
     at = text.find(url) if at < 0 and url else at
     line = text.count("\n", 0, at) + 1 if at >= 0 else 1
@@ -110,7 +112,7 @@ def _without_front_matter(text: str) -> str:
     return text if found is None else "\n" * found[0].count("\n") + text[found.end():]
 
 
-def _quietly(load):
+def _quietly(load: Callable[[], T]) -> T:
     """Load mkdocs.yml without MkDocs' own log lines (about plugins, the theme) reaching the editor."""
     mkdocs_log = logging.getLogger("mkdocs")
     level = mkdocs_log.level
