@@ -13,10 +13,12 @@ import subprocess
 import sys
 import zlib
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 from portal_files import REPO as REAL_PORTAL, copy_portal
 from html_tree import parse
+from payloads import ENCODED_OUTSIDE_PATHS
 from PIL import Image
 
 from crimeportal.core.formats import long_date
@@ -238,3 +240,45 @@ def test_a_build_told_not_to_make_it_links_to_nothing(portal_copy):
     report = parse((portal_copy / "site" / "board-report" / "index.html").read_text(encoding="utf-8"))
     assert not [a for a in report.find_all("a") if a.attrs.get("href", "").endswith("board-pack.pdf")]
     assert "did not make it" in report.find("p", class_="portal-board-pack").text
+
+
+def _png(path: Path, size: tuple[int, int]) -> None:
+    Image.new("RGB", size, (200, 30, 30)).save(path)
+
+
+@pytest.mark.parametrize("encoded", ENCODED_OUTSIDE_PATHS)
+def test_the_fetcher_decodes_a_path_before_it_checks_it(tmp_path, encoded):
+    site = tmp_path / "site"
+    (site / "board-report").mkdir(parents=True)
+    _png(tmp_path / "outside.png", (7, 5))
+    base = (site / "board-report" / "index.html").as_uri()
+    with pytest.raises(ValueError):
+        local_fetcher(site).fetch(urljoin(base, encoded.replace("\\", "%5C")))
+
+
+def test_the_fetcher_reads_the_sites_own_files_by_encoded_names_too(tmp_path):
+    site = tmp_path / "site"
+    (site / "board-report").mkdir(parents=True)
+    _png(site / "board-report" / "a map.png", (7, 5))
+    fetched = local_fetcher(site).fetch((site / "board-report").as_uri() + "/a%20map.png")
+    assert fetched.read().startswith(b"\x89PNG")
+    for elsewhere in ("file://evil.example/share/x.png", "file:////evil.example/share/x.png"):
+        with pytest.raises(ValueError):
+            local_fetcher(site).fetch(elsewhere)
+
+
+def test_an_encoded_path_in_a_strand_page_puts_no_outside_image_into_the_pack(portal_copy):
+    if shutil.which("pdfimages") is None:
+        pytest.skip("poppler-utils is not installed (.ci/run and make test install it as root)")
+    _png(portal_copy / "outside.png", (97, 13))  # sizes no image of the pack has, so each is told apart
+    (portal_copy / "content" / "images").mkdir(exist_ok=True)
+    _png(portal_copy / "content" / "images" / "inside.png", (89, 11))
+    page = portal_copy / "content" / "strands" / "domestic-abuse.md"
+    images = "\n".join(f'<img src="{src}" alt="x">' for src in ENCODED_OUTSIDE_PATHS)
+    page.write_text(page.read_text(encoding="utf-8") + f"\n\n{images}\n\n<img src=\"../images/inside.png\" alt=\"in\">\n",
+                    encoding="utf-8")
+    build(portal_copy)
+    listed = tool("pdfimages", "-list", portal_copy / PACK).splitlines()[2:]
+    sizes = {(int(row.split()[3]), int(row.split()[4])) for row in listed}
+    assert (89, 11) in sizes, "the site's own image should be in the pack: else the test shows nothing"
+    assert (97, 13) not in sizes, "an image from outside the site was put into the board pack"

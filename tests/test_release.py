@@ -27,6 +27,7 @@ import pytest
 import yaml
 from chromium import LAUNCH_ARGS, find_chromium
 
+from crimeportal.core.conventions import SITE_MARKER
 from crimeportal.core.commands import VIA_MAKE
 from crimeportal.releases.changes import compare
 
@@ -126,6 +127,7 @@ def released(tmp_path_factory) -> Path:
     git(repo, "remote", "add", "origin", str(remote))
     (repo / "site").mkdir()
     (repo / "site" / "index.html").write_text("an editor's own build\n")
+    (repo / "site" / SITE_MARKER).write_text("")  # as `crimeportal build` leaves it, so the next build may replace it
     first = publish(repo, SEPTEMBER[0], "--title", SEPTEMBER[1], "--board-meeting", "2019-09-12")
     assert first.returncode == 0, first.stdout + first.stderr
     december_changes(repo)

@@ -100,7 +100,7 @@ def add_strict_warnings(command: argparse.ArgumentParser) -> None:
 def run_validate(root: Path, paths: list[Path], style: str, strict_warnings: bool = False) -> int:
     try:
         checked = check_portal(root, figures=False)  # only the problems are printed
-        problems = sorted(checked.problems + read_register(root).problems)
+        problems = sorted(checked.problems + read_register(root).problems + _link_problems(root, checked))
     except OSError as error:
         print(f"crimeportal: could not read the files: {error}", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -128,6 +128,14 @@ def run_validate(root: Path, paths: list[Path], style: str, strict_warnings: boo
     if style == "text":
         print(verdict_line(problems, warnings, strict_warnings), file=sys.stderr)
     return EXIT_PROBLEMS if problems or (warnings and strict_warnings) else EXIT_OK
+
+
+def _link_problems(root: Path, checked) -> list:
+    """The links the strict build would fail on, checked by MkDocs' own check (site/links.py): imported here
+    only, since it loads MkDocs, which the rest of validate does without."""
+    from ..site.links import link_problems
+
+    return link_problems(root, checked.portal, checked.pages)
 
 
 def verdict_line(problems: list, warnings: list, strict_warnings: bool) -> str:

@@ -35,16 +35,18 @@ SCHEMA_LINE_RELEASES = f"# yaml-language-server: $schema=../schemas/{RELEASES_SC
 SCHEMA_LINE_AREAS = f"# yaml-language-server: $schema=../schemas/{AREAS_SCHEMA}"
 SCHEMA_LINE_ACTIONS = f"# yaml-language-server: $schema=../../schemas/{ACTIONS_SCHEMA}"
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-MONTH_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$")
-ONS_CODE_PATTERN = re.compile(r"^[EWSN][0-9]{8}$")
+# Each pattern ends in \Z, the very end of the text: Python's `$` also matches before a final line break, so
+# `^...$` let "zz\n" through as an id, a file name or a date (and the build published a folder `zz\n/`).
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*\Z")
+MONTH_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])\Z")
+ONS_CODE_PATTERN = re.compile(r"^[EWSN][0-9]{8}\Z")
 # A partnership's return of its actions, and a quarter's progress for many actions, as spreadsheets: one row per
 # action (or progress entry), these headers in this order. The Data page publishes a blank template of each.
 ACTIONS_CSV_COLUMNS = ("id", "strand", "area", "category", "title", "owner", "start", "due", "outcome", "as_at", "status", "note")
 PROGRESS_CSV_COLUMNS = ("id", "as_at", "status", "note")
 CSP_PREFIX = "csp-"  # a Community Safety Partnership's area id starts with it, so no strand's actions file can share its name
-DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
-VERSION_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?$")
+DATE_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])\Z")
+VERSION_PATTERN = re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?\Z")
 
 # `<!-- metric: id -->` in a page places that measure there.
 METRIC_MARKER = re.compile(r"<!--\s*metric:\s*(?P<id>[^\s>]*)\s*-->")
@@ -64,6 +66,12 @@ METRIC_PAGES = "metrics"  # metrics/<id>/ is each measure's generated page
 # The folders whose files reach the site, one way or another; nothing in them may be a symbolic link.
 SOURCE_FOLDERS = (Path("content"), Path("data"), SCHEMAS_DIR, Path("overrides"))
 CONTENT_DIR = Path("content")
+# The folders a build reads or that hold the portal's own code: an output folder may be none of them, nor inside one.
+PORTAL_FOLDERS = SOURCE_FOLDERS + (Path("hooks"), Path("src"), Path("tests"), Path("scripts"), Path("benchmarks"),
+                                   Path(".git"), Path(".github"), Path(".venv"), Path(".cache"))
+# The file every build writes at the top of the folder it built, so the next build knows the folder is its own
+# to replace; a folder without it (and not empty) may hold someone's work.
+SITE_MARKER = ".crimeportal-site"
 
 # Names editors' programs leave beside the files they edit (Emacs and vi locks and backups, Office owner
 # files, desktop litter): never read, never a problem, only a note. Matched against the name alone.

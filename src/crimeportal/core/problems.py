@@ -55,6 +55,13 @@ def _github_escape(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _github_property(text: str) -> str:
+    """A value in a workflow command's properties (file=...), escaped as GitHub's runner escapes them: a comma
+    or colon would end the value early (`Knife crime, 2019.yml` lost its annotation), and a line break would
+    start a command of the file name's choosing (`::add-mask::` in a name, in the CI log)."""
+    return _github_escape(text).replace(":", "%3A").replace(",", "%2C")
+
+
 def format_problems(problems: list[Problem], style: str, level: str = "error") -> str:
     """`level` is "error"; "warning" for what may be a mistake (failing only with --strict-warnings); or "notice"
     for notes: things worth saying that fail nothing."""
@@ -62,7 +69,8 @@ def format_problems(problems: list[Problem], style: str, level: str = "error") -
         return json.dumps([asdict(problem) for problem in problems], indent=2)
     if style == "github":
         return "\n".join(
-            f"::{level} file={p.file},line={p.line},col={p.column}::{_github_escape(p.as_text(native=False))}"
+            f"::{level} file={_github_property(p.file)},line={p.line},col={p.column}::"
+            f"{_github_escape(p.as_text(native=False))}"
             for p in problems
         )
     prefix = {"error": "", "warning": "warning: "}.get(level, "note: ")

@@ -19,7 +19,7 @@ from ..core.encodings import UTF16_MARKS, bad_bytes
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, MONTH_PATTERN
 from ..core.model import BREAKDOWN_FIELDS, OBSERVATION_STATUSES, Metric, Observation
 from ..core.problems import Problem
-from ..source.rules import range_problem
+from ..source.rules import number_length_problem, range_problem
 from . import EditRefused
 from .spreadsheet_dates import meant_month
 
@@ -29,8 +29,8 @@ REQUIRED_COLUMNS = ("metric", "end", "value")
 OPTIONAL_COLUMNS = tuple(key for key in OBSERVATION_KEYS if key not in REQUIRED_COLUMNS + BREAKDOWN_FIELDS)
 SAVE_AS_CSV = "'CSV UTF-8 (Comma delimited)'"  # the menu item's name in Excel
 
-_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_WHOLE = re.compile(r"^\d+$")
+_NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?\Z")
+_WHOLE = re.compile(r"^\d+\Z")
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Figure:
 
 def parse_number(text: str) -> int | float | None:
     """A figure as people type it, 1,948 or 46.3; None when it is not a plain number."""
-    if not _NUMBER.match(text):
+    if number_length_problem(text) or not _NUMBER.match(text):  # never converted: see number_length_problem
         return None
     plain = text.replace(",", "")
     return float(plain) if "." in plain else int(plain)
@@ -250,6 +250,8 @@ def _value(text: str, metric: Metric | None, suppressed: bool) -> tuple[int | fl
         return None, (f"must be empty when suppressed is true (the figure is withheld); found '{text}'" if text else None)
     if not text:
         return None, "is empty: give the figure, or write true in a suppressed column if it is withheld to protect people"
+    if (too_long := number_length_problem(text)):  # before converting: Python refuses over 4,300 digits
+        return None, too_long
     number = parse_number(text)
     if number is None:
         tip = ": write it without the % sign" if text.endswith("%") else ", such as 176 or 46.43"
@@ -266,7 +268,9 @@ def _whole_numbers(cells: dict[str, str]) -> tuple[dict[str, int], list[tuple[st
     numbers, problems = {}, []
     for name, least in (("numerator", 0), ("denominator", 1)):
         text = cells.get(name, "").replace(",", "")
-        if text and (not _WHOLE.match(text) or int(text) < least):
+        if (too_long := number_length_problem(text)):
+            problems.append((name, too_long))
+        elif text and (not _WHOLE.match(text) or int(text) < least):
             problems.append((name, f"must be a whole number, {least} or more; found '{cells[name]}'"))
         elif text:
             numbers[name] = int(text)

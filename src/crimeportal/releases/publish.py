@@ -27,6 +27,7 @@ from ..core.commands import option
 from ..core.conventions import DATE_PATTERN, REGISTER, VERSION_PATTERN
 from ..core.problems import Problem, count_words, format_problems
 from ..source.drafts import draft_reasons
+from ..source.rules import text_problem
 from ..source.validate import load_portal
 from ..source.yaml_errors import FALLBACK, syntax_problem
 from .current import LATEST, VERSION_ENV, published_metrics, site_root
@@ -108,6 +109,8 @@ def _request_problems(request: Request) -> list[str]:
         reasons.append(f"the version must be {FORM_WORDS['version']}; found {request.version!r}.")
     if not request.title.strip():
         reasons.append("the title must not be empty: it names the release in the version selector.")
+    elif (wrong := text_problem("title", request.title)):  # the rule the register holds it to, as it is written
+        reasons.append(f"the title {wrong}.")
     if request.board_meeting is not None and not DATE_PATTERN.match(request.board_meeting):
         reasons.append(f"the board meeting must be {FORM_WORDS['board_meeting']}; found {request.board_meeting!r}.")
     return reasons

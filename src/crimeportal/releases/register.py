@@ -10,6 +10,7 @@ from ..core.conventions import REGISTER, RELEASES_SCHEMA, SCHEMA_LINE_RELEASES
 from ..core.formats import long_date, month_name
 from ..core.problems import Problem
 from ..source.load import Document, parse_yaml, read_text
+from ..source.rules import text_problem
 from ..source.validate import Schemas, schema_problems
 
 # what "the documented form" of each field is, in words an editor can follow
@@ -77,8 +78,18 @@ def read_register(root: Path) -> Register:
     problems = [_worded(p) for p in schema_problems(document, Schemas(root), RELEASES_SCHEMA, shown)]
     if problems:
         return Register([], problems, source.text, document)
+    problems = _title_problems(document, shown)
+    if problems:  # a title reaches the version selector and feed.xml, where one control character breaks the XML
+        return Register([], problems, source.text, document)
     releases = [Release(**entry) for entry in document.data["releases"]]
     return Register(releases, _order_problems(releases, document, shown), source.text, document)
+
+
+def _title_problems(document: Document, shown: str) -> list[Problem]:
+    """Each release's title held to the one rule for text readers see (source/rules.py)."""
+    found = [(index, text_problem("title", entry["title"])) for index, entry in enumerate(document.data["releases"])]
+    return [Problem(shown, *document.locate(("releases", index, "title")), f"releases[{index}].title", message)
+            for index, message in found if message]
 
 
 def _worded(problem: Problem) -> Problem:

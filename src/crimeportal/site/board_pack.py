@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Iterable, Mapping
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 from .pages import board_report
 from .output import write_whole
@@ -276,22 +276,45 @@ def local_fetcher(site_dir: Path):
     """WeasyPrint's URL fetcher, limited to the built site's own files and data: URLs.
 
     A subclass, as WeasyPrint asks of a fetcher, made when a pack is laid out so that a warm build never loads it.
-    A refused or missing file is logged by WeasyPrint and left out of the pack, as a browser would."""
+    A refused or missing file is logged by WeasyPrint and left out of the pack, as a browser would. A file is
+    read here, from the very path that was checked, never handed back to urllib to decode and open differently."""
+    import mimetypes
+
     import weasyprint
+    from weasyprint.urls import URLFetcherResponse
 
     site = site_dir.resolve()
 
     class Fetcher(weasyprint.URLFetcher):
         def fetch(self, url: str, headers=None):
-            parts = urlsplit(url)
-            if parts.scheme == "file":
-                if not Path(parts.path).resolve().is_relative_to(site):
+            scheme = urlsplit(url).scheme.lower()
+            if scheme == "file":
+                path = site_file(url, site)
+                if path is None:
                     raise ValueError(f"the board pack only reads files of the built site, not {url}")
-            elif parts.scheme != "data":
+                kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": kind})
+            if scheme != "data":
                 raise ValueError(f"the board pack fetches nothing from another host: {url}")
             return super().fetch(url, headers)
 
     return Fetcher(allowed_protocols={"file", "data"})
+
+
+def site_file(url: str, site: Path) -> Path | None:
+    """The file of the built site that a file: URL names, or None when it names anything else.
+
+    The path is decoded as the system decodes it (once) before it is checked: checked encoded, `%2e%2e/` passed
+    for a name and then opened as `../`. A name that still holds `%` after decoding (encoded twice), a backslash
+    (a Windows separator) or a NUL is never one the build writes, so it is refused rather than interpreted."""
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):  # file://host/share: another machine's file
+        return None
+    name = unquote(parts.path)
+    if any(char in name for char in "%\\\0"):
+        return None
+    path = Path(name).resolve()
+    return path if path.is_relative_to(site) and path.is_file() else None
 
 
 def _trim(cache: Path) -> None:

@@ -8,7 +8,8 @@ Three places take it, and each has one function here:
   would read as syntax, so `*provisional*` and `{: onclick=... }` stay words.
 - The HTML Markdown makes from an editor's own page: `sanitised`, an allowlist
   (Ammonia, through nh3) that keeps headings, lists, tables, links and
-  emphasis and drops scripts, event handlers, styles and `javascript:` links.
+  emphasis and drops scripts, event handlers, styles and `javascript:` links,
+  and anything that would load from another host (`core/addresses.py`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import re
 from html import escape
 
 import nh3
+
+from ..core.addresses import loads_from_elsewhere
 
 # Python-Markdown's escapable characters with the extensions in mkdocs.yml (tables adds `|`)
 _MARKDOWN_SYNTAX = "\\`*_{}[]()>#+-.!|"
@@ -50,7 +53,13 @@ def markdown_text(text: str) -> str:
 def sanitised(html: str) -> str:
     """An editor's page as Markdown made it, with nothing that could run or fetch from elsewhere."""
     return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, strip_comments=False,
-                     link_rel=None)
+                     link_rel=None, attribute_filter=_own_files_only)
+
+
+def _own_files_only(tag: str, attribute: str, value: str) -> str | None:
+    """Drop an attribute that would load from another host: validate refuses them at their line, so one that
+    reaches here is a form its check did not foresee, and publishing it would break the portal's promise."""
+    return None if loads_from_elsewhere(tag, attribute, value) else value
 
 
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.S)

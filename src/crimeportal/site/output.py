@@ -18,6 +18,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..core.conventions import PORTAL_FOLDERS, SITE_MARKER
 from ..core.errors import PortalError
 
 _RENAME_EXCHANGE = 2  # from linux/fs.h
@@ -28,8 +29,13 @@ class BuildFailed(PortalError):
     """MkDocs stopped; its messages have already been printed, and the old site is as it was."""
 
 
+class OutputRefused(PortalError):
+    """The folder asked for may hold something other than a site this portal built; nothing was changed."""
+
+
 def build_into(root: Path, target: Path) -> None:
     """Build the portal at `root` into `target`, swapping it in only when the build succeeded."""
+    check_output_folder(root, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
     staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(target)}{os.getpid()}-", dir=target.parent))
@@ -41,9 +47,39 @@ def build_into(root: Path, target: Path) -> None:
         )
         if result.returncode != 0:
             raise BuildFailed("the build failed")
+        (staging / SITE_MARKER).write_text("This folder was built by crimeportal; the next build replaces it whole.\n",
+                                           encoding="utf-8")
         _swap(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def check_output_folder(root: Path, target: Path) -> None:
+    """Refuse a folder whose replacing would lose something: the swap replaces the whole folder, so only a
+    missing or empty folder, or one an earlier build made (it holds the marker), may be the site's."""
+    root, target = root.resolve(), target.resolve()
+    reason = _why_not_output(root, target)
+    if reason:
+        raise OutputRefused(f"the site cannot be built into {target}: {reason}. Nothing was built and nothing was "
+                            "deleted; give --site-dir a new folder, such as site.")
+
+
+def _why_not_output(root: Path, target: Path) -> str | None:
+    if target == root or target in root.parents:
+        return "it holds the portal itself, which building would replace"
+    for folder in PORTAL_FOLDERS:
+        if target.is_relative_to(root / folder):
+            return f"it is inside the portal's {folder.as_posix()} folder, which building would replace or fill"
+    if not target.exists():
+        return None
+    if not target.is_dir() or target.is_symlink():
+        return "it is not a folder"
+    if (target / ".git").exists():
+        return "it holds a git repository (.git), which building would delete"
+    if (target / SITE_MARKER).is_file() or not any(target.iterdir()):
+        return None
+    return (f"it already holds files that an earlier build did not make (a build leaves {SITE_MARKER} in its folder), "
+            "and building would delete them; if it is a site built before builds were marked, delete it yourself")
 
 
 def recover(target: Path) -> None:

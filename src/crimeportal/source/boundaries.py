@@ -13,13 +13,14 @@ import json
 import math
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..core.conventions import BOUNDARIES, MAX_BOUNDARY_POINTS
 from ..core.model import Area, Shape
 from ..core.problems import Problem
 from .files import shown_path
 from .load import read_text
+from .rules import number_length_problem
 
 Ring = list[tuple[float, float]]
 
@@ -49,12 +50,18 @@ def _shapes(text: str, shown_as: str, codes: set[str], found: list[Problem]) -> 
         found.append(Problem(shown_as, line, column, field, message))
 
     try:
-        data = json.loads(text, parse_constant=_refuse_constant)
+        data = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded(int), parse_float=_bounded(float))
     except json.JSONDecodeError as error:
         problem(error.lineno, "", f"is not GeoJSON that can be read: {error.msg}", error.colno)
         return {}
     except _NotANumber as error:
         problem(text.count("\n", 0, text.find(error.word)) + 1, "", f"is not GeoJSON that can be read: {error.word} is not a number")
+        return {}
+    except _TooLong as error:
+        at = text.find(error.word)
+        line = text.count("\n", 0, at) + 1
+        problem(line, "", f"is not GeoJSON that can be read: a coordinate or other number {error.message}",
+                at - text.rfind("\n", 0, at))
         return {}
     except RecursionError:
         problem(1, "", "is not GeoJSON that can be read: it is nested too deeply")
@@ -90,6 +97,22 @@ class _NotANumber(ValueError):
     def __init__(self, word: str) -> None:
         super().__init__(word)
         self.word = word
+
+
+class _TooLong(ValueError):
+    def __init__(self, word: str, message: str) -> None:
+        super().__init__(message)
+        self.word, self.message = word, message
+
+
+def _bounded(convert: Callable[[str], Any]) -> Callable[[str], Any]:
+    """JSON's number reader, refusing a number too long to be a coordinate before converting it."""
+    def read(word: str) -> Any:
+        if (too_long := number_length_problem(word)):
+            raise _TooLong(word, too_long)
+        return convert(word)
+
+    return read
 
 
 def _refuse_constant(word: str) -> Any:

@@ -10,6 +10,7 @@ skipped, or published unchecked, is named with the name it should have.
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -69,6 +70,9 @@ def _scan_folder(root: Path, folder: Path, found: SourceFiles) -> None:
             _classify(root, here / name, found)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _classify(root: Path, path: Path, found: SourceFiles) -> None:
     shown = shown_path(path, root)
     if path.name.startswith(".#"):  # Emacs's lock: a link to nowhere, and a dotfile MkDocs never publishes
@@ -80,7 +84,12 @@ def _classify(root: Path, path: Path, found: SourceFiles) -> None:
     except OSError as error:
         found.problems.append(Problem(shown, 1, 1, "", f"could not be read: {error.strerror or error}"))
         return
-    if stat.S_ISLNK(mode):
+    if _CONTROL.search(shown):  # a line break in a name would become a line break in a page's address
+        found.problems.append(Problem(_CONTROL.sub(lambda m: repr(m[0])[1:-1], shown), 1, 1, "",
+                                      "is not read: its name (or its folder's) holds a line break or another "
+                                      "invisible control character; rename it with letters, digits and hyphens only"))
+        found.never_published.append(path)
+    elif stat.S_ISLNK(mode):
         found.problems.append(_link_problem(root, path))
         found.never_published.append(path)
     elif not stat.S_ISREG(mode):

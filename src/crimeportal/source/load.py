@@ -21,9 +21,10 @@ try:  # libyaml parses many times faster; fall back where PyYAML was built witho
 except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from ..core.conventions import MAX_DEPTH, MAX_NUMBER_LENGTH, MAX_SOURCE_BYTES, MAX_VALUES
+from ..core.conventions import MAX_DEPTH, MAX_SOURCE_BYTES, MAX_VALUES
 from ..core.encodings import UTF16_MARKS, bad_bytes
 from ..core.problems import Problem, field_name
+from .rules import number_length_problem
 from .traps import bracket_problems, control_problems, event_problems, tab_problems, too_deep_brackets
 from .yaml_errors import FALLBACK, syntax_problem
 
@@ -201,9 +202,8 @@ class _Builder:
 
     def number(self, node: yaml.ScalarNode, path: Path_, tag: str) -> int | float | None:
         written = node.value
-        if len(written) > MAX_NUMBER_LENGTH:
-            self.problem(node, path, f"is a number {len(written):,} characters long; no figure needs more than "
-                                     f"{MAX_NUMBER_LENGTH}: check it")
+        if (too_long := number_length_problem(written)):
+            self.problem(node, path, too_long)
             return None
         if ":" in written or (tag == "int" and re.fullmatch(r"[-+]?0[0-9_]+", written)):
             # YAML 1.1 reads 017 as octal (15) and 1:30 as base 60 (90)

@@ -8,7 +8,7 @@ import re
 import unicodedata
 from typing import Any
 
-from ..core.conventions import MAX_COUNT, MAX_RATE
+from ..core.conventions import MAX_COUNT, MAX_NUMBER_LENGTH, MAX_RATE
 from ..core.problems import Problem
 
 Path_ = tuple[str | int, ...]
@@ -91,6 +91,15 @@ def text_field_problems(data: Any, shapes: tuple[Path_, ...]) -> list[tuple[Path
         if (message := text_problem(field, value)):
             found.append((path, message))
     return found
+
+
+def number_length_problem(written: str) -> str | None:
+    """A number as written, too long to be a figure: said before it is converted, because Python refuses to
+    convert a whole number of more than 4,300 digits (and a long one takes time), which ended commands in an
+    unexpected error. Every reader of numbers (YAML, CSV, GeoJSON) asks this first."""
+    if len(written) <= MAX_NUMBER_LENGTH:
+        return None
+    return f"is a number {len(written):,} characters long; no figure needs more than {MAX_NUMBER_LENGTH}: check it"
 
 
 def show_number(value: float | int) -> str:

@@ -70,9 +70,42 @@ class Schemas:
         path = self.root / SCHEMAS_DIR / name
         raw = path.read_bytes()  # a missing or unreadable schema is an OSError, which the command line explains
         try:
-            return json.loads(raw.decode("utf-8"))
+            return _ending_at_the_end(json.loads(raw.decode("utf-8")))
         except UnicodeDecodeError as error:
             raise json.JSONDecodeError("the file is not UTF-8 text", raw.decode("utf-8", "replace"), error.start) from None
+
+
+def _ending_at_the_end(node: Any) -> Any:
+    """The schema with each `pattern` read as JSON Schema means it (ECMAScript, as editors' YAML tooling reads
+    it): there `$` is the very end of the text, while Python's `re.search`, which jsonschema uses, also lets `$`
+    match before a final line break, so `^[a-z0-9-]+$` passed "zz\\n" as an id. Each `$` becomes `\\Z`."""
+    if isinstance(node, list):
+        return [_ending_at_the_end(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {key: python_pattern(value) if key == "pattern" and isinstance(value, str) else _ending_at_the_end(value)
+            for key, value in node.items()}
+
+
+def python_pattern(ecma: str) -> str:
+    """An ECMAScript pattern for Python's `re`: each `$` that is an anchor (not escaped, not in a [...] class)
+    becomes `\\Z`, which matches only at the very end, as ECMAScript's `$` does without the multiline flag."""
+    out: list[str] = []
+    escaped = in_class = False
+    for char in ecma:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return "".join(out)
 
 
 def _inlined(schema: dict) -> dict:

@@ -71,6 +71,7 @@ class PortalCheck:
     notes: list[Problem]
     never_published: set[str] = field(default_factory=set)  # content/ files (as MkDocs names them) a build drops
     warnings: list[Problem] = field(default_factory=list)
+    pages: list[Path] = field(default_factory=list)  # every page under content/ (validate checks their links too)
     metric_ids: list[str] = field(default_factory=list)  # every metric file's name, whether or not it loaded
 
 
@@ -116,7 +117,7 @@ def check_portal(root: Path, figures: bool = True, reuse: FileResults | None = N
     portal = Portal(strands, metrics, areas, actions, population, area_name(register) or Portal.area_name,
                     _boundaries(root, areas, problems, reuse))
     return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings),
-                       [path.stem for path in sources.metrics])
+                       sources.pages, [path.stem for path in sources.metrics])
 
 
 @dataclass

@@ -15,7 +15,6 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, TypeVar
 
 

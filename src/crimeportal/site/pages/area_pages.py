@@ -50,6 +50,11 @@ def area_markdown(area: Area) -> str:
             f"## Actions\n\n{marker('area-actions', area.id)}\n\n## Figures\n\n{marker('area-measures', area.id)}\n")
 
 
+def generated_paths(portal: Portal) -> list[str]:
+    """The pages `generated_pages` makes, by path alone (validate's link check needs no markdown)."""
+    return [AREAS_INDEX_PAGE, *(page_path(area.id) for area in with_pages(portal))]
+
+
 def generated_pages(portal: Portal) -> dict[str, str]:
     pages = {AREAS_INDEX_PAGE: index_markdown(portal)}
     pages.update({page_path(area.id): area_markdown(area) for area in with_pages(portal)})

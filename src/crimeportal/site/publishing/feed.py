@@ -7,7 +7,8 @@ The XML comes from an autoescaping template, so a release's title can only ever 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from ...releases.changes import Changes
 from ...releases.current import LATEST, ReleaseBuild
@@ -16,6 +17,9 @@ from .publication import Publication
 from ..templates import render
 
 FEED = "feed.xml"
+# What XML 1.0 cannot hold at all, escaped or not: C0 controls but tab and line ends, lone surrogates, U+FFFE
+# and U+FFFF. One such character (Word's manual line break is U+000B) made the whole feed unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CHANGES_PATH = "what-changed/"
 
 
@@ -34,11 +38,18 @@ def feed_xml(build: ReleaseBuild, releases: list[Release], changes: dict[str, Ch
     entries = [Entry(r.title, _instant(r.published), release_address(build, r.version, CHANGES_PATH),
                      summary(changes.get(r.version), previous.get(r.version)))
                for r in reversed(releases)]
+    entries = [replace(e, title=xml_text(e.title), summary=xml_text(e.summary)) for e in entries]
     updated = entries[0].updated if entries else _instant(fallback_date)
-    rights = f"{publication.licence.name}. {publication.licence.attribution}"
-    return render("feed.xml", site_name=site_name, entries=entries, updated=updated,
-                  publisher=publication.publisher, rights=rights,
+    rights = xml_text(f"{publication.licence.name}. {publication.licence.attribution}")
+    return render("feed.xml", site_name=xml_text(site_name), entries=entries, updated=updated,
+                  publisher=xml_text(publication.publisher), rights=rights,
                   self_link=release_address(build, LATEST, FEED), home=release_address(build, LATEST, "")).encode() + b"\n"
+
+
+def xml_text(text: str) -> str:
+    """Text as XML can hold it. Titles are refused with such characters where they are written (the register,
+    `publish --title`); this is the writer's own guarantee, for text that reached it some other way."""
+    return _NOT_XML.sub("", text)
 
 
 def release_address(build: ReleaseBuild, version: str, path: str) -> str:

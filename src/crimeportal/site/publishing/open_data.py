@@ -67,6 +67,14 @@ def download_files(portal: Portal, root: Path, about: OpenData, per_metric: PerM
     return files
 
 
+def download_paths(portal: Portal, root: Path) -> set[str]:
+    """The paths `download_files` writes, by name alone, without making any of them (validate's link check)."""
+    paths = {"data/all-metrics.csv", "data/all-metrics.json", "data/strands.json", DATA_PACKAGE, README, ZIP}
+    paths |= set(plan_data.PLAN_FILES)
+    paths |= {f"schemas/{schema.name}" for schema in (root / "schemas").glob("*.json")}
+    return paths | {f"data/metrics/{metric.id}.{kind}" for metric in portal.metrics for kind in ("csv", "json")}
+
+
 def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetric = _afresh) -> Files:
     made: dict[str, dict[str, Any]] = {}  # this call's records, so each measure is assessed once for both files
 

@@ -53,6 +53,9 @@ def template_csv(columns: tuple[str, ...]) -> bytes:
     return (BOM + _row(list(columns))).encode()
 
 
+PLAN_FILES = (ACTIONS_CSV, ACTIONS_JSON, ACTIONS_TEMPLATE, PROGRESS_TEMPLATE)  # what plan_files makes
+
+
 def plan_files(portal: Portal) -> dict[str, tuple[bytes, str]]:
     return {
         ACTIONS_CSV: (actions_csv(portal.actions), "Every action of the delivery plan with its latest progress, one row per action"),
