@@ -4,12 +4,21 @@ police.uk publishes one CSV per force and month, one row per crime or anti-socia
 placed at an anonymised point with the Lower layer Super Output Area (LSOA) it lies in. An LSOA's name is
 its district's name and a code ("Castle Point 012A"), so a row's district is its LSOA name without the
 code, matched against the districts of the areas register. Rows are read one at a time with the csv
-module and only the counts are kept: memory stays the same however many files are read.
+module and only the counts are kept, with a small fingerprint of each Crime ID (see below).
+
+One import counts each record once, however many files hold it. A record with a Crime ID is counted the first
+time its ID is met: a month downloaded twice, under two names, adds nothing the second time. police.uk leaves
+the Crime ID of anti-social behaviour empty, so those records cannot be told apart one by one (two incidents at
+the same anonymised point in one month have identical rows); as police.uk publishes one file per force and
+month, a month's records without a Crime ID for one force are taken from the first file that has them, and
+another file's records for that month and force are taken as a copy and left out. A file named twice is refused.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +32,7 @@ from ..core.problems import Problem
 PUBLISHED_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
                     "LSOA code", "LSOA name", "Crime type", "Last outcome category", "Context")
 SNAKE_HEADER = tuple(re.sub(r"[^a-z0-9]+", "_", name.lower()) for name in PUBLISHED_HEADER)
-_MONTH, _LSOA_NAME, _CRIME_TYPE = 1, 8, 9
+_CRIME_ID, _MONTH, _REPORTED_BY, _LSOA_NAME, _CRIME_TYPE = 0, 1, 2, 8, 9
 _LSOA_CODE_AT_END = re.compile(r"^(?P<district>.+) [0-9]{3}[A-Z]$")
 OUTSIDE = "outside"  # located, in an LSOA of a district that is not one of the register's
 NO_LOCATION = "no-location"  # police.uk's "No Location": no point, no LSOA
@@ -37,6 +46,11 @@ class Counts:
     by_place: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     rows: int = 0
     files: int = 0
+    repeated: int = 0  # rows left out as another file's (or an earlier row's) copy: their record is counted once
+    # 8-byte fingerprints of the Crime IDs counted, as ints (a 64-character ID as text would take four times the memory)
+    seen_ids: set[int] = field(default_factory=set)
+    # (month, force) -> the file whose rows without a Crime ID are counted for them
+    without_id_from: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def months(self) -> list[str]:
         return sorted({month for month, _, _ in self.by_place})
@@ -62,13 +76,48 @@ def district_names(areas: list[Area]) -> dict[str, str]:
 
 def count_files(paths: list[Path], shown: list[str], districts: dict[str, str]) -> tuple[Counts, list[Problem]]:
     """Every file's rows counted, and every problem found (at most MAX_PROBLEMS_PER_FILE a file, then a summary)."""
-    counts, problems = Counts(), []
-    for path, shown_as in zip(paths, shown):
-        problems += _count_file(path, shown_as, districts, counts)
+    problems = _named_twice(paths, shown)
+    if problems:
+        return Counts(), problems  # counted twice, every figure of the file would double
+    counts = Counts()
+    for number, (path, shown_as) in enumerate(zip(paths, shown)):
+        problems += _count_file(path, shown_as, districts, counts, number)
     return counts, problems
 
 
-def _count_file(path: Path, shown_as: str, districts: dict[str, str], counts: Counts) -> list[Problem]:
+def _named_twice(paths: list[Path], shown: list[str]) -> list[Problem]:
+    """A problem for each file given again, under the same name or another name for the same file."""
+    first: dict[object, str] = {}
+    problems = []
+    for path, shown_as in zip(paths, shown):
+        try:
+            status = os.stat(path)
+            identity: object = (status.st_dev, status.st_ino)
+        except OSError:
+            identity = os.path.abspath(path)  # a missing file is reported when it is read
+        if identity in first:
+            also = "" if first[identity] == shown_as else f" (as {first[identity]})"
+            problems.append(Problem(shown_as, 1, 1, "", f"this file is named twice{also}: give each file once, or "
+                                                        "its records would be counted twice"))
+        else:
+            first[identity] = shown_as
+    return problems
+
+
+def _first_time(row: list[str], counts: Counts, file_number: int) -> bool:
+    """Whether the row's record is counted: not when its Crime ID, or its month's rows without one, came before."""
+    crime_id = row[_CRIME_ID].strip()
+    if not crime_id:
+        key = (row[_MONTH].strip(), row[_REPORTED_BY].strip())
+        return counts.without_id_from.setdefault(key, file_number) == file_number
+    fingerprint = int.from_bytes(hashlib.blake2b(crime_id.encode(), digest_size=8).digest(), "big")
+    if fingerprint in counts.seen_ids:
+        return False
+    counts.seen_ids.add(fingerprint)
+    return True
+
+
+def _count_file(path: Path, shown_as: str, districts: dict[str, str], counts: Counts, file_number: int = 0) -> list[Problem]:
     problems: list[Problem] = []
     bad_rows = 0
     try:
@@ -90,6 +139,9 @@ def _count_file(path: Path, shown_as: str, districts: dict[str, str], counts: Co
                     if bad_rows <= MAX_PROBLEMS_PER_FILE:
                         column = _field_of(found)
                         problems.append(Problem(shown_as, start, 1, column, found.removeprefix(f"{column}: ")))
+                    continue
+                if not _first_time(row, counts, file_number):
+                    counts.repeated += 1
                     continue
                 counts.by_place[found] += 1
                 counts.rows += 1
