@@ -23,10 +23,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator, TextIO
 
-from ..core.conventions import MONTH_PATTERN
+from ..core.conventions import MAX_CSV_LINE_CHARS, MAX_POLICE_UK_BYTES, MONTH_PATTERN
 from ..core.model import Area
 from ..core.problems import Problem
+from ..source.load import size_words
 
 # police.uk's published header, and the snake_case copy some re-publishers write; the same 12 columns in order
 PUBLISHED_HEADER = ("Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location",
@@ -123,7 +125,7 @@ def _count_file(path: Path, shown_as: str, districts: dict[str, str], counts: Co
     try:
         # utf-8-sig: a byte-order mark, as spreadsheets save one, is not part of the first column's name
         with open(path, encoding="utf-8-sig", newline="") as stream:
-            reader = csv.reader(stream, strict=True)
+            reader = csv.reader(_bounded_lines(stream), strict=True)
             header = next(reader, None)
             if (problem := _header_problem(header, shown_as)):
                 return [problem]
@@ -148,12 +150,32 @@ def _count_file(path: Path, shown_as: str, districts: dict[str, str], counts: Co
     except UnicodeDecodeError as error:
         return problems + [Problem(shown_as, 1, 1, "", f"is not UTF-8 text (byte 0x{error.object[error.start]:02x}): "
                                                       "is it a police.uk street-level CSV?")]
+    except _TooLarge as error:
+        return problems + [Problem(shown_as, reader.line_num + 1, 1, "", str(error))]
     except csv.Error as error:
         return problems + [Problem(shown_as, reader.line_num, 1, "", f"the CSV cannot be read here ({error})")]
     if bad_rows > MAX_PROBLEMS_PER_FILE:
         problems.append(Problem(shown_as, line, 1, "", f"and {bad_rows - MAX_PROBLEMS_PER_FILE:,} more rows with "
                                                       f"problems ({bad_rows:,} in all): is this a police.uk street-level file?"))
     return problems
+
+
+class _TooLarge(Exception):
+    """A file or a line past its bound: what it says is the problem's message."""
+
+
+def _bounded_lines(stream: TextIO) -> Iterator[str]:
+    """The file's lines, stopping at a line or a file past its bound, so memory stays small whatever the file is."""
+    read = 0
+    while line := stream.readline(MAX_CSV_LINE_CHARS):
+        if len(line) == MAX_CSV_LINE_CHARS and not line.endswith("\n"):
+            raise _TooLarge(f"this line is longer than {MAX_CSV_LINE_CHARS:,} characters, and a police.uk row is about "
+                            "250: is it a police.uk street-level CSV? The file was not read further")
+        read += len(line)
+        if read > MAX_POLICE_UK_BYTES:
+            raise _TooLarge(f"the file is larger than {size_words(MAX_POLICE_UK_BYTES)}, the most one police.uk file "
+                            "may be (a force's month is a few MB): is it the right file? It was not read further")
+        yield line
 
 
 def _header_problem(header: list[str] | None, shown_as: str) -> Problem | None:
