@@ -14,8 +14,8 @@ from crimeportal.releases.changes import Changes
 from crimeportal.releases.current import ReleaseBuild
 from crimeportal.releases.publish import Request, _request_problems
 from crimeportal.releases.register import Release, read_register
-from crimeportal.site.feed import feed_xml
-from crimeportal.site.publication import read_publication
+from crimeportal.site.publishing.feed import feed_xml
+from crimeportal.site.publishing.publication import read_publication
 from payloads import XML_BREAKING_TITLES
 from portal_files import REPO
 

@@ -199,17 +199,18 @@ def test_progress_lists_every_problem_with_its_line_and_column_and_writes_nothin
     run = crimeportal(portal_copy, "progress", str(csv))
     assert run.code == 1
     assert run.lines[:8] == [
-        "return.csv:2:1: id: there is no action 'operation-sceptr' in the delivery plans; did you mean 'operation-sceptre'?",
-        "return.csv:2:1: status: must be one of planned, in-progress, complete, delayed, stopped; found 'done'",
-        "return.csv:3:1: as_at: 2019-02-30 is not a date in the calendar",
-        "return.csv:4:1: as_at: 2019-06-01 comes before domestic-abuse-strategy's latest progress, for 2019-09-12: "
-        "new progress can only be added after it",
-        "return.csv:5:1: as_at: domestic-abuse-strategy already has progress for 2019-09-12 (in-progress): each date has "
-        "one entry; to change it, edit its file",
-        "return.csv:7:1: as_at: operation-sceptre has another entry for 2019-12-12 on line 6: give each date once",
-        "return.csv:8:1: as_at: must be a date written YYYY-MM-DD, such as 2019-12-12; found '12/12/2019'",
-        "return.csv:8:1: id: is empty: give the action's id, such as operation-sceptre"]
-    assert "return.csv:8:1: note:" in run.lines[8] and "U+202E" in run.lines[8]
+        "return.csv:2:1: column 1 (id): there is no action 'operation-sceptr' in the delivery plans; did you mean "
+        "'operation-sceptre'?",
+        "return.csv:2:3: column 3 (status): must be one of planned, in-progress, complete, delayed, stopped; found 'done'",
+        "return.csv:3:2: column 2 (as_at): 2019-02-30 is not a date in the calendar",
+        "return.csv:4:2: column 2 (as_at): 2019-06-01 comes before domestic-abuse-strategy's latest progress, for "
+        "2019-09-12: new progress can only be added after it",
+        "return.csv:5:2: column 2 (as_at): domestic-abuse-strategy already has progress for 2019-09-12 (in-progress): "
+        "each date has one entry; to change it, edit its file",
+        "return.csv:7:2: column 2 (as_at): operation-sceptre has another entry for 2019-12-12 on line 6: give each date once",
+        "return.csv:8:1: column 1 (id): is empty: give the action's id, such as operation-sceptre",
+        "return.csv:8:2: column 2 (as_at): must be a date written YYYY-MM-DD, such as 2019-12-12; found '12/12/2019'"]
+    assert "return.csv:8:4: column 4 (note):" in run.lines[8] and "U+202E" in run.lines[8]
     assert len(run.lines) == 9
     assert run.err == "crimeportal: nothing was written: 9 problems to fix first.\n"
     assert fingerprint(portal_copy) == before
@@ -217,7 +218,7 @@ def test_progress_lists_every_problem_with_its_line_and_column_and_writes_nothin
 
 @pytest.mark.parametrize("text, message", [
     ("", "return.csv:1:1: the file is empty: it needs the header row id,as_at,status,note, and one row below it for each action"),
-    ("id,as_at,state\nx,2019-12-12,complete\n", "return.csv:1:1: state: is not a column crimeportal progress knows; did you mean "
+    ("id,as_at,state\nx,2019-12-12,complete\n", "return.csv:1:3: column 3 (state): is not a column crimeportal progress knows; did you mean "
                                                "'status'? the columns are id, as_at, status, note"),
     ("metric,end,value\n", "return.csv:1:1: this does not look like a CSV for crimeportal progress: its first line must be the "
                            "header row, id,as_at,status,note."),
@@ -313,22 +314,26 @@ def test_import_actions_lists_every_problem_with_its_line_and_writes_nothing(por
     run = crimeportal(portal_copy, "import-actions", str(csv))
     assert run.code == 1
     assert run.lines == [
-        "return.csv:2:1: id: must be lowercase letters, digits and single hyphens, such as colchester-street-patrols; found 'Bad Id'",
-        "return.csv:3:1: category: must be one of prepare, prevent, protect, pursue, or empty where the plan does not say; found 'prevention'",
-        "return.csv:3:1: due: 2019-12 comes before the start, 2020-03: an action is due after it starts",
-        "return.csv:3:1: owner: is empty: a new action needs it",
-        "return.csv:3:1: strand: there is no strand 'hate-crimes'; the strands are business-crime, digital-crime-and-fraud, "
-        "domestic-abuse, extremism-and-radicalisation, gangs-and-knife-crime, hate-crime, house-burglary-and-street-robbery, "
-        "night-time-economy, rural-crime, serious-and-organised-crime, sexual-crime-child-abuse-and-exploitation",
-        "return.csv:3:1: title: is empty: a new action needs it",
-        "return.csv:4:1: area: 'basildon' belongs to csp-basildon, but this return is csp-colchester's (line 2): import each "
-        "partnership's return on its own",
-        "return.csv:5:1: id: operation-sceptre is an action of data/actions/gangs-and-knife-crime.yml, not of this partnership's "
-        "return (data/actions/csp-colchester.yml): give the return's own actions new ids",
-        "return.csv:6:1: area: there is no area 'colchestr' in data/areas.yml",
-        "return.csv:7:1: due: 2020-02-30 is not a date in the calendar",
-        "return.csv:7:1: status: must be one of planned, in-progress, complete, delayed, stopped; found 'finished'",
-        "return.csv:8:1: id: a-four is on line 7 already: one row per action"]
+        "return.csv:2:1: column 1 (id): must be lowercase letters, digits and single hyphens, such as "
+        "colchester-street-patrols; found 'Bad Id'",
+        "return.csv:3:2: column 2 (strand): there is no strand 'hate-crimes'; the strands are business-crime, "
+        "digital-crime-and-fraud, domestic-abuse, extremism-and-radicalisation, gangs-and-knife-crime, hate-crime, "
+        "house-burglary-and-street-robbery, night-time-economy, rural-crime, serious-and-organised-crime, "
+        "sexual-crime-child-abuse-and-exploitation",
+        "return.csv:3:4: column 4 (category): must be one of prepare, prevent, protect, pursue, or empty where the plan "
+        "does not say; found 'prevention'",
+        "return.csv:3:5: column 5 (title): is empty: a new action needs it",
+        "return.csv:3:6: column 6 (owner): is empty: a new action needs it",
+        "return.csv:3:8: column 8 (due): 2019-12 comes before the start, 2020-03: an action is due after it starts",
+        "return.csv:4:3: column 3 (area): 'basildon' belongs to csp-basildon, but this return is csp-colchester's "
+        "(line 2): import each partnership's return on its own",
+        "return.csv:5:1: column 1 (id): operation-sceptre is an action of data/actions/gangs-and-knife-crime.yml, not of "
+        "this partnership's return (data/actions/csp-colchester.yml): give the return's own actions new ids",
+        "return.csv:6:3: column 3 (area): there is no area 'colchestr' in data/areas.yml",
+        "return.csv:7:8: column 8 (due): 2020-02-30 is not a date in the calendar",
+        "return.csv:7:11: column 11 (status): must be one of planned, in-progress, complete, delayed, stopped; found "
+        "'finished'",
+        "return.csv:8:1: column 1 (id): a-four is on line 7 already: one row per action"]
     assert run.err == "crimeportal: nothing was written: 12 problems to fix first.\n"
     assert fingerprint(portal_copy) == before
 
@@ -340,7 +345,7 @@ def test_a_returns_row_may_not_rewrite_its_action(portal_copy, crimeportal):
     before = fingerprint(portal_copy)
     run = crimeportal(portal_copy, "import-actions", str(csv))
     assert run.code == 1
-    assert "next.csv:3:1: title: is 'Open three centres' but colchester-reporting-centres has 'Open two hate crime reporting " \
+    assert "next.csv:3:5: column 5 (title): is 'Open three centres' but colchester-reporting-centres has 'Open two hate crime reporting " \
            "centres': a return adds progress to an action; change the action itself in its file" in run.lines
     assert fingerprint(portal_copy) == before
 
@@ -399,3 +404,20 @@ def test_progress_reaches_an_action_of_the_whole_strategy(portal_copy, crimeport
     assert (run.code, run.lines) == (0, [f"{WHOLE}: added progress for standard-csp-reporting-format (2019-12-12, complete)", CLEAN])
     portal, problems = load_portal(portal_copy)
     assert problems == [] and portal.actions_of(None)[0].latest.status == "complete"
+
+
+# --- columns in messages ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command, text, expected", [
+    # the columns in another order than the layout's: the message follows the file, as the spreadsheet shows it
+    ("progress", "note,id,as_at,status\n,operation-sceptre,2019-12-12,finished\n",
+     "return.csv:2:4: column 4 (status): must be one of"),
+    ("progress", "id,as_at,status,note\noperation-sceptre,2019-12-12,complete,\"bad\u202enote\"\n",
+     "return.csv:2:4: column 4 (note):"),
+    ("import-actions", HEADER + "a-one,hate-crime,colchester,prevention,A,B,,,,2019-12-12,planned,\n",
+     "return.csv:2:4: column 4 (category): must be one of"),
+])
+def test_a_bad_cell_in_column_4_of_each_plan_csv_is_reported_at_column_4(portal_copy, crimeportal, command, text, expected):
+    run = crimeportal(portal_copy, command, str(write_csv(portal_copy, text)))
+    assert run.code == 1
+    assert any(line.startswith(expected) for line in run.lines), run.lines

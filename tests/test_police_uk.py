@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import tracemalloc
 from collections import Counter
 from pathlib import Path
@@ -16,6 +17,7 @@ from crimeportal.editing.import_police_uk import import_police_uk, read_mapping
 from crimeportal.editing.police_uk import (NO_LOCATION, OUTSIDE, PUBLISHED_HEADER, SNAKE_HEADER, count_files,
                                            district_names)
 from crimeportal.source.validate import load_portal
+from payloads import POLICE_UK_MONTH_ROWS
 
 ESSEX = (Path(__file__).parents[1] / "../shared/data/essex").resolve()
 MONTH_FILES = sorted((ESSEX / "police-uk").glob("2018-0?-essex-street.csv")) if ESSEX.is_dir() else []
@@ -146,18 +148,76 @@ def test_a_file_of_the_wrong_kind_reports_a_few_rows_and_how_many_more(inputs: P
 
 
 def test_memory_does_not_grow_with_the_number_of_files(inputs: Path):
+    # rows without a Crime ID, as anti-social behaviour's are: 20 downloads of the same year keep nothing per row
     rows = [_row(f"2018-{m:02d}", f"Harlow {n:03d}A") for m in range(1, 13) for n in range(200)]
-    one = _write(inputs / "one.csv", rows)
+    files = [_write(inputs / f"download-{n}.csv", rows) for n in range(20)]
 
     def peak(files: list[Path]) -> int:
         tracemalloc.start()
         counts, problems = count_files(files, [f.name for f in files], {"harlow": "harlow"})
         _, top = tracemalloc.get_traced_memory()
         tracemalloc.stop()
-        assert problems == [] and counts.rows == len(rows) * len(files)
+        assert problems == [] and counts.rows == len(rows) and counts.repeated == len(rows) * (len(files) - 1)
         return top
 
-    assert peak([one] * 20) < peak([one]) * 1.5  # 20 times the rows, about the same memory
+    assert peak(files) < peak(files[:1]) * 1.5  # 20 times the rows, about the same memory
+
+
+# --------------------------------------------------------------------------- each record once
+
+
+def _month_file(path: Path) -> Path:
+    return _write(path, POLICE_UK_MONTH_ROWS)
+
+
+def test_a_file_named_twice_is_refused_in_plain_words(inputs: Path, portal_copy: Path, capsys):
+    _new_measure(portal_copy)
+    path = _month_file(inputs / "2018-01-essex-street.csv")
+    before = _fingerprint(portal_copy)
+    capsys.readouterr()
+    os.link(path, inputs / "copy.csv")  # the same file under another name
+    code = main(["--root", str(portal_copy), "import", "police-uk", str(path), str(path), str(inputs / "copy.csv"),
+                 "--crime-type", "Burglary", "--metric", METRIC])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert f"{path.as_posix()}:1:1: this file is named twice: give each file once, or its records would be counted " \
+           "twice" in out
+    assert f"{inputs.as_posix()}/copy.csv:1:1: this file is named twice (as {path.as_posix()})" in out
+    assert "Traceback" not in out
+    assert _fingerprint(portal_copy) == before
+
+
+def test_two_downloads_of_a_month_count_each_record_once(inputs: Path):
+    first = _month_file(inputs / "2018-01-essex-street.csv")
+    second = _month_file(inputs / "essex-january-2018 (1).csv")
+    counts, problems = count_files([first, second], [first.name, second.name], {"harlow": "harlow"})
+    assert problems == []
+    assert counts.count("2018-01", "Burglary", "harlow") == 2  # the same two Crime IDs in both files
+    assert counts.count("2018-01", "Anti-social behaviour", "harlow") == 2  # the first file's, not both
+    assert (counts.rows, counts.repeated) == (4, 4)
+
+
+def test_records_without_a_crime_id_of_other_months_and_forces_are_all_counted(inputs: Path):
+    january = _month_file(inputs / "january.csv")
+    february_rows = [[""] + row[1:] for row in POLICE_UK_MONTH_ROWS]
+    for row in february_rows:
+        row[1] = "2018-02"
+    february = _write(inputs / "february.csv", february_rows)
+    counts, problems = count_files([january, february], ["january.csv", "february.csv"], {"harlow": "harlow"})
+    assert problems == [] and (counts.rows, counts.repeated) == (8, 0)
+
+
+def test_the_command_says_how_many_rows_it_counted_once(inputs: Path, portal_copy: Path, capsys):
+    _new_measure(portal_copy)
+    first = _month_file(inputs / "a.csv")
+    second = _month_file(inputs / "b.csv")
+    capsys.readouterr()
+    assert main(["--root", str(portal_copy), "import", "police-uk", str(first), str(second), "--crime-type", "Burglary",
+                 "--metric", METRIC]) == 0
+    out = capsys.readouterr().out
+    assert "Read 2 files: 4 records, 2018-01 to 2018-01." in out
+    assert "4 rows repeated a record already read" in out
+    assert load_portal(portal_copy)[0].metric(METRIC).observations[0].value == 2
 
 
 # --------------------------------------------------------------------------- all or nothing

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from . import editing, plans, releases
 from ..editing.files import finish_interrupted_writes, shown_path as _relative
+from ..site.output import staging_prefix
+from ..source.leftovers import remove_stale, remove_stale_scratch
 from ..releases.register import read_register
 from ..core.errors import PortalError
 from ..core.problems import count_words, format_problems, shown_file
@@ -79,6 +81,7 @@ def _main(argv: list[str] | None) -> int:
         return EXIT_CANNOT_RUN
     if finished:
         print(f"crimeportal: an earlier add-period was interrupted; finished writing {', '.join(finished)}", file=sys.stderr)
+    _tidy_leftovers(root)
     if args.command == "validate":
         return run_validate(root, args.paths, args.format, args.strict_warnings)
     if args.command == "assess":
@@ -90,6 +93,13 @@ def _main(argv: list[str] | None) -> int:
     if args.command == "publish":
         return releases.run(root, args)
     return run_build(root, args.site_dir)
+
+
+def _tidy_leftovers(root: Path) -> None:
+    """What killed commands left (a build's staging folder beside site/, scratch folders in the system's temporary
+    folder), removed where the process that made it has ended; a build tidies beside its own --site-dir too."""
+    remove_stale_scratch()
+    remove_stale(root, staging_prefix(root / "site"))  # the default --site-dir, as `make site` builds it
 
 
 def add_strict_warnings(command: argparse.ArgumentParser) -> None:

@@ -45,6 +45,9 @@ def _print_counts(done: PoliceUkImport, root: Path, would: bool) -> None:
     months = done.counts.months()
     print(f"Read {done.counts.files} file{'s' if done.counts.files != 1 else ''}: {done.counts.rows:,} records, "
           f"{months[0]} to {months[-1]}." if months else "Read the files: they hold no records.")
+    if done.counts.repeated:
+        print(f"{done.counts.repeated:,} rows repeated a record already read (the same Crime ID, or a month's records "
+              "without a Crime ID that another file already gave) and were counted once.")
     for measure in done.measures:
         print(f"\n{measure.crime_type} -> {shown_path(measure.path, root)}: {_what_changed(measure, would)}")
         print(f"  {'month':<8} {'records':>8} {'in districts':>13} {'outside them':>13} {'no location':>12}")

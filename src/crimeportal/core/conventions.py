@@ -128,6 +128,10 @@ EDITOR_BUILD_MARKERS = ("<!-- crimeportal:strand-cards -->", "<!-- crimeportal:b
 
 # Bounds on what a source file may hold: far beyond any real portal, small enough to check quickly.
 MAX_SOURCE_BYTES = 1_000_000
+# Bounds on the files editors' commands read (a file past them is refused, read no further: /dev/zero never ends).
+MAX_CSV_BYTES = 50_000_000  # add-period, progress, import-actions, a mapping: 100,000 figures are about 4 MB
+MAX_POLICE_UK_BYTES = 1_000_000_000  # one police.uk file, read a line at a time: a force's month is a few MB
+MAX_CSV_LINE_CHARS = 100_000  # one line of a police.uk file: a row is about 250 characters
 MAX_VALUES = 20_000  # scalars in one YAML file: a monthly series of a century holds under 10,000
 MAX_DEPTH = 20  # nesting of lists and fields; a metric file needs 4
 MAX_NUMBER_LENGTH = 30  # characters in one written number

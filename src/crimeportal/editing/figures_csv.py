@@ -16,9 +16,10 @@ from typing import Any
 
 from ..core.commands import command
 from ..core.encodings import UTF16_MARKS, bad_bytes
-from ..core.conventions import METRIC_SUFFIX, METRICS_DIR, MONTH_PATTERN
+from ..core.conventions import MAX_CSV_BYTES, METRIC_SUFFIX, METRICS_DIR, MONTH_PATTERN
 from ..core.model import BREAKDOWN_FIELDS, OBSERVATION_STATUSES, Metric, Observation
 from ..core.problems import Problem
+from ..source.load import read_at_most, size_words
 from ..source.rules import number_length_problem, range_problem
 from . import EditRefused
 from .spreadsheet_dates import meant_month
@@ -124,6 +125,13 @@ def _records(path: Path, shown_as: str, hint: str) -> list[tuple[int, list[str]]
     return [(line, cells) for line, cells in records if any(cell.strip() for cell in cells)]
 
 
+def too_large_words(limit: int) -> str:
+    """Why a CSV past `limit` is refused, in the words of the person who chose it."""
+    return (f"the file is larger than {size_words(limit)}, the most a CSV given to a command may be (a quarter's "
+            f"figures or a partnership's return is a few kilobytes; 100,000 rows about 4 MB): is it the right file? "
+            "It was not read further")
+
+
 def _csv_words(complaint: str) -> str:
     """Python's csv complaint as the mistake behind it."""
     if "expected after" in complaint:
@@ -138,9 +146,11 @@ def _csv_words(complaint: str) -> str:
 
 def _text(path: Path, shown_as: str) -> str:
     try:
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_CSV_BYTES)
     except OSError as error:
         raise _refused(Row(shown_as, 1, {}), f"the file could not be read: {error.strerror or error}") from None
+    if raw is None:
+        raise _refused(Row(shown_as, 1, {}), too_large_words(MAX_CSV_BYTES))
     if raw.startswith(UTF16_MARKS):
         raise _refused(Row(shown_as, 1, {}), f"the file is saved as Unicode Text (UTF-16). Save it from the spreadsheet "
                                              f"as {SAVE_AS_CSV}")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, METRICS_DIR, SCHEMAS_DIR, STRANDS_DIR, WRITE_JOURNAL
 from ..core.problems import Problem
+from ..source.leftovers import CHECK_PREFIX, owned_prefix
 from ..source.validate import load_portal
 
 
@@ -96,7 +97,8 @@ def problems_if_written(root: Path, contents: dict[str, str]) -> list[Problem]:
     """The problems the changed files (keyed as shown) would have, checked in a scratch copy of the portal's data."""
     if not contents:
         return []
-    with tempfile.TemporaryDirectory(prefix="crimeportal-check-") as scratch:
+    # named with this process's id, so that the next command removes it if this one is killed (source.leftovers)
+    with tempfile.TemporaryDirectory(prefix=owned_prefix(CHECK_PREFIX)) as scratch:
         copy = Path(scratch)
         for folder in (SCHEMAS_DIR, STRANDS_DIR, METRICS_DIR, ACTIONS_DIR):
             if (root / folder).is_dir():

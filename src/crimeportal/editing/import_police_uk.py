@@ -16,13 +16,14 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..core.conventions import AREAS_REGISTER, METRIC_SUFFIX, METRICS_DIR, PLACEHOLDER_NOTE
+from ..core.conventions import MAX_CSV_BYTES, AREAS_REGISTER, METRIC_SUFFIX, METRICS_DIR, PLACEHOLDER_NOTE
 from ..core.model import Metric, Observation, Portal
 from ..core.problems import Problem
-from ..source.load import parse_yaml, read_text
+from ..source.load import parse_yaml, read_at_most, read_text
 from ..source.load import top_level_locations
 from ..source.validate import load_portal
 from . import EditRefused
+from .figures_csv import too_large_words
 from .files import problems_if_written, shown_path, write_all
 from .police_uk import NO_LOCATION, OUTSIDE, Counts, count_files, district_names
 from .yaml_edit import MetricDocument, open_metric
@@ -230,7 +231,10 @@ def read_mapping(path: Path, root: Path) -> dict[str, str]:
 
 
 def _csv_mapping(path: Path, shown_as: str) -> dict[str, str]:
-    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    raw = read_at_most(path, MAX_CSV_BYTES)
+    if raw is None:
+        raise EditRefused.because([Problem(shown_as, 1, 1, "", too_large_words(MAX_CSV_BYTES))])
+    text = raw.decode("utf-8-sig", errors="replace")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if header != ["crime_type", "metric"]:

@@ -54,11 +54,12 @@ def read_plan_rows(path: Path, shown_as: str, layout: Layout) -> list[Row]:
                                                              "and one row below it for each action")])
     header_line, header = records[0]
     columns = [name.strip().lower() for name in header]
-    at = Row(shown_as, header_line, {})
+    at = Row(shown_as, header_line, {}, tuple(columns))  # the columns, so each problem names where its cell is
     problems = _header_problems(columns, at, layout, header_text, hint)
     rows = []
     for line, cells in records[1:]:
-        row = Row(shown_as, line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns) if name})
+        row = Row(shown_as, line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns) if name},
+                  tuple(columns))
         if any(cell.strip() and (i >= len(columns) or not columns[i]) for i, cell in enumerate(cells)):
             problems.append(row.problem("", f"this row has {len(cells)} cells but the header row has {len(columns)} columns; "
                                             "is there a comma inside a note? Put such a note in double quotes"))

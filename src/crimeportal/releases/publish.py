@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -241,19 +242,23 @@ def publish(plan: Plan) -> str:
     """Commit the register and deploy the release; returns the register's commit. Raises RolledBack if a step fails."""
     note = PublishNote(plan.entry.version, plan.branch, plan.head, plan.pages_before, str(plan.site_dir),
                        str(_aside(plan.site_dir)))
-    interrupted.begin(plan.root, note)  # so that a kill from here on is undone by the next publish
-    try:
-        register_commit = _commit_register(plan)
-        interrupted.record_register_commit(plan.root, note, register_commit)
-        with _set_aside(plan.site_dir):
-            # mike's version selector inserts the title as HTML, so it gets the title as HTML text
-            _mike(plan, "deploy", "--update-aliases", plan.request.version, LATEST, "--title", escape(plan.request.title))
-        _mike(plan, "set-default", LATEST, quiet=True)  # from the second release on it changes nothing, and mike warns
-        _add_root_404(plan)
-    except (GitError, PublishStepFailed, OSError, KeyboardInterrupt) as error:
-        raise RolledBack(plan.request.version, error, _roll_back(plan)) from error
-    finally:
-        interrupted.end(plan.root)
+    with interrupted.stops_undone() as stops:  # SIGTERM and SIGHUP undo it as Ctrl-C does
+        interrupted.begin(plan.root, note)  # so that a kill from here on is undone by the next publish
+        try:
+            register_commit = _commit_register(plan)
+            interrupted.record_register_commit(plan.root, note, register_commit)
+            with _set_aside(plan.site_dir):
+                # mike's version selector inserts the title as HTML, so it gets the title as HTML text
+                _mike(plan, "deploy", "--update-aliases", plan.request.version, LATEST, "--title", escape(plan.request.title))
+            _mike(plan, "set-default", LATEST, quiet=True)  # from the second release on it changes nothing, and mike warns
+            _add_root_404(plan)
+        except (GitError, PublishStepFailed, OSError, KeyboardInterrupt) as error:
+            stops.hold()
+            # a stop that came while the site was being put back may have cut that short
+            interrupted.put_site_back(plan.site_dir, _aside(plan.site_dir))
+            raise RolledBack(plan.request.version, error, _roll_back(plan)) from error
+        finally:
+            interrupted.end(plan.root)
     return register_commit
 
 
@@ -280,9 +285,34 @@ def _tool_path() -> str:
 
 def _mike(plan: Plan, *args: str, quiet: bool = False) -> None:
     env = {**os.environ, "PATH": _tool_path(), VERSION_ENV: plan.entry.version, "NO_MKDOCS_2_WARNING": "1"}
-    done = subprocess.run([sys.executable, "-c", _MIKE, *(["--quiet"] if quiet else []), *args], cwd=plan.root, env=env)
-    if done.returncode != 0:
-        raise PublishStepFailed(f"`mike {args[0]}` stopped (exit {done.returncode}); its messages are above.")
+    command = [sys.executable, "-c", _MIKE, *(["--quiet"] if quiet else []), *args]
+    # its own process group, so that a publish stopped part-way ends mike and everything it started (the build's chart
+    # workers), which would otherwise live on and hold the publish's output open
+    own_group = {"start_new_session": True} if hasattr(os, "killpg") else {}
+    with subprocess.Popen(command, cwd=plan.root, env=env, **own_group) as mike:
+        try:
+            code = mike.wait()
+        except BaseException:
+            _end(mike, bool(own_group))
+            raise
+    if code != 0:
+        raise PublishStepFailed(f"`mike {args[0]}` stopped (exit {code}); its messages are above.")
+
+
+def _end(process: subprocess.Popen, whole_group: bool, grace: float = 10.0) -> None:
+    """Stop a process (and its group): asked first, so the build closes its workers; ended if it has not in `grace` s."""
+    def send(how: int) -> None:
+        try:
+            os.killpg(process.pid, how) if whole_group else process.send_signal(how)
+        except ProcessLookupError:
+            pass
+    send(signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    send(signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
+    process.wait()
 
 
 def _add_root_404(plan: Plan) -> None:

@@ -18,8 +18,9 @@ from ..core.conventions import CHANGES_PAGE, CONTENT_DIR
 from ..core.model import Portal
 from ..core.problems import Problem
 from ..source.load import MKDOCS_FRONT_MATTER
-from . import area_pages, board_report, delivery_page, feed, pages
-from .open_data import download_paths
+from .pages import area_pages, board_report, delivery_page, pages
+from .publishing import feed
+from .publishing.open_data import download_paths
 
 _MKDOCS_PAGES_LOG = "mkdocs.structure.pages"
 T = TypeVar("T")

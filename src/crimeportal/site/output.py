@@ -16,10 +16,12 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from ..core.conventions import PORTAL_FOLDERS, SITE_MARKER
 from ..core.errors import PortalError
+from ..source.leftovers import end_with_parent, owned_prefix, remove_stale
 
 _RENAME_EXCHANGE = 2  # from linux/fs.h
 _AT_FDCWD = -100
@@ -38,12 +40,14 @@ def build_into(root: Path, target: Path) -> None:
     check_output_folder(root, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
-    staging = Path(tempfile.mkdtemp(prefix=f"{_staging_prefix(target)}{os.getpid()}-", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=owned_prefix(staging_prefix(target)), dir=target.parent))
     try:
         result = subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)],
             cwd=root,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # Material's banner about MkDocs 2.0 says nothing an editor can act on
+            # a killed command takes its build with it, not leaving it writing into a folder the next one removes
+            preexec_fn=partial(end_with_parent, os.getpid()) if sys.platform.startswith("linux") else None,
         )
         if result.returncode != 0:
             raise BuildFailed("the build failed")
@@ -88,31 +92,15 @@ def recover(target: Path) -> None:
     if aside.is_dir() and not target.exists():
         aside.rename(target)
     shutil.rmtree(aside, ignore_errors=True)
-    for staging in target.parent.glob(f"{_staging_prefix(target)}*"):
-        if staging.is_dir() and not staging.is_symlink() and not _running(staging.name):
-            shutil.rmtree(staging, ignore_errors=True)
+    remove_stale(target.parent, staging_prefix(target))
 
 
-def _staging_prefix(target: Path) -> str:
+def staging_prefix(target: Path) -> str:
     return f"{target.name}.building-"
 
 
 def _aside(target: Path) -> Path:
     return target.with_name(target.name + ".old")
-
-
-def _running(staging_name: str) -> bool:
-    """Whether the build that made this staging folder is still running (its process id is in the name)."""
-    pid = staging_name.rsplit(".building-", 1)[-1].split("-", 1)[0]
-    if not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process
-        return True
-    return True
 
 
 def _swap(new: Path, target: Path) -> None:

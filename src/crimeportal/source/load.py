@@ -66,6 +66,19 @@ class SourceText:
     problems: list[Problem]
 
 
+def read_at_most(path: Path, limit: int) -> bytes | None:
+    """The file's bytes, or None when it holds more than `limit`: reading stops there, so a file that never ends
+    (/dev/zero, a pipe) or one far too big for what it claims to be never fills the memory."""
+    with open(path, "rb") as stream:
+        raw = stream.read(limit + 1)
+    return None if len(raw) > limit else raw
+
+
+def size_words(limit: int) -> str:
+    """A limit in bytes as an editor reads it: '50 MB'."""
+    return f"{limit / 1_000_000:,.0f} MB" if limit >= 1_000_000 else f"{limit:,} bytes"
+
+
 def read_text(path: Path, shown_as: str) -> SourceText:
     def refused(message: str) -> SourceText:
         return SourceText(shown_as, None, [Problem(shown_as, 1, 1, "", message)])
@@ -78,9 +91,12 @@ def read_text(path: Path, shown_as: str) -> SourceText:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
             return refused(f"is {size:,} bytes long; a source file over {MAX_SOURCE_BYTES:,} bytes is not read: check it")
-        raw = path.read_bytes()
+        raw = read_at_most(path, MAX_SOURCE_BYTES)  # it may have grown since
     except OSError as error:
         return refused(f"could not be read: {error.strerror or error}")
+    if raw is None:
+        return refused(f"is over {MAX_SOURCE_BYTES:,} bytes long; a source file over {MAX_SOURCE_BYTES:,} bytes is not "
+                       "read: check it")
     if raw.startswith(UTF16_MARKS):
         return refused("the file is saved as UTF-16 (\"Unicode\"): save it again as UTF-8")
     try:

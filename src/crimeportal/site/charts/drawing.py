@@ -20,6 +20,7 @@ from pathlib import Path
 from . import specs, worker
 from .specs import ChartJob, accessible
 from ..output import write_whole
+from ...source.leftovers import RENDERER_PREFIX, owned_prefix
 
 
 def cache_version() -> str:
@@ -52,7 +53,8 @@ class Renderer:
         if self._pool is None:
             workers = os.cpu_count() or 1
             workers = workers if self.kept else max(1, min(workers, charts // Charts.BATCH))
-            self._folder = tempfile.TemporaryDirectory(prefix="crimeportal-renderer-")
+            # named with this process's id, so that the next command removes it if this build is killed
+            self._folder = tempfile.TemporaryDirectory(prefix=owned_prefix(RENDERER_PREFIX))
             worker.fonts_config(Path(self._folder.name))
             # spawn, not fork: a forked copy of a process that already ran the renderer's threads can hang
             self._pool = ProcessPoolExecutor(workers, mp_context=get_context("spawn"), initializer=worker.start,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import pickle
 import sys
@@ -18,6 +19,7 @@ from xml.sax.saxutils import escape
 from . import specs
 from .specs import ChartData
 from ..output import write_whole
+from ...source.leftovers import end_with_parent
 
 T = TypeVar("T")
 
@@ -30,6 +32,8 @@ def start(with_specs: bool = False, folder: str | None = None) -> None:
     kept renderer import Altair too, which then makes every spec. `folder`: the renderer's, where its workers
     share what they work out once for each chart shape, and find the font configuration `fonts_config` wrote."""
     global _FOLDER
+    parent = multiprocessing.parent_process()
+    end_with_parent(parent.pid if parent else None)  # a killed build's workers end with it, not wait for work for ever
     _FOLDER = Path(folder) if folder else None
     if _FOLDER and os.name == "posix" and sys.platform != "darwin":
         os.environ["FONTCONFIG_FILE"] = str(_FOLDER / FONTS_CONFIG)
