@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: site serve test check bench clean add-period progress import-actions publish preview browser
+LOCK := requirements.lock
+
+.PHONY: site serve test check bench clean add-period progress import-actions publish preview browser lock
 
 # Values given on the command line reach the CLI exactly as typed: make would expand `$5m` or `$(...)` in them,
 # and the shell would expand quotes and backticks, so each is taken unexpanded and passed through the environment.
@@ -13,17 +15,33 @@ export CP_CSV := $(value CSV)
 export CP_VERSION := $(value VERSION)
 export CP_TITLE := $(value TITLE)
 export CP_BOARD_MEETING := $(value BOARD_MEETING)
+export CP_ENGINE := $(value ENGINE)
 # and the raw values themselves are not exported, since exporting would expand them
-unexport CSV VERSION TITLE BOARD_MEETING
+unexport CSV VERSION TITLE BOARD_MEETING ENGINE
+# ENGINE=properdocs builds with ProperDocs, the maintained fork of MkDocs 1.x, instead of MkDocs (the same site)
+ENGINE_OPTION = $(if $(value ENGINE),--engine "$$CP_ENGINE")
 
 # The editors' targets tell the command it was run through make, so its messages name REVISE=1, not --revise.
 # Set for these targets alone, so that the tests `make test` runs see crimeportal's own words.
 check add-period publish: export CRIMEPORTAL_VIA_MAKE := 1
 
-$(STAMP): pyproject.toml
+# Every dependency, the tests' too, comes from the lock file at the version and with the file hashes it names, so
+# a machine installs what CI tested; the portal itself is installed on its own, with nothing more.
+$(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
+
+# make lock: resolve requirements.lock again from pyproject.toml's pins, keeping every other version it already
+# names unless pyproject.toml needs another (UPGRADE=1 moves each of them to its newest release). One lock for
+# Linux, macOS and Windows (--universal), for Python 3.11, with the hashes of every file of each release, and never a
+# pre-release. docs/platform.md, "Upgrading dependencies", says how to check an upgrade.
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 --generate-hashes \
+	--prerelease disallow --no-emit-package crimeportal --quiet --output-file $(LOCK)
+lock: $(STAMP)
+	$(UV_COMPILE) $(if $(value UPGRADE),--upgrade)
+	@echo "make lock: $(LOCK) resolved again; run 'make test', then commit pyproject.toml and $(LOCK) together."
 
 # The board pack PDF (WeasyPrint) needs Pango and fonts from the system; as root with apt-get (as in CI) the
 # targets that build install Debian's packages where Pango is missing, and elsewhere say what to install.
@@ -35,10 +53,10 @@ APT_POPPLER := { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get
 
 site: $(STAMP)
 	@$(NEED_PANGO)
-	$(BIN)/crimeportal build
+	$(BIN)/crimeportal build $(ENGINE_OPTION)
 
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
+	"$(BIN)/$${CP_ENGINE:-mkdocs}" serve --dirty --dev-addr 127.0.0.1:8000
 
 # make check (add STRICT=1 to fail on warnings too, as the pull-request workflow does)
 check: $(STAMP)
@@ -60,11 +78,11 @@ import-actions: $(STAMP)
 	@test -n "$$CP_CSV" || { echo "Say which file: make import-actions CSV=return.csv" >&2; exit 2; }
 	$(BIN)/crimeportal import-actions "$$CP_CSV" $(if $(value CHECK),--check)
 
-# make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1]
+# make publish VERSION=2019-09 TITLE="September 2019 board update" [BOARD_MEETING=2019-09-12] [REPLACE=1] [PUSH=1] [ENGINE=properdocs]
 publish: $(STAMP)
 	@test -n "$$CP_VERSION" && test -n "$$CP_TITLE" || { echo 'Say which release: make publish VERSION=2019-09 TITLE="September 2019 board update"' >&2; exit 2; }
 	@$(NEED_PANGO)
-	$(BIN)/crimeportal publish "$$CP_VERSION" --title "$$CP_TITLE" $(if $(value BOARD_MEETING),--board-meeting "$$CP_BOARD_MEETING") $(if $(value REPLACE),--replace) $(if $(value PUSH),--push)
+	$(BIN)/crimeportal publish "$$CP_VERSION" --title "$$CP_TITLE" $(if $(value BOARD_MEETING),--board-meeting "$$CP_BOARD_MEETING") $(if $(value REPLACE),--replace) $(if $(value PUSH),--push) $(ENGINE_OPTION)
 
 # every published release, as the gh-pages branch holds them, at http://127.0.0.1:8001
 preview: $(STAMP)

@@ -2,6 +2,7 @@
 
 import logging
 
+from crimeportal.core import mark
 from crimeportal.site import build, preview
 
 # What is kept between builds: the mkdocs command this process runs, and, for a live preview in dirty mode
@@ -41,8 +42,14 @@ def on_page_content(html, page, config, files):
     return build.on_page_content(html, page, config)
 
 
+# Every page, and the theme's own 404 page, carries the portal's mark: a site built without these hooks lacks it,
+# and `crimeportal check-site` and `publish` refuse it (core/mark.py)
 def on_post_page(output, page, config):
-    return build.on_post_page(output, page, config)
+    return mark.stamp(build.on_post_page(output, page, config))
+
+
+def on_post_template(output_content, template_name, config):
+    return mark.stamp(output_content) if template_name.endswith(".html") else output_content
 
 
 def on_post_build(config):

@@ -8,11 +8,12 @@ import os
 import sys
 from pathlib import Path
 
-from . import editing, plans, releases
+from . import editing, plans, release_tools, releases
 from ..editing.files import finish_interrupted_writes, shown_path as _relative
 from ..site.output import staging_prefix
 from ..source.leftovers import remove_stale, remove_stale_scratch
 from ..releases.register import read_register
+from ..core.engines import DEFAULT as DEFAULT_ENGINE, ENGINES
 from ..core.errors import PortalError
 from ..core.problems import count_words, format_problems, shown_file
 # the site's modules (templates, charts, statistics) are imported by the commands that use them: `validate`, the
@@ -60,6 +61,7 @@ def _main(argv: list[str] | None) -> int:
 
     build = commands.add_parser("build", help="validate, then build the site into site/ (unchanged if the build fails)")
     build.add_argument("--site-dir", type=Path, default=Path("site"))
+    releases.add_engine(build)
 
     assess = commands.add_parser("assess", help="say whether a metric's latest change is statistically significant")
     assess.add_argument("file", type=Path, help="a metric file, e.g. data/metrics/knife-enabled-crime.yml")
@@ -68,6 +70,7 @@ def _main(argv: list[str] | None) -> int:
     editing.add_commands(commands)  # new metric, new strand, new action, add-period
     plans.add_commands(commands)  # progress, import-actions
     releases.add_command(commands)  # publish
+    release_tools.add_commands(commands)  # check-site, release-notes
 
     args = parser.parse_args(argv)
     root = args.root.resolve()
@@ -92,7 +95,9 @@ def _main(argv: list[str] | None) -> int:
         return plans.run(root, args)
     if args.command == "publish":
         return releases.run(root, args)
-    return run_build(root, args.site_dir)
+    if args.command in release_tools.COMMANDS:
+        return release_tools.run(root, args)
+    return run_build(root, args.site_dir, args.engine)
 
 
 def _tidy_leftovers(root: Path) -> None:
@@ -187,13 +192,13 @@ def _native(folder: Path, root: Path) -> str:
     return shown_file(_relative(folder, root)) + os.sep
 
 
-def run_build(root: Path, site_dir: Path) -> int:
+def run_build(root: Path, site_dir: Path, engine: str = DEFAULT_ENGINE.name) -> int:
     """Build beside the site, then swap, so a failed build leaves the old site exactly as it was."""
     from ..site.output import BuildFailed, build_into
 
     target = (root / site_dir).resolve()
     try:
-        build_into(root, target)
+        build_into(root, target, ENGINES[engine].module)
     except BuildFailed:
         print(f"crimeportal: the build failed; the site in {_native(target, root)} was left as it was.", file=sys.stderr)
         return EXIT_PROBLEMS

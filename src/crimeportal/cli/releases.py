@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..core.engines import DEFAULT, ENGINES
 from ..core.problems import count_words, format_problems
 from ..releases.errors import GitError, Refused, RolledBack
 from ..releases.git import PAGES_BRANCH, REMOTE, succeeds
@@ -30,6 +31,13 @@ def add_command(commands: Any) -> None:
     publish_command.add_argument("--board-meeting", metavar="YYYY-MM-DD", help="the date of the board meeting the release reports to")
     publish_command.add_argument("--replace", action="store_true", help="overwrite the latest release, which must be VERSION (said loudly)")
     publish_command.add_argument("--push", action="store_true", help=f"push the source branch and {PAGES_BRANCH} to {REMOTE} afterwards")
+    add_engine(publish_command)
+
+
+def add_engine(command: Any) -> None:
+    """The --engine option of the commands that build: which generator builds the site."""
+    command.add_argument("--engine", choices=sorted(ENGINES), default=DEFAULT.name,
+                         help=f"the site generator that builds the site (default: {DEFAULT.name}); both build the same site")
 
 
 def run(root: Path, args: Any) -> int:
@@ -37,7 +45,7 @@ def run(root: Path, args: Any) -> int:
     from ..releases.interrupted import undo_interrupted
     from ..releases.publish import Request, check, publish
 
-    request = Request(args.version, args.title, args.board_meeting, args.replace, args.push)
+    request = Request(args.version, args.title, args.board_meeting, args.replace, args.push, ENGINES[args.engine])
     try:
         undone = undo_interrupted(root) if succeeds(root, "rev-parse", "--git-dir") else None
         if undone:

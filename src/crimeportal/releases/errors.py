@@ -38,6 +38,10 @@ class PublishStepFailed(ReleaseError):
     """One of mike's steps stopped; its own messages have already reached the terminal."""
 
 
+class SiteNotWhole(PublishStepFailed):
+    """The site a step built lacks the portal's mark or has a block unfilled: its hooks did not run, or not to the end."""
+
+
 class RolledBack(ReleaseError):
     """Publishing stopped part-way and what it had changed was put back.
 

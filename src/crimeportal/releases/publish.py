@@ -25,6 +25,7 @@ import yaml
 from html import escape
 
 from ..core.commands import option
+from ..core.engines import DEFAULT as DEFAULT_ENGINE, Engine
 from ..core.conventions import DATE_PATTERN, REGISTER, VERSION_PATTERN
 from ..core.problems import Problem, count_words, format_problems
 from ..source.drafts import draft_reasons
@@ -34,12 +35,19 @@ from ..source.yaml_errors import FALLBACK, syntax_problem
 from .current import LATEST, VERSION_ENV, published_metrics, site_root
 from . import interrupted
 from .interrupted import PublishNote
-from .errors import GitError, PublishStepFailed, Refused, RolledBack
+from .errors import GitError, PublishStepFailed, Refused, RolledBack, SiteNotWhole
 from .git import (PAGES_BRANCH, REMOTE, commit_of, git, git_text, is_ancestor, pages_commits, published_ref,
                   published_versions, succeeds)
+from .site_check import site_problems
 from .register import FORM_WORDS, Register, Release, layout_problems, read_register, register_text, version_key
 
-_MIKE = "import sys; from mike.driver import main; sys.exit(main())"
+# mike 2.2 picks its engine once, when it is imported: ProperDocs whenever that is installed, as it is beside MkDocs
+# here. The launcher sets the engine the editor chose (its command, name and version, as mike's own choice would),
+# then runs mike; tests/test_platform.py checks that mike still keeps its choice there.
+_MIKE = ("import sys; from importlib import metadata; import mike.mkdocs_utils as engine; "
+         "engine._program_name, engine._brand, distribution = sys.argv[1:4]; del sys.argv[1:4]; "
+         "engine._version = metadata.version(distribution); "
+         "from mike.driver import main; sys.exit(main())")
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class Request:
     board_meeting: str | None = None
     replace: bool = False
     push: bool = False
+    engine: Engine = DEFAULT_ENGINE
 
 
 @dataclass
@@ -82,7 +91,7 @@ def check(root: Path, request: Request, today: date) -> Plan:
     published = _published(register, pages or [])
     replacing = request.replace and request.version in published and not register.problems and pages is not None
     drafts = [(item, item.path.relative_to(root).as_posix()) for item in [*portal.strands, *portal.metrics] if item.path]
-    reasons = [*_request_problems(request), *_tool_problems(), *_problem_reasons(register.problems, portal_problems),
+    reasons = [*_request_problems(request), *_tool_problems(request.engine), *_problem_reasons(register.problems, portal_problems),
                *draft_reasons(drafts),
                *branch_reasons, *_clean_problems(root), *_identity_problems(root), *site_reasons, *pages_reasons]
     if not register.problems and pages is not None:
@@ -117,13 +126,13 @@ def _request_problems(request: Request) -> list[str]:
     return reasons
 
 
-def _tool_problems() -> list[str]:
+def _tool_problems(engine: Engine) -> list[str]:
     try:
         import mike  # noqa: F401  (mike does the deploying; only its command line is used)
     except ImportError:
         return ["mike is not installed: run `make publish`, which installs the pinned dependencies."]
-    if shutil.which("mkdocs", path=_tool_path()) is None:
-        return [f"mkdocs is not installed beside {sys.executable}; run `make publish`."]
+    if shutil.which(engine.module, path=_tool_path()) is None:
+        return [f"{engine.module} is not installed beside {sys.executable}; run `make publish`."]
     return []
 
 
@@ -190,6 +199,11 @@ def _site_config(root: Path) -> tuple[str, Path, list[str]]:
     return site_root(config["site_url"], None) or "", site_dir, []
 
 
+def site_address(root: Path) -> str:
+    """The address the gh-pages branch is served at, from mkdocs.yml's site_url ('' when it cannot be read)."""
+    return _site_config(root)[0]
+
+
 def _pages(root: Path) -> tuple[list[dict[str, Any]] | None, list[str]]:
     """mike's list of published versions (None when it cannot be trusted), and why not."""
     local, remote = pages_commits(root)
@@ -250,6 +264,7 @@ def publish(plan: Plan) -> str:
             with _set_aside(plan.site_dir):
                 # mike's version selector inserts the title as HTML, so it gets the title as HTML text
                 _mike(plan, "deploy", "--update-aliases", plan.request.version, LATEST, "--title", escape(plan.request.title))
+                _check_built_site(plan.site_dir)  # what mike built and committed; rolled back, never pushed, if not whole
             _mike(plan, "set-default", LATEST, quiet=True)  # from the second release on it changes nothing, and mike warns
             _add_root_404(plan)
         except (GitError, PublishStepFailed, OSError, KeyboardInterrupt) as error:
@@ -285,7 +300,9 @@ def _tool_path() -> str:
 
 def _mike(plan: Plan, *args: str, quiet: bool = False) -> None:
     env = {**os.environ, "PATH": _tool_path(), VERSION_ENV: plan.entry.version, "NO_MKDOCS_2_WARNING": "1"}
-    command = [sys.executable, "-c", _MIKE, *(["--quiet"] if quiet else []), *args]
+    engine = plan.request.engine
+    command = [sys.executable, "-c", _MIKE, engine.module, engine.brand, engine.distribution,
+               *(["--quiet"] if quiet else []), *args]
     # its own process group, so that a publish stopped part-way ends mike and everything it started (the build's chart
     # workers), which would otherwise live on and hold the publish's output open
     own_group = {"start_new_session": True} if hasattr(os, "killpg") else {}
@@ -313,6 +330,12 @@ def _end(process: subprocess.Popen, whole_group: bool, grace: float = 10.0) -> N
         pass
     send(signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM)
     process.wait()
+
+
+def _check_built_site(site: Path) -> None:
+    problems = site_problems(site)
+    if problems:
+        raise SiteNotWhole("the site mike built is not the portal's whole site:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
 def _add_root_404(plan: Plan) -> None:

@@ -35,15 +35,16 @@ class OutputRefused(PortalError):
     """The folder asked for may hold something other than a site this portal built; nothing was changed."""
 
 
-def build_into(root: Path, target: Path) -> None:
-    """Build the portal at `root` into `target`, swapping it in only when the build succeeded."""
+def build_into(root: Path, target: Path, engine_module: str = "mkdocs") -> None:
+    """Build the portal at `root` into `target` with the engine run as `python -m engine_module` (mkdocs or
+    properdocs, core/engines.py), swapping it in only when the build succeeded."""
     check_output_folder(root, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     recover(target)
     staging = Path(tempfile.mkdtemp(prefix=owned_prefix(staging_prefix(target)), dir=target.parent))
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "--site-dir", str(staging)],
+            [sys.executable, "-m", engine_module, "build", "--strict", "--clean", "--site-dir", str(staging)],
             cwd=root,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # Material's banner about MkDocs 2.0 says nothing an editor can act on
             # a killed command takes its build with it, not leaving it writing into a folder the next one removes

@@ -75,7 +75,7 @@ def _where(section: str, key: str) -> str:
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise SettingsError(f"mkdocs.yml needs the setting extra.{where}, a group of settings (see the README, "
+        raise SettingsError(f"mkdocs.yml needs the setting extra.{where}, a group of settings (see docs/publishing.md, "
                             "\"Licence and contact\").")
     return value
 
