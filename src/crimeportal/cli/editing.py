@@ -16,10 +16,9 @@ from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_numb
 from ..editing.files import shown_path
 from . import plans, police_uk
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
-from .written import report_after
+from .written import figures_changed, report_after
 
 if TYPE_CHECKING:  # imported where they run, so that `crimeportal validate` starts without them
-    from ..editing.add_period import MetricChange
     from ..editing.scaffold import Written
 
 COMMANDS = ("new", "add-period", "import")
@@ -75,7 +74,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
             update = add_period(root, args.csv, revise=args.revise, check=args.check,
                                 strict_warnings=args.strict_warnings)
             for change in update.changes:
-                print(f"{_shown(change.path, root)}: {_what_changed(change, would=args.check)}")
+                print(f"{_shown(change.path, root)}: {figures_changed(change, args.check, 'given')}")
             if update.warnings:
                 print(format_problems(update.warnings, "text", level="warning"))
                 print(f"crimeportal: {count_words(update.warnings, 'warning')} about unusual figures (above); they fail "
@@ -110,14 +109,5 @@ def _scaffold(root: Path, args: argparse.Namespace) -> tuple[Written, str]:
     written = new_strand(root, args.title, strand_id=args.id, order=args.order, status=args.status,
                          summary=args.summary, lead=args.lead)
     return written, "replace the placeholder sentences with the strand's update"
-
-
-def _what_changed(change: MetricChange, would: bool = False) -> str:
-    add, revise, remove = ("would add", "would revise", "would remove") if would else ("added", "revised", "removed")
-    parts = [f"{add} {', '.join(change.added)}" if change.added else "",
-             f"{revise} {', '.join(change.revised)}" if change.revised else "",
-             f"{', '.join(change.unchanged)} already as given" if change.unchanged else "",
-             f"{remove} the placeholder" if change.replaced_placeholder else ""]
-    return "; ".join(p for p in parts if p)
 
 

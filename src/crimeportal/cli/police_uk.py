@@ -7,9 +7,9 @@ from pathlib import Path
 
 from ..editing import EditRefused
 from ..editing.files import shown_path
-from ..editing.import_police_uk import ImportedMeasure, PoliceUkImport, import_police_uk, read_mapping
+from ..editing.import_police_uk import PoliceUkImport, import_police_uk, read_mapping
 from .exit_codes import EXIT_OK
-from .written import report_after
+from .written import figures_changed, report_after
 
 
 def add_command(commands: argparse._SubParsersAction) -> None:
@@ -49,7 +49,7 @@ def _print_counts(done: PoliceUkImport, root: Path, would: bool) -> None:
         print(f"{done.counts.repeated:,} rows repeated a record already read (the same Crime ID, or a month's records "
               "without a Crime ID that another file already gave) and were counted once.")
     for measure in done.measures:
-        print(f"\n{measure.crime_type} -> {shown_path(measure.path, root)}: {_what_changed(measure, would)}")
+        print(f"\n{measure.crime_type} -> {shown_path(measure.path, root)}: {figures_changed(measure, would, 'counted')}")
         print(f"  {'month':<8} {'records':>8} {'in districts':>13} {'outside them':>13} {'no location':>12}")
         for month in measure.months:
             print(f"  {month.end:<8} {month.value:>8,} {sum(month.areas.values()):>13,} {month.outside:>13,} "
@@ -57,15 +57,6 @@ def _print_counts(done: PoliceUkImport, root: Path, would: bool) -> None:
     print("\nRecords outside the districts and records with no location are written together as not_located.")
     if done.other_rows:
         print(f"{done.other_rows:,} records of other crime types were not imported.")
-
-
-def _what_changed(measure: ImportedMeasure, would: bool) -> str:
-    add, revise, remove = ("would add", "would revise", "would remove") if would else ("added", "revised", "removed")
-    parts = [f"{add} {', '.join(measure.added)}" if measure.added else "",
-             f"{revise} {', '.join(measure.revised)}" if measure.revised else "",
-             f"{', '.join(measure.unchanged)} already as counted" if measure.unchanged else "",
-             f"{remove} the placeholder" if measure.replaced_placeholder else ""]
-    return "; ".join(p for p in parts if p) or "nothing to change"
 
 
 

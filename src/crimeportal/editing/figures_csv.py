@@ -65,6 +65,23 @@ class Figure:
         return self.row.line
 
 
+def table_rows(records: list[tuple[int, list[str]]], columns: list[str], shown_as: str,
+               inside: str) -> tuple[list[Row], list[Problem]]:
+    """Each record below the header as a Row of its named cells, and a problem for each row with a filled cell
+    beyond the header's columns (`inside`: what a stray comma is probably inside, as the message says)."""
+    rows, problems = [], []
+    for line, cells in records[1:]:
+        row = Row(shown_as, line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns) if name},
+                  tuple(columns))
+        # spreadsheets often save empty columns after the real ones: only a filled cell there is a mistake
+        if any(cell.strip() and (i >= len(columns) or not columns[i]) for i, cell in enumerate(cells)):
+            problems.append(row.problem("", f"this row has {len(cells)} cells but the header row has {len(columns)} columns; "
+                                            f"is there a comma inside {inside}? Put such a note in double quotes"))
+        else:
+            rows.append(row)
+    return rows, problems
+
+
 def parse_number(text: str) -> int | float | None:
     """A figure as people type it, 1,948 or 46.3; None when it is not a plain number."""
     if number_length_problem(text) or not _NUMBER.match(text):  # never converted: see number_length_problem
@@ -87,16 +104,7 @@ def read_rows(path: Path, shown_as: str) -> list[Row]:
     problems = _header_problems(columns, Row(shown_as, header_line, {}, tuple(columns)), hint)
     if problems:
         raise EditRefused.because(problems)
-    rows = []
-    for line, cells in records[1:]:
-        row = Row(shown_as, line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns)},
-                  tuple(columns))
-        # spreadsheets often save empty columns after the real ones: only a filled cell there is a mistake
-        if any(cell.strip() and (i >= len(columns) or not columns[i]) for i, cell in enumerate(cells)):
-            problems.append(row.problem("", f"this row has {len(cells)} cells but the header row has {len(columns)} columns; "
-                                            "is there a comma inside a figure or a note? Put such a note in double quotes"))
-        else:
-            rows.append(row)
+    rows, problems = table_rows(records, columns, shown_as, "a figure or a note")
     if problems:
         raise EditRefused.because(problems)
     if not rows:

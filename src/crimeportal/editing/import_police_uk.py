@@ -23,6 +23,7 @@ from ..source.load import parse_yaml, read_at_most, read_text
 from ..source.load import top_level_locations
 from ..source.validate import load_portal
 from . import EditRefused
+from .add_period import MetricChange
 from .figures_csv import too_large_words
 from .files import problems_if_written, shown_path, write_all
 from .police_uk import NO_LOCATION, OUTSIDE, Counts, count_files, district_names
@@ -47,18 +48,12 @@ class MonthFigures:
         return {"end": self.end, "value": self.value, "areas": self.areas, "not_located": self.not_located}
 
 
-@dataclass
-class ImportedMeasure:
-    """What the import did (or, with --check, would do) to one measure."""
+@dataclass(kw_only=True)
+class ImportedMeasure(MetricChange):
+    """What the import did (or, with --check, would do) to one measure, as add-period says it, and what it counted."""
 
     crime_type: str
-    metric_id: str
-    path: Path
     months: list[MonthFigures]
-    added: list[str] = field(default_factory=list)
-    revised: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    replaced_placeholder: bool = False
 
 
 @dataclass
@@ -90,8 +85,8 @@ def import_police_uk(root: Path, files: list[Path], mapping: dict[str, str], *, 
         raise EditRefused.because(found)
     _check_crime_types(mapping, counts)
     district_ids = [a.id for a in portal.areas if a.kind == "district"]
-    measures = [ImportedMeasure(crime_type, metric_id, root / METRICS_DIR / f"{metric_id}{METRIC_SUFFIX}",
-                                _figures(counts, crime_type, district_ids)) for crime_type, metric_id in mapping.items()]
+    measures = [ImportedMeasure(metric_id, root / METRICS_DIR / f"{metric_id}{METRIC_SUFFIX}", crime_type=crime_type,
+                                months=_figures(counts, crime_type, district_ids)) for crime_type, metric_id in mapping.items()]
     edits, found = _edited(root, measures, {m.id: m for m in portal.metrics}, revise)
     found += problems_if_written(root, {document.shown_as: after for document, after in edits})
     if found:

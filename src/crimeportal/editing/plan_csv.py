@@ -19,7 +19,7 @@ from ..core.model import ACTION_STATUSES, Action
 from ..core.problems import Problem
 from ..source.rules import text_problem
 from . import EditRefused
-from .figures_csv import SAVE_AS_CSV, Row, _records  # the one CSV reader, so both kinds of CSV are read alike
+from .figures_csv import SAVE_AS_CSV, Row, _records, table_rows  # the one CSV reader, so both kinds of CSV are read alike
 
 
 @dataclass(frozen=True)
@@ -56,15 +56,8 @@ def read_plan_rows(path: Path, shown_as: str, layout: Layout) -> list[Row]:
     columns = [name.strip().lower() for name in header]
     at = Row(shown_as, header_line, {}, tuple(columns))  # the columns, so each problem names where its cell is
     problems = _header_problems(columns, at, layout, header_text, hint)
-    rows = []
-    for line, cells in records[1:]:
-        row = Row(shown_as, line, {name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(columns) if name},
-                  tuple(columns))
-        if any(cell.strip() and (i >= len(columns) or not columns[i]) for i, cell in enumerate(cells)):
-            problems.append(row.problem("", f"this row has {len(cells)} cells but the header row has {len(columns)} columns; "
-                                            "is there a comma inside a note? Put such a note in double quotes"))
-        else:
-            rows.append(row)
+    rows, row_problems = table_rows(records, columns, shown_as, "a note")
+    problems += row_problems
     if problems:
         raise EditRefused.because(problems)
     if not rows:
