@@ -56,3 +56,18 @@ def test_a_file_given_as_the_site_folder_is_refused(portal_copy: Path, capsys: p
     code, err = _build(portal_copy, "notes.txt", capsys)
     assert code == 1 and "not a folder" in err, err
     assert (portal_copy / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_the_portal_s_own_site_built_before_builds_were_marked_is_replaced_but_not_a_look_alike_elsewhere(
+        portal_copy: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]):
+    for folder in (portal_copy / "site", tmp_path / "elsewhere"):
+        folder.mkdir()
+        for name in ("index.html", "sitemap.xml", "404.html"):
+            (folder / name).write_text("an older build", encoding="utf-8")
+    code, err = _build(portal_copy, str(tmp_path / "elsewhere"), capsys)
+    assert code == 1 and "did not make" in err, err
+    code, err = _build(portal_copy, "site", capsys)
+    assert code == 0, err
+    assert (portal_copy / "site" / ".crimeportal-site").is_file()
+    assert "an older build" not in (portal_copy / "site" / "index.html").read_text(encoding="utf-8")
+

@@ -81,10 +81,16 @@ def _why_not_output(root: Path, target: Path) -> str | None:
         return "it is not a folder"
     if (target / ".git").exists():
         return "it holds a git repository (.git), which building would delete"
-    if (target / SITE_MARKER).is_file() or not any(target.iterdir()):
+    if (target / SITE_MARKER).is_file() or not any(target.iterdir()) or _built_before_marks(root, target):
         return None
     return (f"it already holds files that an earlier build did not make (a build leaves {SITE_MARKER} in its folder), "
             "and building would delete them; if it is a site built before builds were marked, delete it yourself")
+
+
+def _built_before_marks(root: Path, target: Path) -> bool:
+    """The portal's own site/ as a build made it before builds left their mark: a checkout that built its site before
+    this rule would otherwise be refused on its next `make site`. Only there, and only with MkDocs' own files."""
+    return target == root / "site" and all((target / name).is_file() for name in ("index.html", "sitemap.xml", "404.html"))
 
 
 def recover(target: Path) -> None:
