@@ -24,6 +24,9 @@ if where:
     calls = [0]
     def dying(*args, **kwargs):
         if calls[0] == int(at):
+            if os.environ.get("CP_DIE_BY") == "SIGKILL":  # the kernel ends it, as `kill -9` or a power cut would
+                import signal
+                os.kill(os.getpid(), signal.SIGKILL)
             os._exit(137)
         calls[0] += 1
         return real(*args, **kwargs)
@@ -44,10 +47,11 @@ def _files(root: Path) -> dict[str, str]:
     return {m: hashlib.sha256((root / "data" / "metrics" / f"{m}.yml").read_bytes()).hexdigest() for m in METRICS}
 
 
-def _run(root: Path, *args: str, die_at: str | None = None, killer: Path | None = None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "CP_DIE_AT"}
+def _run(root: Path, *args: str, die_at: str | None = None, killer: Path | None = None,
+         die_by: str = "") -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("CP_DIE_AT", "CP_DIE_BY")}
     if die_at:
-        env.update(CP_DIE_AT=die_at, PYTHONPATH=str(killer))
+        env.update(CP_DIE_AT=die_at, PYTHONPATH=str(killer), CP_DIE_BY=die_by)
     return subprocess.run([str(CRIMEPORTAL), "--root", str(root), *args], capture_output=True, text=True, env=env,
                           timeout=120)
 
@@ -110,4 +114,22 @@ def test_add_period_into_a_folder_it_cannot_write_says_so_and_changes_nothing(po
     assert "Traceback" not in done.stderr
     assert "could not read or write a file" in done.stderr and "Permission denied" in done.stderr
     assert _files(portal_copy) == before
+    assert [p.name for p in (portal_copy / "data").rglob(".*") if p.is_file()] == []
+
+
+# each rename add-period makes: the journal's (replace:0), then each of the three metric files
+@pytest.mark.parametrize("die_at", ["replace:0", "replace:1", "replace:2", "replace:3"])
+def test_sigkill_at_each_rename_leaves_all_old_or_all_new_and_the_same_csv_runs_again(portal_copy, killer, after, die_at):
+    before = _files(portal_copy)
+    csv = portal_copy / "figures.csv"
+    csv.write_text(CSV, encoding="utf-8")
+    killed = _run(portal_copy, "add-period", str(csv), die_at=die_at, killer=killer, die_by="SIGKILL")
+    assert killed.returncode == -9, killed.stderr  # killed by the signal itself, not an exit it chose
+    between = _files(portal_copy)
+    assert die_at == "replace:0" or sum(between[m] != before[m] for m in METRICS) == int(die_at[-1]) - 1, \
+        "the kill should have come between the renames"
+
+    again = _run(portal_copy, "add-period", str(csv))  # the same CSV: the journal is finished first, then nothing to add
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert _files(portal_copy) == after
     assert [p.name for p in (portal_copy / "data").rglob(".*") if p.is_file()] == []

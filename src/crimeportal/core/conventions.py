@@ -119,6 +119,10 @@ MEASURES_LISTED_IN_BOARD_REPORT = 100  # beyond the two above, a compact row eac
 MEASURES_LISTED_IN_INDEX = 100  # rows of All measures; beyond, a table of strands with their counts by verdict
 MEASURES_LISTED_ON_DATA_PAGE = 100  # measures whose own two files the Data page lists; beyond, counted by strand
 MEASURES_LISTED_ON_HOME_PAGE = 100  # measures the home page's strand cards list; beyond, each card counts its own
+# Tables of actions stay within a page's 150 KB at any size of plan (a row is about 0.65 KB): beyond these, the rest
+# are named strand by strand, each linked to its strand's page, which lists all of its own
+ACTIONS_LISTED_ON_DELIVERY_PAGE = 100  # rows of the Delivery plan page's table of every action, those overdue first
+ACTIONS_LISTED_IN_BOARD_REPORT = 20  # rows of the board report's actions for the board's attention (its measures weigh 130 KB)
 RESERVED_IDS = ("index", "readme")  # MkDocs makes index.md and README.md the page of their folder
 
 # `<!-- crimeportal:... -->` comments are the build's own markers; these are the only ones an editor may write.

@@ -20,13 +20,13 @@ Pure arithmetic on the model; `source.validate` and `editing.add_period` say whe
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .conventions import PLAUSIBLE_BASELINE, PLAUSIBLE_FACTOR, PLAUSIBLE_MIN_COUNT_CHANGE, PLAUSIBLE_POINTS, PLAUSIBLE_RECENT
 from .formats import format_change, format_value, period_words
 from .model import Metric, Observation
 from .spc import xmr_limits
-from .stats import spc_for, usable_observations
+from .stats import spc_drawn, usable_observations
 
 RULE_LIMITS, RULE_POINTS, RULE_FACTOR = "limits", "points", "factor"
 
@@ -49,16 +49,27 @@ def unusual_latest(metric: Metric) -> Unusual | None:
     return unusual_figure(metric, published[-1]) if published else None
 
 
+# the most figures before a new one that any rule reads: the rest of a long series need not be looked at
+FIGURES_READ_BEFORE = max(PLAUSIBLE_BASELINE, PLAUSIBLE_RECENT)
+
+
 def unusual_figure(metric: Metric, figure: Observation) -> Unusual | None:
     """Whether `figure`, the last of `metric`'s observations up to it, is unusual; None when it is not (or has a note)."""
+    before = [o for o in usable_observations(metric) if o.end < figure.end]
+    return unusual_after(metric, figure, before[-FIGURES_READ_BEFORE:], len(before))
+
+
+def unusual_after(metric: Metric, figure: Observation, recent: list[Observation], earlier: int) -> Unusual | None:
+    """`unusual_figure` given the figures before it: `recent`, the last FIGURES_READ_BEFORE (or all) of the metric's
+    published figures before it, in order, and `earlier`, how many there are in all. Checking each figure of a
+    long series costs the same as checking one, where working the whole series out again for each was quadratic."""
     if figure.note or figure.value is None or figure.suppressed:
         return None
-    series = [o for o in usable_observations(metric) if o.end < figure.end] + [figure]
-    before = series[:-1]
+    before = recent[-FIGURES_READ_BEFORE:]
     if not before:
         return None
     baseline = before[-PLAUSIBLE_BASELINE:]
-    if (spc_for(replace(metric, observations=series)) is not None and len(baseline) == PLAUSIBLE_BASELINE
+    if (spc_drawn(metric.period, earlier + 1) and len(baseline) == PLAUSIBLE_BASELINE
             and len({o.value for o in baseline}) > 1):  # figures all the same have no spread to set limits by
         return _limits(metric.unit, figure, baseline)
     if metric.unit == "percent":

@@ -411,12 +411,16 @@ def _judged(verdict: str, reason: str | None, seasons_unknown: bool, spc: Spc | 
     return verdict, reason
 
 
+def spc_drawn(period: str, figures: int) -> bool:
+    """Whether a series of this many published figures of this period has an XmR chart (`spc_for`), without
+    drawing it: what a caller asking of every figure of a long series needs, at no cost per figure."""
+    return period in SPC_PERIODS and figures >= SPC_MIN_POINTS
+
+
 def spc_for(metric: Metric) -> Spc | None:
     """The metric's XmR chart, or None for rolling periods or fewer than 12 values."""
-    if metric.period not in SPC_PERIODS:
-        return None
     observations = usable_observations(metric)
-    if len(observations) < SPC_MIN_POINTS:
+    if not spc_drawn(metric.period, len(observations)):
         return None
     return xmr_chart(
         [o.end for o in observations],

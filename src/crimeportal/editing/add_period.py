@@ -15,7 +15,8 @@ from ..core.commands import option
 from ..core.conventions import METRIC_SUFFIX, METRICS_DIR
 from ..core.formats import figure_words
 from ..core.model import Metric, Observation
-from ..core.plausibility import describe, unusual_figure
+from ..core.plausibility import FIGURES_READ_BEFORE, describe, unusual_after
+from ..core.stats import usable_observations
 from ..core.problems import Problem, count_words
 from ..source.validate import load_portal
 from . import EditRefused
@@ -91,8 +92,11 @@ def unusual_new_figures(plans: dict[str, Plan], metrics: dict[str, Metric]) -> l
         new = {figure.end: (figure, _observation(figure)) for action, figure in plan if action != "same"}
         kept = [] if _is_placeholder(metric) else [o for o in metric.observations if o.end not in new]
         after = replace(metric, observations=sorted(kept + [o for _, o in new.values()], key=lambda o: o.end))
+        published = usable_observations(after)  # once per metric: each figure reads only the few before it
+        place = {o.end: i for i, o in enumerate(published)}
         for figure, observation in new.values():
-            unusual = unusual_figure(after, observation)
+            at = place.get(observation.end, 0)  # a withheld figure is never unusual, wherever it stands
+            unusual = unusual_after(after, observation, published[max(0, at - FIGURES_READ_BEFORE):at], at)
             if unusual is not None:
                 warnings.append(figure.row.problem("value", f"{metric_id}: {describe(unusual, after)}. {CONFIRM_IN_CSV}"))
     return sorted(warnings)
@@ -117,8 +121,11 @@ def plan_changes(figures: list[Figure], metrics: dict[str, Metric], revise: bool
     """For each metric, what to do with each figure, and the problems with their periods."""
     plans: dict[str, Plan] = {}
     problems: list[Problem] = []
-    for metric_id in dict.fromkeys(f.metric for f in figures):
-        plans[metric_id], found = _plan(metric_id, [f for f in figures if f.metric == metric_id], metrics[metric_id], revise)
+    by_metric: dict[str, list[Figure]] = {}
+    for figure in figures:  # one pass: a CSV's rows are grouped by metric in linear time, however many metrics
+        by_metric.setdefault(figure.metric, []).append(figure)
+    for metric_id, its_figures in by_metric.items():
+        plans[metric_id], found = _plan(metric_id, its_figures, metrics[metric_id], revise)
         problems += found
     return plans, problems
 

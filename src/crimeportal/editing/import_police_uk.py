@@ -129,10 +129,10 @@ def _check_crime_types(mapping: dict[str, str], counts: Counts) -> None:
 
 
 def _figures(counts: Counts, crime_type: str, district_ids: list[str]) -> list[MonthFigures]:
-    return [MonthFigures(month, counts.total(month, crime_type),
-                         {area: counts.count(month, crime_type, area) for area in district_ids},
-                         counts.count(month, crime_type, OUTSIDE), counts.count(month, crime_type, NO_LOCATION))
-            for month in counts.months() if counts.total(month, crime_type)]
+    months = counts.by_month(crime_type)
+    return [MonthFigures(month, sum(places.values()), {area: places[area] for area in district_ids}, places[OUTSIDE],
+                         places[NO_LOCATION])
+            for month, places in sorted(months.items()) if sum(places.values())]
 
 
 def _edited(root: Path, measures: list[ImportedMeasure], metrics: dict[str, Metric],
@@ -180,8 +180,9 @@ def _apply(measure: ImportedMeasure, document: MetricDocument, metric: Metric, r
     if placeholder and measure.added:
         document.observations.pop(0)
         measure.replaced_placeholder = True
+    added = set(measure.added)  # a set: asking a list for each of 20,000 months was quadratic
     for month in measure.months:
-        if month.end in measure.added:
+        if month.end in added:
             document.add(month.values())
     if measure.added or measure.revised:
         document.set_field("areas_add_up", True)

@@ -66,6 +66,15 @@ class Counts:
     def total(self, month: str, crime_type: str) -> int:
         return sum(n for (m, c, _), n in self.by_place.items() if m == month and c == crime_type)
 
+    def by_month(self, crime_type: str) -> dict[str, Counter[str]]:
+        """One crime type's rows by month and place, in one pass over the counts: asking `total` and `count` of
+        every month instead reads all the counts once per month, which over 20,000 months took most of a minute."""
+        months: dict[str, Counter[str]] = {}
+        for (month, counted_type, place), n in self.by_place.items():
+            if counted_type == crime_type:
+                months.setdefault(month, Counter())[place] += n
+        return months
+
     def of_type(self, crime_type: str, place: str) -> int:
         """All months' rows of one crime type at one place (OUTSIDE, NO_LOCATION or a district)."""
         return sum(n for (_, c, p), n in self.by_place.items() if c == crime_type and p == place)

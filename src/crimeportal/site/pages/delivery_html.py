@@ -6,10 +6,9 @@ Every text comes from an editor's file and reaches the page only through the aut
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ...core.conventions import DELIVERY_PLAN_PAGE
-from ...core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_ICONS, STATUS_LABELS, WHOLE_STRATEGY,
-                              AsAt, StatusCounts, by_category, date_words, is_overdue, overdue_first, status_of,
-                              timescale_words)
+from ...core.conventions import ACTIONS_LISTED_ON_DELIVERY_PAGE, DELIVERY_PLAN_PAGE
+from ...core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_ICONS, STATUS_LABELS, WHOLE_STRATEGY, AsAt,
+                             StatusCounts, by_category, date_words, is_overdue, overdue_first, status_of, timescale_words)
 from ...core.formats import long_date
 from ...core.model import ACTION_STATUSES, Action, Portal, Strand
 from .render import table as render_table
@@ -95,10 +94,13 @@ def action_list(actions: list[Action], portal: Portal, when: AsAt | None, link: 
 
 
 def actions_table(portal: Portal, when: AsAt | None, link: LinkFrom) -> Markup:
-    """Every action, those past their due date first: strand, area, owner, due date and status."""
+    """Every action, those past their due date first: strand, area, owner, due date and status; beyond
+    ACTIONS_LISTED_ON_DELIVERY_PAGE, the rest named strand by strand with a link to each strand's full list."""
     strands = {s.id: s.title for s in portal.strands}
+    ordered = overdue_first(portal.actions, when)
+    shown, rest = ordered[:ACTIONS_LISTED_ON_DELIVERY_PAGE], ordered[ACTIONS_LISTED_ON_DELIVERY_PAGE:]
     rows = []
-    for action in overdue_first(portal.actions, when):
+    for action in shown:
         area = portal.area(action.area) if action.area else None
         rows.append(render("action_row.html", action={
             "href": link(action_anchor(action)), "title": action.title, "strand": strand_words(action, strands),
@@ -106,7 +108,31 @@ def actions_table(portal: Portal, when: AsAt | None, link: LinkFrom) -> Markup:
             "due": date_words(action.due) if action.due else "Not given",
             "overdue": overdue_mark() if is_overdue(action, when) else "", "status": status_badge(status_of(action))}))
     columns = [("Action", False), ("Strand", False), ("Area", False), ("Owner", False), ("Due", False), ("Status", False)]
-    return render_table(caption="Every action, those past their due date first", columns=columns, rows=rows)
+    caption = (f"The first {len(shown):,} of {len(ordered):,} actions, those past their due date first" if rest
+               else "Every action, those past their due date first")
+    return render_table(caption=caption, columns=columns, rows=rows) + not_listed(rest, portal, when, link)
+
+
+def not_listed(actions: list[Action], portal: Portal, when: AsAt | None, link: LinkFrom) -> Markup:
+    """Where the actions a table leaves out are listed in full: each strand's page (the whole strategy's, this
+    page's own section), with how many of them, and how many are past their due date; nothing when none is left out."""
+    if not actions:
+        return Markup("")
+    by_strand: dict[str | None, list[Action]] = {}
+    for action in actions:
+        by_strand.setdefault(action.strand, []).append(action)
+    strands = {s.id: s.title for s in portal.strands}
+    places = []
+    for strand_id, members in by_strand.items():
+        href = (link(f"{DELIVERY_PLAN_PAGE.removesuffix('.md')}/#{WHOLE_STRATEGY_SECTION}") if strand_id is None
+                else link(f"strands/{strand_id}/#delivery-plan"))
+        overdue = sum(is_overdue(a, when) for a in members)
+        late = f", {overdue:,} past their due date" if overdue else ""
+        title = WHOLE_STRATEGY if strand_id is None else strands.get(strand_id, strand_id)
+        places.append(Markup('<a href="{}">{}</a> ({:,}{})').format(href, title, len(members), late))
+    return Markup('<p class="portal-not-listed">{:,} more {} not listed here; each strand\'s page lists all of its own: '
+                  "{}.</p>").format(len(actions), "action is" if len(actions) == 1 else "actions are",
+                                   Markup("; ").join(places))
 
 
 def counts_table(rows: list[StatusCounts], caption: str) -> Markup:

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import yaml
 
-from ...core.conventions import ACTIONS_CSV, ACTIONS_JSON, DATA_PAGE, DELIVERY_PLAN_PAGE
+from ...core.conventions import ACTIONS_LISTED_IN_BOARD_REPORT, ACTIONS_CSV, ACTIONS_JSON, DATA_PAGE, DELIVERY_PLAN_PAGE
 from ...core.delivery import STATUS_LABELS, AsAt, counts_by_strand, date_words, is_overdue, status_of
 from ...core.model import Action, Portal
 from ...releases.changes import ActionChanges
 from ...releases.register import Release
 from ..blocks import marker
-from .delivery_html import (WHOLE_STRATEGY_SECTION, action_anchor, counts_table, overdue_mark, paragraph, status_badge,
-                            strand_words)
+from .delivery_html import (WHOLE_STRATEGY_SECTION, action_anchor, counts_table, not_listed, overdue_mark, paragraph,
+                            status_badge, strand_words)
 from .render import table as render_table
 from ..templates import Markup, render
 from .verdicts import Link as LinkFrom
@@ -75,6 +75,7 @@ def attention(portal: Portal, when: AsAt | None, changes: ActionChanges | None, 
     if not listed:
         return paragraph(f"No action is past its due date, and none has changed status since {since}.")
     strands = {s.id: s.title for s in portal.strands}
+    listed, rest = listed[:ACTIONS_LISTED_IN_BOARD_REPORT], listed[ACTIONS_LISTED_IN_BOARD_REPORT:]
     rows = []
     for action in listed:
         reasons = [overdue_mark()] if is_overdue(action, when) else []
@@ -84,7 +85,7 @@ def attention(portal: Portal, when: AsAt | None, changes: ActionChanges | None, 
         rows.append(render("attention_row.html", row=_row(action, strands, portal, link), reasons=reasons))
     columns = [("Action", False), ("Strand", False), ("Owner", False), ("Due", False), ("Status", False), ("Why listed", False)]
     return render_table(caption=f"Actions past their due date or with a new status since {since}",
-                  columns=columns, rows=rows)
+                        columns=columns, rows=rows) + not_listed(rest, portal, when, link)
 
 
 def _row(action: Action, strands: dict[str, str], portal: Portal, link: LinkFrom) -> dict:
