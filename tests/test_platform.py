@@ -45,6 +45,7 @@ def built(tmp_path_factory) -> dict[str, Path]:
         portal = copy_portal(tmp_path_factory.mktemp(name))
         done = run(CRIMEPORTAL, "--root", portal, "build", "--engine", name, cwd=portal)
         assert done.returncode == 0, done.stdout + done.stderr
+        assert "should be renamed to 'properdocs.yml'" not in done.stderr  # the build names mkdocs.yml to either engine
         sites[name] = portal / "site"
     return sites
 
@@ -178,6 +179,15 @@ def test_the_lock_installs_in_a_fresh_virtual_environment_with_require_hashes(tm
                  for item in json.loads(report.read_text())["install"]}
     assert installed["mkdocs"] == "1.6.1" and installed["properdocs"] == "1.6.7"
     assert installed["mkdocs-material"] == "9.8.2" and installed["mike"] == "2.2.0"
+
+
+def test_the_lock_installs_on_windows_too_as_the_windows_job_needs(tmp_path):
+    """uv resolves the lock for Windows' Python 3.11, requiring every file's hash and a wheel or sdist for that platform."""
+    done = run(BIN / "uv", "pip", "install", "--dry-run", "--require-hashes", "--python-platform", "x86_64-pc-windows-msvc",
+               "--python-version", "3.11", "--python", sys.executable, "--target", tmp_path / "windows", "-r", LOCK, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    would = {_normal(line[3:].split("==")[0]) for line in done.stderr.splitlines() if line.startswith(" + ")}
+    assert {"mkdocs", "properdocs", "mkdocs-material", "mike", "colorama", "pytest"} <= would
 
 
 # ---------------------------------------------------------------------------------------------- the workflows

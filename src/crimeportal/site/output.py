@@ -44,7 +44,9 @@ def build_into(root: Path, target: Path, engine_module: str = "mkdocs") -> None:
     staging = Path(tempfile.mkdtemp(prefix=owned_prefix(staging_prefix(target)), dir=target.parent))
     try:
         result = subprocess.run(
-            [sys.executable, "-m", engine_module, "build", "--strict", "--clean", "--site-dir", str(staging)],
+            # the file named, since ProperDocs looks for properdocs.yml first and says so at every build
+            [sys.executable, "-m", engine_module, "build", "--config-file", "mkdocs.yml", "--strict", "--clean",
+             "--site-dir", str(staging)],
             cwd=root,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},  # Material's banner about MkDocs 2.0 says nothing an editor can act on
             # a killed command takes its build with it, not leaving it writing into a folder the next one removes
