@@ -150,6 +150,7 @@ class MetricDocument(RoundTripFile):
 
 
 _CHECKED_BY_THE_TOOL = 50  # new figures written both ways, the quick way trusted only when all agree
+_WORDS_YAML_READS = {"null", "true", "false", "yes", "no", "on", "off", "y", "n"}  # words YAML may read as other values: left to the tool
 _PLAIN_TEXT = re.compile(r"\A[0-9]{4}-[0-9]{2}\Z|\A[a-z][a-z0-9-]*\Z")  # a period, a status or an area id
 
 
@@ -205,12 +206,12 @@ def _quick_scalar(value: Any) -> str | None:
     if isinstance(value, float):
         shown = repr(value)
         return shown if "." in shown and "e" not in shown and "n" not in shown else None
-    if type(value) is str and _PLAIN_TEXT.match(value):
+    if type(value) is str and _PLAIN_TEXT.match(value) and value not in _WORDS_YAML_READS:
         return value
     if isinstance(value, CommentedMap) and value.fa.flow_style():  # figures by area: {basildon: 136, ...}
         parts = [(k, _quick_scalar(v)) for k, v in value.items()]
-        if any(type(k) is not str or not _PLAIN_TEXT.match(k) or v is None or isinstance(value[k], CommentedMap)
-               for k, v in parts):
+        if any(type(k) is not str or not _PLAIN_TEXT.match(k) or k in _WORDS_YAML_READS or v is None
+               or isinstance(value[k], CommentedMap) for k, v in parts):
             return None
         return "{" + ", ".join(f"{k}: {v}" for k, v in parts) + "}"
     return None
