@@ -278,7 +278,7 @@ def scaffolded(tmp_path_factory) -> tuple[Path, dict[str, subprocess.CompletedPr
     root = copy_portal(tmp_path_factory.mktemp("scaffold"))
 
     def run(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([str(CRIMEPORTAL), *args], cwd=root, capture_output=True, text=True, timeout=60)
+        return subprocess.run([str(CRIMEPORTAL), *args], cwd=root, capture_output=True, text=True, timeout=300)  # a build among them; a busy machine is slow
 
     results = {
         "strand": run("new", "strand", "--title", "Road Safety", "--summary", "Fewer people killed or hurt on the roads."),
