@@ -145,6 +145,7 @@ class Portal:
     population: Population | None = None
     area_name: str = "the force area"  # what the districts make up, as readers name it (the register's `name`)
     boundaries: dict[str, Shape] = field(default_factory=dict)  # each district's by its ONS code, for maps
+    evaluations: list = field(default_factory=list)  # core.evaluation.Evaluation, in file order
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
