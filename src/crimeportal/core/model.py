@@ -172,4 +172,5 @@ class Portal:
         strands = [s for s in self.strands if not s.draft]
         shown = {s.id for s in strands}
         return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown], self.areas,
-                      [a for a in self.actions if a.strand is None or a.strand in shown], self.population, self.area_name, self.boundaries)
+                      [a for a in self.actions if a.strand is None or a.strand in shown], self.population, self.area_name, self.boundaries,
+                      [e for e in self.evaluations if e.strand in shown])

@@ -26,6 +26,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import (area_pages, block_content, blocks, board_pack, board_report, chart_drawing, charts, delivery_page,
+               evaluation_pages,
                district_map, districts, escaping, feed, pages, preview, problems_page, render, search_text)
 from .citation import Citation, site_address
 from .open_data import OpenData, download_files
@@ -162,6 +163,7 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
     if not problems:
         # after the release: citations name it
         state.downloads = download_files(portal, root, state.open_data(), _per_metric(reuse), with_zip=not serving)
+        state.downloads.update(evaluation_pages.downloads(portal, state.plan_as_at))
         state.feed = _feed(state)
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
@@ -267,7 +269,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                  pages.DATA_PAGE: pages.data_page() + pack_link,
                  CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal),
-                 delivery_page.PAGE: delivery_page.page_markdown(state.portal), **area_pages.generated_pages(state.portal)}
+                 delivery_page.PAGE: delivery_page.page_markdown(state.portal), **area_pages.generated_pages(state.portal),
+                 **evaluation_pages.generated_pages(state.portal)}
     per_metric = _per_metric(state.reuse)
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = per_metric(metric, "page", lambda m=metric: pages.metric_page(
