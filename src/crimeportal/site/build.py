@@ -79,7 +79,7 @@ class PortalBuild:
     def open_data(self) -> OpenData:
         assert self.publication is not None
         return OpenData(self.publication, self.citation(self.site_name, ""),
-                        lambda metric: self.citation(metric.title, self.measures[metric.id].url))
+                        lambda metric: self.citation(metric.title, self.measures[metric.id].url), self.plan_as_at)
     makes_board_pack: bool = True  # not under `mkdocs serve`, nor with CRIMEPORTAL_BOARD_PACK=off
 
     def district_figures(self, metric: Metric) -> districts.DistrictFigures | None:
@@ -163,7 +163,6 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
     if not problems:
         # after the release: citations name it
         state.downloads = download_files(portal, root, state.open_data(), _per_metric(reuse), with_zip=not serving)
-        state.downloads.update(evaluation_pages.downloads(portal, state.plan_as_at))
         state.feed = _feed(state)
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
