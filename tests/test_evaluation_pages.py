@@ -16,8 +16,8 @@ from html_tree import parse
 from portal_files import copy_portal
 
 from crimeportal.core.evaluation import Counts, Evaluation, result_to_dict
-from crimeportal.site.evaluation_pages import (expected_sentence, json_record, registered_sentence,
-                                               result_sentences)
+from crimeportal.core.evaluation import record as json_record
+from crimeportal.site.evaluation_pages import expected_sentence, registered_sentence, result_sentences
 
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 HOSTILE = "<script>alert(1)</script> & <b>bold</b>"

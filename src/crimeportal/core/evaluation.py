@@ -230,3 +230,19 @@ def result_to_dict(result: Result) -> dict:
         "before_after_p": ba.p_value if ba else None,
         "before_after_method": ba.method if ba else None,
     }
+
+
+def record(evaluation: Evaluation, result: Result) -> dict:
+    """The evaluation as `data/evaluations/<id>.json` publishes it, which a later release's What changed reads."""
+    return {"id": evaluation.id, "title": evaluation.title, "strand": evaluation.strand,
+            "question": evaluation.question, "design": evaluation.design,
+            "registered": evaluation.registered.isoformat() if evaluation.registered else None,
+            "before": dict(zip(("start", "end"), evaluation.before)) if evaluation.before else None,
+            "after": dict(zip(("start", "end"), evaluation.after)),
+            "crime": evaluation.crime, "actions": list(evaluation.actions),
+            "expected": ({"direction": evaluation.expected_direction,
+                          "smallest_effect_percent": evaluation.smallest_effect_percent}
+                         if evaluation.expected_direction else None),
+            "groups": {g: list(a) for g, a in evaluation.groups.items()},
+            "counts": {g: {"before": c.before, "after": c.after} for g, c in evaluation.counts.items()},
+            "caveats": list(evaluation.caveats), **result_to_dict(result)}

@@ -16,7 +16,7 @@ import yaml
 
 from ..core.conventions import EVALUATION_PAGES
 from ..core.delivery import AsAt
-from ..core.evaluation import (MARYLAND_MEANINGS, Evaluation, Result, months_between, result_to_dict)
+from ..core.evaluation import MARYLAND_MEANINGS, Evaluation, Result, months_between, record
 from ..core.formats import long_date, month_name
 from ..core.model import Portal
 from .blocks import UnknownBlock, fills, marker
@@ -250,6 +250,17 @@ def headline(evaluation: Evaluation, result: Result) -> str:
     return "No comparison can be made from these counts"
 
 
+def record_headline(record: dict) -> str:
+    """The result in one line from a published record (data/evaluations/<id>.json), for What changed."""
+    if record.get("rate_ratio") is not None:
+        low, high = record["rate_ratio_ci"]
+        return (f"rate ratio {record['rate_ratio']:.2f} (95% interval {low:.2f} to {high:.2f}, "
+                f"{p_words(record['rate_ratio_p'])})")
+    if record.get("before_after_change_percent") is not None:
+        return f"change {record['before_after_change_percent']:+.0f}% in the test areas (before and after only)"
+    return "results in; no comparison can be made from the counts"
+
+
 def part_html(portal: Portal, evaluation: Evaluation, result: Result, part: str, link: Callable[[str], str]) -> Markup:
     if part == "facts":
         return render("evaluation_facts.html", facts=design_facts(evaluation, result))
@@ -290,25 +301,10 @@ def _groups(portal: Portal, evaluation: Evaluation, link: Callable[[str], str]) 
     return groups
 
 
-def json_record(evaluation: Evaluation, result: Result) -> dict:
-    return {"id": evaluation.id, "title": evaluation.title, "strand": evaluation.strand,
-            "question": evaluation.question, "design": evaluation.design,
-            "registered": evaluation.registered.isoformat() if evaluation.registered else None,
-            "before": dict(zip(("start", "end"), evaluation.before)) if evaluation.before else None,
-            "after": dict(zip(("start", "end"), evaluation.after)),
-            "crime": evaluation.crime, "actions": list(evaluation.actions),
-            "expected": ({"direction": evaluation.expected_direction,
-                          "smallest_effect_percent": evaluation.smallest_effect_percent}
-                         if evaluation.expected_direction else None),
-            "groups": {g: list(a) for g, a in evaluation.groups.items()},
-            "counts": {g: {"before": c.before, "after": c.after} for g, c in evaluation.counts.items()},
-            "caveats": list(evaluation.caveats), **result_to_dict(result)}
-
-
 def downloads(portal: Portal, when: AsAt | None) -> dict[str, tuple[bytes, str]]:
     """`data/evaluations/<id>.json` for each evaluation, as the Data page lists downloads."""
     results = _results(portal, when)
-    return {json_path(e.id): ((json.dumps(json_record(e, results[e.id]), indent=2, ensure_ascii=False) + "\n").encode(),
+    return {json_path(e.id): ((json.dumps(record(e, results[e.id]), indent=2, ensure_ascii=False) + "\n").encode(),
                               f"{e.title}: the evaluation's design, counts and results")
             for e in portal.evaluations}
 
