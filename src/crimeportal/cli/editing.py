@@ -14,9 +14,9 @@ from ..core.problems import count_words, format_problems, shown_file
 from ..editing import EditRefused
 from ..editing.figures_csv import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, parse_number
 from ..editing.files import shown_path
-from . import plans, police_uk
-from .exit_codes import EXIT_OK, EXIT_PROBLEMS
-from .written import figures_changed, report_after
+from . import evaluations, plans, police_uk
+from .exit_codes import EXIT_OK
+from .written import figures_changed, report_after, report_refusal
 
 if TYPE_CHECKING:  # imported where they run, so that `crimeportal validate` starts without them
     from ..editing.scaffold import Written
@@ -44,6 +44,7 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     strand.add_argument("--summary", help="one sentence on what the strand is for")
     strand.add_argument("--lead", help="the senior officer providing oversight")
     plans.add_new_action(kinds)  # new action: its own module, with the other delivery-plan commands
+    evaluations.add_new_evaluation(kinds)  # new evaluation: its own module
     period = commands.add_parser("add-period", help="add a period's figures to the metric files from a CSV")
     period.add_argument("csv", type=Path, help=f"a CSV with columns {','.join(REQUIRED_COLUMNS)} and optionally "
                                                f"{','.join(OPTIONAL_COLUMNS)}")
@@ -65,6 +66,8 @@ def run(root: Path, args: argparse.Namespace) -> int:
     """Make the change, then say what was written and what the portal's checks found; refused, say why."""
     if args.command == "new" and args.kind == "action":
         return plans.run(root, args)
+    if args.command == "new" and args.kind == "evaluation":
+        return evaluations.run(root, args)
     try:
         if args.command == "import":
             return police_uk.run(root, args)
@@ -85,10 +88,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
             return report_after(update.problems_after)
         written, fill_in = _scaffold(root, args)
     except EditRefused as refusal:
-        if refusal.problems:
-            print(format_problems(refusal.problems, "text"))
-        print(f"crimeportal: nothing was written: {refusal}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return report_refusal(refusal)
     print(f"Wrote {_shown(written.path, root)}: {fill_in}.")
     return report_after(written.problems)
 

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..core.conventions import ACTIONS_CSV_COLUMNS, ACTIONS_DIR, PROGRESS_CSV_COLUMNS, STRATEGY_WIDE_ACTIONS
 from ..core.model import PLAN_STAGES
-from ..core.problems import format_problems
 from ..editing import EditRefused
 from ..editing.files import shown_path
 from ..editing.import_actions import import_actions
 from ..editing.new_action import new_action
 from ..editing.progress import FileChange, PlanUpdate, add_progress
-from .exit_codes import EXIT_OK, EXIT_PROBLEMS
-from .written import report_after
+from .exit_codes import EXIT_OK
+from .written import report_after, report_refusal
 
 COMMANDS = ("progress", "import-actions")
 
@@ -57,10 +55,7 @@ def run(root: Path, args: argparse.Namespace) -> int:
             update = new_action(root, None if args.strategy_wide else args.strand, args.title, owner=args.owner, area=args.area, due=args.due,
                                 category=args.category, as_at=args.as_at)
     except EditRefused as refusal:
-        if refusal.problems:
-            print(format_problems(refusal.problems, "text"))
-        print(f"crimeportal: nothing was written: {refusal}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return report_refusal(refusal)
     for change in update.changes:
         print(f"{shown_path(change.path, root)}{' (a new file)' if change.created else ''}: {what_changed(change, check)}")
     if check:

@@ -23,11 +23,16 @@ def add_command(commands: argparse._SubParsersAction) -> None:
                                                      "file naming several crime types and their measures")
     police.add_argument("--revise", action="store_true", help="allow replacing months already there (marked status: revised)")
     police.add_argument("--check", action="store_true", help="count and say what would change, writing nothing")
+    police.add_argument("--evaluation", help="the id of an evaluation whose groups' counts it fills (with --crime-type, "
+                                             "unless the evaluation names its crime)")
 
 
 def run(root: Path, args: argparse.Namespace) -> int:
     """Raises EditRefused for the caller to report; prints what was (or would be) done."""
 
+    if args.evaluation:  # an evaluation's counts, not a measure's figures: its own module
+        from .evaluations import run_import
+        return run_import(root, args)
     if args.mapping is not None and (args.crime_type or args.metric):
         raise EditRefused("give either --mapping, or --crime-type with --metric, not both")
     if args.mapping is None and not (args.crime_type and args.metric):

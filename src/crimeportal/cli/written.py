@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from ..core.problems import Problem, count_words, format_problems
+from ..editing import EditRefused
 from .exit_codes import EXIT_OK, EXIT_PROBLEMS
 
 if TYPE_CHECKING:  # the editing modules are imported where they run, so that `crimeportal validate` starts without them
@@ -35,3 +36,11 @@ def figures_changed(change: MetricChange, would: bool, unchanged_as: str) -> str
              f"{', '.join(change.unchanged)} already as {unchanged_as}" if change.unchanged else "",
              f"{remove} the placeholder" if change.replaced_placeholder else ""]
     return "; ".join(p for p in parts if p) or "nothing to change"
+
+
+def report_refusal(refusal: EditRefused) -> int:
+    """A command that wrote nothing because of problems: each problem at its line, then why, on stderr."""
+    if refusal.problems:
+        print(format_problems(refusal.problems, "text"))
+    print(f"crimeportal: nothing was written: {refusal}", file=sys.stderr)
+    return EXIT_PROBLEMS

@@ -155,3 +155,11 @@ PLAUSIBLE_POINTS = 15  # a percentage is unusual when it moves more than this ma
 def is_editor_leftover(name: str) -> bool:
     """An editor's lock, backup or swap file: never read, never published."""
     return any(fnmatch.fnmatchcase(name, pattern) for pattern in EDITOR_LEFTOVERS)
+
+# Evaluations of operations (issue 28): one file each, data/evaluations/<id>.yml, and its page and JSON.
+EVALUATIONS_DIR = Path("data/evaluations")
+EVALUATION_SCHEMA = "evaluation.schema.json"
+SCHEMA_LINE_EVALUATION = f"# yaml-language-server: $schema=../../schemas/{EVALUATION_SCHEMA}"
+LSOA_CODE_PATTERN = re.compile(r"^E01[0-9]{6}$")  # an English Lower Layer Super Output Area
+EVALUATION_PAGES = "evaluations"  # the Evaluations page (evaluations/index.md) and a page per evaluation
+GENERATED_FOLDERS += (EVALUATION_PAGES,)

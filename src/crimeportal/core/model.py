@@ -145,6 +145,7 @@ class Portal:
     population: Population | None = None
     area_name: str = "the force area"  # what the districts make up, as readers name it (the register's `name`)
     boundaries: dict[str, Shape] = field(default_factory=dict)  # each district's by its ONS code, for maps
+    evaluations: list = field(default_factory=list)  # core.evaluation.Evaluation, in file order
 
     def area(self, area_id: str) -> Area | None:
         return next((a for a in self.areas if a.id == area_id), None)
@@ -171,4 +172,5 @@ class Portal:
         strands = [s for s in self.strands if not s.draft]
         shown = {s.id for s in strands}
         return Portal(strands, [m for m in self.metrics if not m.draft and m.strand in shown], self.areas,
-                      [a for a in self.actions if a.strand is None or a.strand in shown], self.population, self.area_name, self.boundaries)
+                      [a for a in self.actions if a.strand is None or a.strand in shown], self.population, self.area_name, self.boundaries,
+                      [e for e in self.evaluations if e.strand in shown])

@@ -44,12 +44,13 @@ class Changes:
     strands_compared: bool = True
     verdicts: list[VerdictChange] = field(default_factory=list)
     actions: "ActionChanges" = field(default_factory=lambda: ActionChanges())
+    evaluation_results: list[dict[str, Any]] = field(default_factory=list)  # evaluations with results new in this release
 
     @property
     def anything(self) -> bool:
         return any((self.added_metrics, self.removed_metrics, self.new_figures, self.revised, self.withdrawn,
                     self.restatused, self.details, self.verdicts, self.strands_added, self.strands_removed, self.strands_restatused,
-                    self.actions.anything))
+                    self.actions.anything, self.evaluation_results))
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..core.problems import format_problems
 from ..core.conventions import ACTIONS_JSON
 from ..core.records import action_record, metric_record, strand_record
 from .changes import Changes, compare, compare_actions
+from .evaluation_changes import evaluation_json, new_results
 from .errors import ReleaseBuildError
 from .git import PAGES_BRANCH, REMOTE, published_ref, read_published
 from .register import Release, read_register
@@ -86,6 +87,8 @@ def _changes_since(root: Path, previous: Release, portal: Portal) -> Changes | N
                       json.loads(strands) if strands else None, [strand_record(s) for s in portal.strands])
     actions = read_published(root, ref, f"{previous.version}/{ACTIONS_JSON}")  # releases before delivery plans have none
     changes.actions = compare_actions(json.loads(actions) if actions else None, [action_record(a) for a in portal.actions])
+    changes.evaluation_results = new_results(lambda i: read_published(root, ref, evaluation_json(previous.version, i)),
+                                             portal.evaluations)
     return changes
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..core.conventions import ACTIONS_JSON
 from .changes import Changes, compare, compare_actions
+from .evaluation_changes import published_new_results
 from .current import PUBLISHED_METRICS, PUBLISHED_STRANDS, ReleaseBuild
 from .git import published_ref, read_published
 from .register import Release, version_key
@@ -48,6 +49,7 @@ def _published_changes(root: Path, ref: str | None, earlier: str, later: str) ->
                           json.loads(strands_after) if strands_after else [])
         if actions_before and actions_after:
             changes.actions = compare_actions(json.loads(actions_before), json.loads(actions_after))
+        changes.evaluation_results = published_new_results(lambda path: read_published(root, ref, path), earlier, later)
         return changes
     except (ValueError, KeyError, TypeError):  # a release's files are not as this version writes them: say less
         return None

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from .pages import area_pages, delivery_html, delivery_page, districts, problems_page, render, summaries
+from .pages import area_pages, delivery_html, delivery_page, districts, evaluation_pages, problems_page, render, summaries
 from . import board_pack
-from .publishing import open_data
+from .publishing import evaluation_data, open_data
 from .charts.district_map import linked, tenths
 from .pages import what_changed
 from .templates import Markup, render as render_template
@@ -256,3 +256,22 @@ def _districts(page: PageContext, metric_id: str) -> str:
     series = drawn.svg(districts.series_job_id(metric_id)) if drawn else None
     series = tenths(series).replace('class="portal-chart ', 'class="portal-chart portal-small-multiples ', 1) if series else None
     return districts.districts_html(figures, map_svg, series, page.link, page.link(AREA_METHOD))
+
+
+@fills("evaluation")
+def _evaluation_block(page: PageContext, arg: str) -> str:
+    portal, when = page.state.portal, page.state.plan_as_at
+    results = evaluation_data.results_of(portal, when)
+    strands = {s.id: s.title for s in portal.strands}
+    if arg == "index":
+        return evaluation_pages.index_table(portal.evaluations, results, page.link, strands, "Every evaluation")
+    if arg == "board":
+        return evaluation_pages.index_table(portal.evaluations, results, page.link, strands, "Evaluations of operations")
+    head, _, rest = arg.partition(".")
+    if head == "strand":
+        found = [e for e in portal.evaluations if e.strand == rest]
+        return evaluation_pages.index_table(found, results, page.link, strands, "Evaluations of this strand's operations")
+    evaluation = next((e for e in portal.evaluations if e.id == head), None)
+    if evaluation is None or rest not in evaluation_pages.PARTS:
+        raise UnknownBlock(f"A page asks for the evaluation {arg!r}, which this build does not have.")
+    return evaluation_pages.part_html(portal, evaluation, results[head], rest, page.link)

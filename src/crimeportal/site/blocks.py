@@ -37,6 +37,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "areas-index": (BLOCK, "The Areas page's table of districts (`district`) or of partnerships (`csp`)."),
     "area-facts": (BLOCK, "An area's page: its kind, ONS code, population, and the partnership over it or the districts under it."),
     "area-actions": (BLOCK, "An area's page: the delivery plan's actions for it (a partnership's, also its districts')."),
+    "evaluation": (BLOCK, "The Evaluations page's table (`index`), the board report's (`board`), a strand's (`strand.<id>`), or one part of an evaluation's page (`<id>.<part>`, the parts in evaluation_pages.PARTS)."),
     "area-measures": (BLOCK, "An area's page: the measures published for it alone, or that there are none yet."),
     # Late blocks are filled after search has indexed the page: a measure's words are searchable on its own
     # page, and neither repeating them on strand pages nor indexing links and citations helps anyone find

@@ -23,7 +23,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .pages import area_pages, board_report, delivery_page, districts, pages, problems_page, render, search_text
+from .pages import (area_pages, board_report, delivery_page, districts, evaluation_pages, pages, problems_page, render,
+                    search_text)
 from . import block_content, blocks, board_pack, escaping, preview  # noqa: F401  (block_content registers the fillers)
 from .charts import drawing, specs, district_map
 from .publishing import feed
@@ -198,7 +199,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
                  pages.DATA_PAGE: pages.data_page() + pack_link,
                  CHANGES_PAGE: what_changed.changes_markdown(state.releases) + pack_link,
                  board_report.PAGE: board_report.markdown(state.portal),
-                 delivery_page.PAGE: delivery_page.page_markdown(state.portal), **area_pages.generated_pages(state.portal)}
+                 delivery_page.PAGE: delivery_page.page_markdown(state.portal), **area_pages.generated_pages(state.portal),
+                 **evaluation_pages.generated_pages(state.portal)}
     per_metric = metric_work(state.reuse)
     for metric in state.portal.metrics:
         generated[pages.metric_page_path(metric.id)] = per_metric(metric, "page", lambda m=metric: pages.metric_page(

@@ -35,7 +35,7 @@ from watchdog.events import (FileClosedEvent, FileCreatedEvent, FileDeletedEvent
                              FileSystemEventHandler)
 from watchdog.observers import Observer
 
-from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, BOUNDARIES, CONTENT_DIR, METRIC_MARKER
+from ..core.conventions import ACTIONS_DIR, AREAS_REGISTER, BOUNDARIES, CONTENT_DIR, EVALUATIONS_DIR, METRIC_MARKER
 from ..core.model import Portal
 from ..source.reuse import FileResults, file_digest
 from .charts.drawing import Renderer
@@ -135,6 +135,8 @@ class PageSources:
         self.root = root
         self.register = [AREAS_REGISTER.as_posix(), BOUNDARIES.as_posix()]
         self.actions = [name for name in sources if name.startswith(f"{ACTIONS_DIR.as_posix()}/")]
+        # a strand page lists its evaluations, so an edit to any evaluation file may change it
+        self.evaluations = [name for name in sources if name.startswith(f"{EVALUATIONS_DIR.as_posix()}/")]
         self.sources = sources
         self.metric_file = {m.id: _name(m.path, root) for m in portal.metrics if m.path}
         self.strand_of = {m.id: m.strand for m in portal.metrics}
@@ -166,7 +168,8 @@ class PageSources:
         if not src_uri.startswith("strands/"):
             return [f"{CONTENT_DIR.as_posix()}/{src_uri}", *named]
         strand_id = src_uri.removeprefix("strands/").removesuffix(".md")
-        return [f"{CONTENT_DIR.as_posix()}/{src_uri}", *named, *self.by_strand.get(strand_id, []), *self.actions, *self.register]
+        return [f"{CONTENT_DIR.as_posix()}/{src_uri}", *named, *self.by_strand.get(strand_id, []), *self.actions, *self.register,
+                *self.evaluations]
 
 
 def _name(path: Path, root: Path) -> str:

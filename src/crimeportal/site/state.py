@@ -72,7 +72,7 @@ class PortalBuild:
 
     def open_data(self) -> OpenData:
         return OpenData(self.publication, self.citation(self.site_name, ""),
-                        lambda metric: self.citation(metric.title, self.measures[metric.id].url))
+                        lambda metric: self.citation(metric.title, self.measures[metric.id].url), self.plan_as_at)
 
     def district_figures(self, metric: Metric) -> districts.DistrictFigures | None:
         """A measure's latest figures by district, worked out once per build for its page and every area's."""

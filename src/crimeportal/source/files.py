@@ -15,7 +15,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from ..core.conventions import (ACTIONS_DIR, CONTENT_DIR, is_editor_leftover, GENERATED_FOLDERS, GENERATED_PAGES, METRIC_SUFFIX,
+from ..core.conventions import (ACTIONS_DIR, EVALUATIONS_DIR, CONTENT_DIR, is_editor_leftover, GENERATED_FOLDERS, GENERATED_PAGES, METRIC_SUFFIX,
                                 METRICS_DIR, SOURCE_FOLDERS, STRAND_LIKE_SUFFIXES, STRAND_SUFFIX, STRANDS_DIR)
 from ..core.problems import Problem
 
@@ -33,6 +33,7 @@ class SourceFiles:
 
     metrics: list[Path] = field(default_factory=list)  # data/metrics/*.yml
     actions: list[Path] = field(default_factory=list)  # data/actions/*.yml
+    evaluations: list[Path] = field(default_factory=list)  # data/evaluations/*.yml
     strands: list[Path] = field(default_factory=list)  # content/strands/*.md
     pages: list[Path] = field(default_factory=list)  # every page MkDocs would publish from content/, strands included
     problems: list[Problem] = field(default_factory=list)
@@ -53,7 +54,7 @@ def scan_sources(root: Path) -> SourceFiles:
             found.problems.append(_link_problem(root, root / folder))
         elif (root / folder).is_dir():
             _scan_folder(root, root / folder, found)
-    for kind in (found.metrics, found.actions, found.strands, found.pages):
+    for kind in (found.metrics, found.actions, found.evaluations, found.strands, found.pages):
         kind.sort()
     return found
 
@@ -117,6 +118,8 @@ def _sort_into(root: Path, path: Path, found: SourceFiles) -> None:
                                       "not in a folder inside it; move it up, or out of the folder"))
     elif relative.parent == ACTIONS_DIR and path.suffix == METRIC_SUFFIX:
         found.actions.append(path)
+    elif relative.parent == EVALUATIONS_DIR and path.suffix == METRIC_SUFFIX:
+        found.evaluations.append(path)
     elif ACTIONS_DIR in relative.parents:
         found.problems.append(Problem(shown, 1, 1, "", f"is not read: a delivery plan is a file directly in {ACTIONS_DIR.as_posix()}/ "
                                       f"whose name ends in {METRIC_SUFFIX}, such as {ACTIONS_DIR.as_posix()}/domestic-abuse{METRIC_SUFFIX}"))

@@ -29,6 +29,7 @@ from .pages import page_problems
 from .drafts import placeholder_problems
 from .boundaries import load_boundaries
 from .plans import area_name, check_plans, load_areas
+from .evaluations import check_evaluations, register_of
 from .figure_names import name_figures
 from .plausible import unusual_figure_warnings
 from .rules import METRIC_TEXT, STRAND_TEXT, count_problem, range_problem, schema_line_notes, text_field_problems
@@ -114,8 +115,10 @@ def check_portal(root: Path, figures: bool = True, reuse: FileResults | None = N
     actions = check_plans(root, sources.actions, schemas, {s.id for s in strands} | {p.stem for p in sources.strands},
                           register, problems, notes)
     actions.sort(key=lambda a: strand_rank.get(a.strand, len(strands)))  # stable: file order within a strand
+    evaluations = check_evaluations(root, sources.evaluations, schemas, {s.id for s in strands} | {p.stem for p in sources.strands},
+                                    register_of(root, register), {a.id for a in actions}, problems, notes)
     portal = Portal(strands, metrics, areas, actions, population, area_name(register) or Portal.area_name,
-                    _boundaries(root, areas, problems, reuse))
+                    _boundaries(root, areas, problems, reuse), evaluations)
     return PortalCheck(portal, sorted(set(problems)), sorted(set(notes)), left_out_of_site(root, sources), sorted(warnings),
                        sources.pages, [path.stem for path in sources.metrics])
 

@@ -13,7 +13,7 @@ import re
 
 import yaml
 
-from . import delivery_page, summaries
+from . import delivery_page, evaluation_pages, summaries
 from ..blocks import marker
 from ..escaping import markdown_text
 from ...core.formats import long_date
@@ -61,6 +61,7 @@ def markdown(portal: Portal) -> str:
         parts.append(f"## {COUNTS_HEADING} {{#{COUNTS_ID}}}\n\n{marker('strand-counts')}\n\n")
     summary = delivery_page.board_markdown(portal)  # before the strands: the board reviews progress first
     parts.append(f"{DELIVERY_MARKER}\n\n{summary}" if summary else "")
+    parts.append(evaluation_pages.board_markdown(portal))  # in the board pack too: it follows the delivery summary
     parts += [f"{SECTION_MARKER.format(strand.id)}\n\n{_strand_section(portal, strand, form)}" for strand in portal.strands]
     return "".join(parts) + f"\n{END_MARKER}\n"
 

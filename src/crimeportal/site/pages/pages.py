@@ -9,7 +9,7 @@ import yaml
 from mkdocs.structure.pages import get_markdown_title
 from mkdocs.utils.meta import get_data
 
-from . import board_report, delivery_page, summaries
+from . import board_report, delivery_page, evaluation_pages, summaries
 from ..publishing import plan_data
 from ..blocks import KINDS, LATE, marker
 from ..escaping import markdown_text, title_text
@@ -40,7 +40,9 @@ def navigation(portal: Portal, docs: Path) -> list:
     paths.sort(key=lambda path: path != "about/index.md")
     about = [_titled(path, docs) for path in paths]
     return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": MEASURES_INDEX},
-            {"Delivery plan": DELIVERY_PLAN_PAGE}, {"Areas": AREAS_INDEX_PAGE}, {"Data": DATA_PAGE},
+            {"Delivery plan": DELIVERY_PLAN_PAGE},
+            *([{evaluation_pages.TITLE: evaluation_pages.PAGE}] if portal.evaluations else []),
+            {"Areas": AREAS_INDEX_PAGE}, {"Data": DATA_PAGE},
             {board_report.TITLE: board_report.PAGE}, {"What changed": CHANGES_PAGE}, {"About": about}]
 
 
@@ -156,7 +158,8 @@ def strand_page(strand: Strand, portal: Portal, markdown: str) -> str:
     # the title heads the table of contents, where Material's skip link points, so the skip keeps the summary
     banner = f"{marker('draft')}\n\n" if strand.draft else ""
     return (f"# {markdown_text(strand.title)}\n\n{banner}{marker('strand-intro', strand.id)}\n\n" + markdown
-            + delivery_page.strand_section(portal, strand.id) + _measures_section(portal, strand.id))
+            + delivery_page.strand_section(portal, strand.id) + evaluation_pages.strand_section(portal, strand.id)
+            + _measures_section(portal, strand.id))
 
 
 def _measures_section(portal: Portal, strand_id: str) -> str:

@@ -18,7 +18,7 @@ from ...releases.current import LATEST, ReleaseBuild
 from ...releases.git import PAGES_BRANCH
 from ...releases.register import Release
 from .delivery_html import record_anchor
-from . import verdicts
+from . import evaluation_pages, verdicts
 from ..templates import Markup, render
 
 BLOCK_KINDS = ("what-changed", "releases")
@@ -33,7 +33,8 @@ _HEADINGS = (("revised", "Revised figures"), ("withdrawn", "Figures withdrawn"),
              ("status", "Figures with a new status"), ("details", "Measure details changed"), ("strands", "Strands"),
              # the delivery plan: a moved due date first, as a revised figure comes first, then what moved on
              ("due-moved", "Due dates moved"), ("actions-completed", "Actions completed"),
-             ("actions-delayed", "Actions delayed"), ("actions-stopped", "Actions stopped"), ("actions-added", "Actions added"))
+             ("actions-delayed", "Actions delayed"), ("actions-stopped", "Actions stopped"), ("actions-added", "Actions added"),
+             ("evaluation-results", "Evaluation results"))
 
 
 class Link(NamedTuple):
@@ -66,7 +67,7 @@ def _sections(changes: Changes | None) -> list[tuple[str, str]]:
         "strands": changes.strands_added or changes.strands_removed or changes.strands_restatused,
         "due-moved": changes.actions.due_moved, "actions-completed": changes.actions.now("complete"),
         "actions-delayed": changes.actions.now("delayed"), "actions-stopped": changes.actions.now("stopped"),
-        "actions-added": changes.actions.added,
+        "actions-added": changes.actions.added, "evaluation-results": changes.evaluation_results,
     }
     return [(key, heading) for key, heading in _HEADINGS if present[key]]
 
@@ -172,6 +173,10 @@ class _Sections:
     def actions_added(self) -> Markup:
         return _list(Item(self.action_link(a), f": {a['owner']}; {STATUS_LABELS.get(latest_status(a), latest_status(a))}"
                           f"{_note_words(a)}") for a in self.changes.actions.added)
+
+    def evaluation_results(self) -> Markup:
+        return _list(Item(Link(self.relative(f"evaluations/{r['id']}/", self.page_url), r["title"]),
+                          f": {evaluation_pages.record_headline(r)}") for r in self.changes.evaluation_results)
 
     def _items(self, figures: list[FigureChange], words: Callable[[FigureChange], str]) -> list[Item]:
         return [Item(self.link(c.metric), words(c)) for c in figures]

@@ -81,7 +81,8 @@ def summary(changes: Changes | None, previous: Release | None) -> str:
                "change to the strands", "changes to the strands"),
               (len(changes.actions.added), "new action", "new actions"),
               (len(changes.actions.restatused), "action with a new status", "actions with a new status"),
-              (len(changes.actions.due_moved), "due date moved", "due dates moved")]
+              (len(changes.actions.due_moved), "due date moved", "due dates moved"),
+              (len(changes.evaluation_results), "evaluation with results", "evaluations with results")]
     words = [f"{n} {one if n == 1 else many}" for n, one, many in counts if n]
     listed = words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
     return f"Since the {previous.title}: {listed}."

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Hashable, TypeVar
 
+from ...core.delivery import AsAt
 from ...core.formats import UNIT_WORDS
 from ...core.model import Metric, OBSERVATION_STATUSES, PERIODS, POLARITIES, Portal, UNITS
 from .citation import Citation
 from ...core.records import published_record, strand_record
 from .downloads import csv_of, json_list, metric_rows, to_json
-from . import plan_data
+from . import evaluation_data, plan_data
 from .publication import Publication
 
 DATA_PACKAGE = "datapackage.json"  # at the site's root, so that every resource path is inside its folder
@@ -41,6 +42,7 @@ class OpenData:
     publication: Publication
     portal_citation: Citation
     cite: Callable[[Metric], Citation]
+    as_at: AsAt | None = None  # the build's as-at date, which says whether an evaluation is planned or running
 
 
 # Works out a value from one metric (the second argument names what, with anything else it depends on), or
@@ -91,6 +93,7 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
         "data/strands.json": (to_json([strand_record(s) for s in portal.strands]), "Every strand with its status and place in the strategy"),
     }
     files.update(plan_data.plan_files(portal))  # the delivery plan, and the blank spreadsheets partners fill in
+    files.update(evaluation_data.downloads(portal, about.as_at))  # data/evaluations/<id>.json
     for schema in sorted((root / "schemas").glob("*.json")):
         files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
     licence = about.publication.licence_record()

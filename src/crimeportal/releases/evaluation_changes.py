@@ -1,0 +1,61 @@
+"""Which evaluations have results in this release that the release before did not publish.
+
+An evaluation's result is news once: the release whose data first carries it. The earlier release's
+`data/evaluations/<id>.json` says what it showed; an earlier release without the file (before evaluations, or
+before this one was registered) showed no result.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Callable
+
+from ..core.evaluation import Evaluation, record
+
+
+def evaluation_json(version: str, evaluation_id: str) -> str:
+    """Where a release publishes an evaluation, from the published site's root."""
+    return f"{version}/data/evaluations/{evaluation_id}.json"
+
+
+def new_results(published_before: Callable[[str], bytes | None], evaluations: list[Evaluation]) -> list[dict[str, Any]]:
+    """The records of evaluations with results now whose earlier release's JSON showed none."""
+    found = []
+    for evaluation in evaluations:
+        # whether the results are in depends on the counts alone, never on the date
+        result = evaluation.result(date.max)
+        if result.status != "results":
+            continue
+        earlier = published_before(evaluation.id)
+        try:
+            shown = json.loads(earlier).get("status") if earlier else None
+        except (ValueError, AttributeError):  # a file this version did not write: say it is new rather than fail
+            shown = None
+        if shown != "results":
+            found.append(record(evaluation, result))
+    return found
+
+
+def published_new_results(read: Callable[[str], bytes | None], earlier: str, later: str) -> list[dict[str, Any]]:
+    """For the feed's earlier releases: the evaluations the later release published with results that the
+    earlier one did not, found through the later release's data package (its list of every download)."""
+    package = read(f"{later}/datapackage.json")
+    try:
+        paths = [r["path"] for r in json.loads(package)["resources"]] if package else []
+    except (ValueError, KeyError, TypeError):
+        return []
+    found = []
+    for path in paths:
+        if not (isinstance(path, str) and path.startswith("data/evaluations/") and path.endswith(".json")):
+            continue
+        evaluation_id = path.removeprefix("data/evaluations/").removesuffix(".json")
+        try:
+            now = json.loads(read(evaluation_json(later, evaluation_id)) or b"null")
+            before = json.loads(read(evaluation_json(earlier, evaluation_id)) or b"null")
+        except ValueError:
+            continue
+        if isinstance(now, dict) and now.get("status") == "results" and (
+                not isinstance(before, dict) or before.get("status") != "results"):
+            found.append(now)
+    return found
