@@ -55,7 +55,9 @@ def test_the_guide_sets_up_windows_with_py_and_the_scripts_folder():
     powershell, command_prompt = ([code for _, lang, code in command_blocks() if lang == wanted][0]
                                   for wanted in ("powershell", "bat"))
     for setup in (powershell, command_prompt):
-        assert setup.splitlines() == ["py -m venv .venv", r".venv\Scripts\activate", "py -m pip install -e ."]
+        # every package from the lock, checked by its hash, as make and CI install them
+        assert setup.splitlines() == ["py -m venv .venv", r".venv\Scripts\activate",
+                                      "py -m pip install --require-hashes -r requirements.lock", "py -m pip install --no-deps -e ."]
     codes = {lang: [code for _, l, code in command_blocks() if l == lang] for lang in LABELS}
     assert r"crimeportal add-period $HOME\Documents\figures-2019-10.csv" in codes["powershell"]
     assert r"crimeportal add-period %USERPROFILE%\Documents\figures-2019-10.csv" in codes["bat"]
