@@ -559,6 +559,29 @@ def test_no_request_leaves_the_local_server(browser, site: Site):
     assert cookies == [], f"the site set cookies: {cookies}"
 
 
+def test_no_page_logs_a_console_error_or_fails_a_request(browser, site: Site):
+    """The theme's scripts run cleanly on every page: no script error, no request answered with an error or lost
+    (a plain build once asked for mike's versions.json, and the outdated-release script threw on a relative URL)."""
+    context = _context(browser)
+    problems: list[str] = []
+    page = context.new_page()
+    opened = {"path": ""}
+    page.on("console", lambda message: problems.append(f"{opened['path'] or '/'}: console {message.type}: {message.text}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"{opened['path'] or '/'}: script error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"{opened['path'] or '/'}: request failed: {request.url}"))
+    page.on("response", lambda response: problems.append(f"{opened['path'] or '/'}: {response.status} for {response.url}")
+            if response.status >= 400 else None)
+    try:
+        for path in site.pages:
+            opened["path"] = path
+            page.goto(site.url(path), wait_until="load")
+            page.wait_for_timeout(150)  # for anything a script asks for once the page has loaded
+    finally:
+        context.close()
+    assert not problems, "pages that logged an error or lost a request:\n" + "\n".join(problems[:40])
+
+
 def test_no_built_file_loads_anything_from_another_host(site: Site):
     """Requests are the real check; this one also covers files that no test page happened to load."""
     loads = {

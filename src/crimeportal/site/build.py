@@ -24,7 +24,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .pages import area_pages, board_report, delivery_page, districts, pages, problems_page, render, search_text
-from . import block_content, blocks, board_pack, escaping, preview  # noqa: F401  (block_content registers the fillers)
+from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
 from .charts import drawing, specs, district_map
 from .publishing import feed
 from .publishing.open_data import download_files
@@ -45,6 +45,8 @@ from .state import PageContext, PortalBuild, district_figures, metric_work
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
 _STATE = "crimeportal_build"
+MIKE_BUILD = "MIKE_DOCS_VERSION"  # mike sets it for the builds it makes (mike.mkdocs_utils.docs_version_var)
+
 T = TypeVar("T")
 
 
@@ -127,6 +129,10 @@ def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> releas
     except release.ReleaseBuildError as error:
         raise PluginError(str(error)) from None
     config.site_url = release.release_site_url(releases) or config.site_url
+    if not os.environ.get(MIKE_BUILD):
+        # Only mike writes versions.json; a plain build that kept `extra.version` would have Material's version
+        # selector ask for it on every page, a failed request and a console error for nothing.
+        config.extra.pop("version", None)
     config.extra["crimeportal_release"] = release.template_data(releases)  # for the outdated-release banner
     return releases
 
@@ -261,7 +267,12 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig) -> str:
 @_plainly
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = release.canonical(output, page.url, current(config).releases)  # before the page grows by its charts and tables
-    return blocks.fill(output, _page_context(page, config), blocks.LATE)
+    return theme.mend(blocks.fill(output, _page_context(page, config), blocks.LATE))
+
+
+def on_post_template(output: str, template_name: str) -> str:
+    """The theme's own pages (404.html) carry the same base template, so the same mends."""
+    return theme.mend(output) if template_name.endswith(".html") else output
 
 
 THIRD_PARTY_FALLBACK = "https://unpkg.com/"
