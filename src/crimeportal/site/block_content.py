@@ -121,7 +121,8 @@ def _headline(page: PageContext, metric_id: str) -> str:
 @fills("figures")
 def _figures(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
-    return render.chart_figure(measure, page.link) + page.state.table(metric_id)
+    return (render.chart_figure(measure, page.link) + render.chart_downloads(measure, page.link, page.state.release_name)
+            + page.state.table(metric_id))
 
 
 @fills("about")

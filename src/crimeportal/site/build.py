@@ -25,7 +25,9 @@ from mkdocs.structure.pages import Page
 
 from .pages import area_pages, board_report, delivery_page, districts, pages, problems_page, render, search_text
 from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
-from .charts import drawing, specs, district_map
+from .charts import drawing, share, specs, district_map
+from .output import write_whole
+from ..core.formats import period_words
 from .publishing import feed
 from .publishing.open_data import download_files
 from .publishing.publication import read_publication
@@ -295,9 +297,32 @@ def on_post_build(config: MkDocsConfig) -> None:
     drawn = state.charts
     if drawn:
         drawn.close()
+        if not state.session:  # a live preview would redraw every PNG on each save
+            _write_chart_images(state, Path(config.site_dir))
         log.info(f"crimeportal: rendered {drawn.rendered} chart(s); {drawn.from_cache} came from the cache")
     if state.makes_board_pack and not state.problems:
         _make_board_pack(state, config)
+
+
+def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
+    """Each measure's chart as an SVG and a PNG with its title, period, source and licence drawn in."""
+    assert state.charts is not None and state.publication is not None
+    folder = site_dir / share.FOLDER
+    folder.mkdir(exist_ok=True)
+    for metric_id, measure in state.measures.items():
+        chart = state.charts.svg(metric_id) if measure.has_chart else None
+        if chart is None:
+            continue
+        metric = measure.metric
+        shown = [o for o in metric.observations if o.value is not None]
+        period = (f"{period_words(shown[0].end, metric.period)} – {period_words(shown[-1].end, metric.period)}"
+                  if shown else "")
+        caption = share.ChartCaption(metric.title, period, metric.source, state.publication.licence.name,
+                                     state.release_name)
+        framed = share.framed_svg(chart, caption)
+        stem = share.file_stem(metric_id, state.release_name)
+        write_whole(folder / f"{stem}.svg", framed.encode("utf-8"))
+        write_whole(folder / f"{stem}.png", share.png(framed))
 
 
 def _make_board_pack(state: PortalBuild, config: MkDocsConfig) -> None:

@@ -1,4 +1,4 @@
-"""Two faults of Material's base.html that no override can reach, mended in the built HTML.
+"""A fault of Material's base.html that no override can reach, mended in the built HTML.
 
 Material (9.8.2) writes its drawer and search toggles straight into base.html's <body>, outside any Jinja block,
 so `overrides/` cannot change them short of copying the whole base template (which would then silently miss

@@ -109,6 +109,13 @@ def data_page() -> str:
             "as a [Frictionless Data Package](https://datapackage.org/) that data tools can read; the "
             "JSON Schema files say what the portal's own files must hold.\n\n"
             + plan_layouts_markdown() +
+            "## Charts as images\n\n"
+            "Each measure's page offers its chart as an SVG image and as a PNG image, under the chart. Each image "
+            "has the measure's title, the periods it shows, its source, the licence and the release drawn into it, so "
+            "it keeps them when you put it in a report, a newsletter or on another website. A file's name is the "
+            "measure's id and the release, such as *knife-enabled-crime-2019-09.png*, so files saved from two "
+            "releases never overwrite each other. The PNG is drawn at twice the chart's size on the page, sharp on "
+            "high-resolution screens and in print.\n\n"
             "## Every file\n\n"
             f"{marker('data-files')}\n")
 
