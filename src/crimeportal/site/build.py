@@ -23,7 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .pages import area_pages, board_report, delivery_page, districts, pages, problems_page, render, search_text
+from .pages import area_pages, board_report, delivery_page, districts, embed, pages, problems_page, render, search_text
 from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
 from .charts import drawing, share, specs, district_map
 from .output import write_whole
@@ -305,7 +305,8 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 
 def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
-    """Each measure's chart as an SVG and a PNG with its title, period, source and licence drawn in."""
+    """Each measure's chart as an SVG and a PNG with its title, period, source and licence drawn in, and its
+    embeddable page (pages/embed.py)."""
     assert state.charts is not None and state.publication is not None
     folder = site_dir / share.FOLDER
     folder.mkdir(exist_ok=True)
@@ -323,6 +324,10 @@ def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
         stem = share.file_stem(metric_id, state.release_name)
         write_whole(folder / f"{stem}.svg", framed.encode("utf-8"))
         write_whole(folder / f"{stem}.png", share.png(framed))
+        page = embed.embed_page(measure, chart, state.site_name, state.release_name,
+                                (state.publication.licence.name, state.publication.licence.url))
+        (site_dir / embed.page_path(metric_id)).mkdir(parents=True, exist_ok=True)
+        write_whole(site_dir / embed.page_path(metric_id) / "index.html", page.encode("utf-8"))
 
 
 def _make_board_pack(state: PortalBuild, config: MkDocsConfig) -> None:

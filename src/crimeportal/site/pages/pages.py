@@ -116,6 +116,11 @@ def data_page() -> str:
             "measure's id and the release, such as *knife-enabled-crime-2019-09.png*, so files saved from two "
             "releases never overwrite each other. The PNG is drawn at twice the chart's size on the page, sharp on "
             "high-resolution screens and in print.\n\n"
+            "To show a chart on your own website, copy the snippet under it on the measure's page. It shows "
+            "the measure's page made for a frame (its address is *embed/* and the measure's id): the chart, its "
+            "headline, source and release and a link back here, with no menus and nothing fetched from anywhere "
+            "else. The link the snippet puts after the frame says the latest figure in words, for readers "
+            "who cannot see the frame.\n\n"
             "## Every file\n\n"
             f"{marker('data-files')}\n")
 
