@@ -75,8 +75,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     result = subprocess.run([str(CRIMEPORTAL), "--root", str(REPO), "build", "--site-dir", str(folder)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"the site did not build:\n{result.stderr}"
+    # embed/: a measure's chart alone, for another site's frame, with no menu, skip link or footer by design; it has
+    # its own checks (test_axe_finds_no_violation_on_the_embeddable_pages, tests/test_embed_pages.py)
     pages = sorted(("" if p.parent == folder else p.parent.relative_to(folder).as_posix() + "/")
-                   for p in folder.rglob("index.html"))
+                   for p in folder.rglob("index.html") if p.relative_to(folder).parts[0] != "embed")
     pages += sorted(p.name for p in folder.glob("*.html") if p.name != "index.html")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -211,6 +213,24 @@ def test_axe_finds_no_violation_in_the_open_menu_and_search(browser, site: Site,
         context.close()
     found = {where: v for where, v in found.items() if v}
     assert not found, f"axe-core found WCAG A/AA violations ({scheme} scheme):\n{_report(found)}"
+
+
+def test_axe_finds_no_violation_on_the_embeddable_pages(browser, site: Site):
+    embeds = sorted(p.parent.relative_to(site.folder).as_posix() + "/" for p in site.folder.glob("embed/*/index.html"))
+    assert embeds, "the build made no embeddable pages"
+    context = _context(browser, "light", 320)
+    found: dict[str, list[dict]] = {}
+    try:
+        page = context.new_page()
+        for path in embeds:
+            _open(page, site, path)
+            violations = _axe(page)
+            if violations:
+                found[path] = violations
+            assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), f"{path} scrolls sideways"
+    finally:
+        context.close()
+    assert not found, _report(found)
 
 
 def test_the_statement_names_the_axe_core_version_the_tests_use(site: Site):
