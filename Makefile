@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 
 LOCK := requirements.lock
 
-.PHONY: site serve test check bench clean add-period progress import-actions publish preview browser lock
+.PHONY: site serve test check bench clean add-period progress import-actions publish preview browser lock vnu audit
 
 # Values given on the command line reach the CLI exactly as typed: make would expand `$5m` or `$(...)` in them,
 # and the shell would expand quotes and backticks, so each is taken unexpanded and passed through the environment.
@@ -93,8 +93,17 @@ preview: $(STAMP)
 FIND_CHROMIUM := $(BIN)/python tests/chromium.py >/dev/null
 APT_CHROMIUM := { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# The Nu HTML Checker (tests/test_vnu.py): the vnu-jar npm package at this version, in tests/vendor-node/, run by
+# Debian's Java. `make test` installs both when it can (as root with apt-get and npm, as in CI).
+VNU_VERSION := 26.9.27
+VNU_JAR := tests/vendor-node/node_modules/vnu-jar/build/dist/vnu.jar
+FIND_VNU := command -v java >/dev/null && test -f $(VNU_JAR) && grep -q '"version": "$(VNU_VERSION)"' tests/vendor-node/node_modules/vnu-jar/package.json
+APT_JAVA := { command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }; }
+NPM_VNU := { command -v npm >/dev/null && npm install --prefix tests/vendor-node --no-audit --no-fund --silent vnu-jar@$(VNU_VERSION); }
+
 test: $(STAMP)
 	@$(FIND_CHROMIUM) || $(APT_CHROMIUM) || echo "make test: no Chromium was found, so the browser tests will be skipped. Run 'make browser' to get one." >&2
+	@$(FIND_VNU) || { $(APT_JAVA) && $(NPM_VNU); } || echo "make test: Java or the vnu-jar npm package is missing, so the Nu HTML Checker's test will be skipped. Run 'make vnu'." >&2
 	@$(NEED_PANGO)
 	@command -v pdfinfo >/dev/null || $(APT_POPPLER) || echo "make test: poppler-utils is not installed, so the board pack's tests will be skipped." >&2
 	$(BIN)/python -m pytest
@@ -102,6 +111,18 @@ test: $(STAMP)
 browser: $(STAMP)
 	@$(FIND_CHROMIUM) || $(APT_CHROMIUM) || $(BIN)/python -m playwright install chromium
 	@echo "The browser tests will use $$($(BIN)/python tests/chromium.py)"
+
+vnu:
+	@$(FIND_VNU) || { $(APT_JAVA) && $(NPM_VNU); } || { echo "make vnu: install a Java runtime (Debian: default-jre-headless) and npm, then run make vnu again." >&2; exit 2; }
+	@echo "The Nu HTML Checker is $(VNU_JAR), version $(VNU_VERSION)"
+
+# make audit: Lighthouse (npm, pinned) over one page of each kind of the built site, served on 127.0.0.1, in
+# Debian's headless Chromium. Too slow for every test run, so not in `make test`; docs/performance.md has its scores.
+LIGHTHOUSE_VERSION := 12.2.3
+audit: $(STAMP)
+	@test -x tests/vendor-node/node_modules/.bin/lighthouse && grep -q '"version": "$(LIGHTHOUSE_VERSION)"' tests/vendor-node/node_modules/lighthouse/package.json \
+		|| npm install --prefix tests/vendor-node --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
+	$(BIN)/python scripts/audit.py tests/vendor-node/node_modules/.bin/lighthouse
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -49,7 +49,7 @@ def on_post_page(output, page, config):
 
 
 def on_post_template(output_content, template_name, config):
-    return mark.stamp(output_content) if template_name.endswith(".html") else output_content
+    return mark.stamp(build.on_post_template(output_content, template_name)) if template_name.endswith(".html") else output_content
 
 
 def on_post_build(config):

@@ -75,8 +75,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     result = subprocess.run([str(CRIMEPORTAL), "--root", str(REPO), "build", "--site-dir", str(folder)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, f"the site did not build:\n{result.stderr}"
+    # embed/: a measure's chart alone, for another site's frame, with no menu, skip link or footer by design; it has
+    # its own checks (test_axe_finds_no_violation_on_the_embeddable_pages, tests/test_embed_pages.py)
     pages = sorted(("" if p.parent == folder else p.parent.relative_to(folder).as_posix() + "/")
-                   for p in folder.rglob("index.html"))
+                   for p in folder.rglob("index.html") if p.relative_to(folder).parts[0] != "embed")
     pages += sorted(p.name for p in folder.glob("*.html") if p.name != "index.html")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -211,6 +213,24 @@ def test_axe_finds_no_violation_in_the_open_menu_and_search(browser, site: Site,
         context.close()
     found = {where: v for where, v in found.items() if v}
     assert not found, f"axe-core found WCAG A/AA violations ({scheme} scheme):\n{_report(found)}"
+
+
+def test_axe_finds_no_violation_on_the_embeddable_pages(browser, site: Site):
+    embeds = sorted(p.parent.relative_to(site.folder).as_posix() + "/" for p in site.folder.glob("embed/*/index.html"))
+    assert embeds, "the build made no embeddable pages"
+    context = _context(browser, "light", 320)
+    found: dict[str, list[dict]] = {}
+    try:
+        page = context.new_page()
+        for path in embeds:
+            _open(page, site, path)
+            violations = _axe(page)
+            if violations:
+                found[path] = violations
+            assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), f"{path} scrolls sideways"
+    finally:
+        context.close()
+    assert not found, _report(found)
 
 
 def test_the_statement_names_the_axe_core_version_the_tests_use(site: Site):
@@ -557,6 +577,32 @@ def test_no_request_leaves_the_local_server(browser, site: Site):
     outside = sorted({f"{url} (while {page_url} was open)" for url, page_url in requests if not url.startswith(site.base)})
     assert not outside, "requests that left the local server:\n" + "\n".join(outside)
     assert cookies == [], f"the site set cookies: {cookies}"
+
+
+def test_no_page_logs_a_console_error_or_fails_a_request(browser, site: Site):
+    """The theme's scripts run cleanly on every page: no script error, no request answered with an error or lost
+    (a plain build once asked for mike's versions.json, and the outdated-release script threw on a relative URL)."""
+    context = _context(browser)
+    problems: list[str] = []
+    page = context.new_page()
+    opened = {"path": ""}
+    page.on("console", lambda message: problems.append(f"{opened['path'] or '/'}: console {message.type}: {message.text}")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"{opened['path'] or '/'}: script error: {error}"))
+    # net::ERR_ABORTED is the browser dropping what a page still loaded (the search worker, the icon) when the
+    # test moves on to the next page: not a request the site failed
+    page.on("requestfailed", lambda request: problems.append(f"{opened['path'] or '/'}: request failed: {request.url} "
+                                                             f"({request.failure})") if request.failure != "net::ERR_ABORTED" else None)
+    page.on("response", lambda response: problems.append(f"{opened['path'] or '/'}: {response.status} for {response.url}")
+            if response.status >= 400 else None)
+    try:
+        for path in site.pages:
+            opened["path"] = path
+            page.goto(site.url(path), wait_until="load")
+            page.wait_for_timeout(150)  # for anything a script asks for once the page has loaded
+    finally:
+        context.close()
+    assert not problems, "pages that logged an error or lost a request:\n" + "\n".join(problems[:40])
 
 
 def test_no_built_file_loads_anything_from_another_host(site: Site):

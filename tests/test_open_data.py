@@ -68,7 +68,8 @@ def site(tmp_path_factory) -> Path:
 
 
 def html_pages(site: Path) -> list[Path]:
-    return [p for p in sorted(site.rglob("index.html")) if p.relative_to(site).parts[0] not in ("assets", "search")]
+    # embed/: a measure's chart alone, for another site's frame, has no footer or feed (tests/test_embed_pages.py)
+    return [p for p in sorted(site.rglob("index.html")) if p.relative_to(site).parts[0] not in ("assets", "search", "embed")]
 
 
 # ------------------------------------------------------------------------------------------ the data package

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from .pages import area_pages, delivery_html, delivery_page, districts, evaluation_pages, problems_page, render, summaries
+from .pages import (area_pages, delivery_html, delivery_page, districts, embed, evaluation_pages, problems_page, render,
+                    summaries)
 from . import board_pack
 from .publishing import evaluation_data, open_data
 from .charts.district_map import linked, tenths
@@ -121,7 +122,10 @@ def _headline(page: PageContext, metric_id: str) -> str:
 @fills("figures")
 def _figures(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
-    return render.chart_figure(measure, page.link) + page.state.table(metric_id)
+    release = page.state.release_name
+    shared = (render.chart_downloads(measure, page.link, release) + embed.snippet(measure, page.site_url, release)
+              if measure.has_chart else "")
+    return render.chart_figure(measure, page.link) + shared + page.state.table(metric_id)
 
 
 @fills("about")

@@ -23,10 +23,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from .pages import (area_pages, board_report, delivery_page, districts, evaluation_pages, pages, problems_page, render,
-                    search_text)
-from . import block_content, blocks, board_pack, escaping, preview  # noqa: F401  (block_content registers the fillers)
-from .charts import drawing, specs, district_map
+from .pages import (area_pages, board_report, delivery_page, districts, embed, evaluation_pages, pages, problems_page,
+                    render, search_text)
+from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
+from .charts import drawing, share, specs, district_map
+from .output import write_whole
+from ..core.formats import period_words
 from .publishing import feed
 from .publishing.open_data import download_files
 from .publishing.publication import read_publication
@@ -46,6 +48,8 @@ from .state import PageContext, PortalBuild, district_figures, metric_work
 log = logging.getLogger("mkdocs.plugins.crimeportal")
 
 _STATE = "crimeportal_build"
+MIKE_BUILD = "MIKE_DOCS_VERSION"  # mike sets it for the builds it makes (mike.mkdocs_utils.docs_version_var)
+
 T = TypeVar("T")
 
 
@@ -128,6 +132,10 @@ def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> releas
     except release.ReleaseBuildError as error:
         raise PluginError(str(error)) from None
     config.site_url = release.release_site_url(releases) or config.site_url
+    if not os.environ.get(MIKE_BUILD):
+        # Only mike writes versions.json; a plain build that kept `extra.version` would have Material's version
+        # selector ask for it on every page, a failed request and a console error for nothing.
+        config.extra.pop("version", None)
     config.extra["crimeportal_release"] = release.template_data(releases)  # for the outdated-release banner
     return releases
 
@@ -263,7 +271,12 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig) -> str:
 @_plainly
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     output = release.canonical(output, page.url, current(config).releases)  # before the page grows by its charts and tables
-    return blocks.fill(output, _page_context(page, config), blocks.LATE)
+    return theme.mend(blocks.fill(output, _page_context(page, config), blocks.LATE))
+
+
+def on_post_template(output: str, template_name: str) -> str:
+    """The theme's own pages (404.html) carry the same base template, so the same mends."""
+    return theme.mend(output) if template_name.endswith(".html") else output
 
 
 THIRD_PARTY_FALLBACK = "https://unpkg.com/"
@@ -286,9 +299,37 @@ def on_post_build(config: MkDocsConfig) -> None:
     drawn = state.charts
     if drawn:
         drawn.close()
+        if not state.session:  # a live preview would redraw every PNG on each save
+            _write_chart_images(state, Path(config.site_dir))
         log.info(f"crimeportal: rendered {drawn.rendered} chart(s); {drawn.from_cache} came from the cache")
     if state.makes_board_pack and not state.problems:
         _make_board_pack(state, config)
+
+
+def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
+    """Each measure's chart as an SVG and a PNG with its title, period, source and licence drawn in, and its
+    embeddable page (pages/embed.py)."""
+    assert state.charts is not None and state.publication is not None
+    folder = site_dir / share.FOLDER
+    folder.mkdir(exist_ok=True)
+    for metric_id, measure in state.measures.items():
+        chart = state.charts.svg(metric_id) if measure.has_chart else None
+        if chart is None:
+            continue
+        metric = measure.metric
+        shown = [o for o in metric.observations if o.value is not None]
+        period = (f"{period_words(shown[0].end, metric.period)} – {period_words(shown[-1].end, metric.period)}"
+                  if shown else "")
+        caption = share.ChartCaption(metric.title, period, metric.source, state.publication.licence.name,
+                                     state.release_name)
+        framed = share.framed_svg(chart, caption)
+        stem = share.file_stem(metric_id, state.release_name)
+        write_whole(folder / f"{stem}.svg", framed.encode("utf-8"))
+        write_whole(folder / f"{stem}.png", share.png(framed))
+        page = embed.embed_page(measure, chart, state.site_name, state.release_name,
+                                (state.publication.licence.name, state.publication.licence.url))
+        (site_dir / embed.page_path(metric_id)).mkdir(parents=True, exist_ok=True)
+        write_whole(site_dir / embed.page_path(metric_id) / "index.html", page.encode("utf-8"))
 
 
 def _make_board_pack(state: PortalBuild, config: MkDocsConfig) -> None:

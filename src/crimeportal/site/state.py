@@ -65,6 +65,11 @@ class PortalBuild:
     tables: dict[str, str] = field(default_factory=dict)  # metric id -> its table, made once for every page
     by_district: dict[str, "districts.DistrictFigures | None"] = field(default_factory=dict)  # see district_figures
 
+    @property
+    def release_name(self) -> str:
+        """The release this build is, as files named by release carry it: "latest" for a build that is none."""
+        return self.releases.version if self.releases and self.releases.version else "latest"
+
     def citation(self, title: str, path: str) -> Citation:
         """How to cite `title`, found at `path` from the site's root: the one format used everywhere."""
         current_release = self.releases.current if self.releases else None

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from ...core.formats import PERIOD_WORDS, UNIT_WORDS, format_value, long_date, period_words
 from .. import blocks
 from . import verdicts
+from ..charts import share
 from ..charts.specs import MAX_BARS
 from ...core.conventions import METRICS_DIR
 from ...core.model import Metric, Observation, Strand
@@ -139,6 +140,15 @@ def chart_figure(measure: Measure, link: Link) -> Markup:
                   line=len([o for o in measure.metric.observations if o.value is not None]) > MAX_BARS,
                   marked=[s for s in ("provisional", "revised")
                           if any(o.status == s for o in measure.metric.observations if o.value is not None)])
+
+
+def chart_downloads(measure: Measure, link: Link, release: str) -> Markup:
+    """Links to the measure's chart as an SVG and a PNG image (written by build.py with charts/share.py)."""
+    if not measure.has_chart:
+        return Markup("")
+    stem = share.file_stem(measure.metric.id, release)
+    return render("chart_downloads.html", svg=link(f"{share.FOLDER}/{stem}.svg"), png=link(f"{share.FOLDER}/{stem}.png"),
+                  stem=stem)
 
 
 def measure_section(measure: Measure, link: Link, brief: bool = False) -> Markup:

@@ -16,7 +16,7 @@ import json
 from typing import Any, Iterable
 
 from ...core.formats import period_words
-from ...core.model import Metric
+from ...core.model import Metric, Observation
 
 CSV_COLUMNS = ("metric", "title", "strand", "unit", "polarity", "period_type", "period", "period_end", "value",
                "status", "note", "numerator", "denominator", "suppressed")
@@ -40,12 +40,42 @@ def csv_of(rows: Iterable[str]) -> bytes:
 
 def metric_rows(metric: Metric) -> str:
     """A measure's rows of the CSV files, one per figure."""
+    return "".join(_row(_cells(metric, o)) for o in metric.observations)
+
+
+def _cells(metric: Metric, o: Observation) -> list[str]:
     about = [_text(metric.id), _text(metric.title), _text(metric.strand), _text(metric.unit),
              _text(metric.polarity), _text(metric.period)]
-    return "".join(_row(about + [_text(csv_period(o.end, metric.period)), _text(last_day(o.end)),
-                                 _number(o.value), _text(o.status), _text(o.note), _number(o.numerator),
-                                 _number(o.denominator), "true" if o.suppressed else "false"])
-                   for o in metric.observations)
+    return about + [_text(csv_period(o.end, metric.period)), _text(last_day(o.end)), _number(o.value),
+                    _text(o.status), _text(o.note), _number(o.numerator), _number(o.denominator),
+                    "true" if o.suppressed else "false"]
+
+
+NOT_LOCATED = "not_located"
+AREA_PREFIX = "area:"  # a column of figures for one area: `area:basildon`, never mistaken for the columns above
+
+
+def area_columns(metric: Metric) -> list[str]:
+    """The area ids of a measure's figures by area, in the order its file first names them (empty without any)."""
+    seen: dict[str, None] = {}
+    for observation in metric.observations:
+        seen.update((area, None) for area, _ in observation.areas)
+    return list(seen)
+
+
+def measure_csv(metric: Metric) -> bytes:
+    """A measure's own CSV: the rows of all-metrics.csv, and for a measure with figures by area a column for each
+    area and one for `not_located`, filled for every period that has them. all-metrics.csv keeps one set of
+    columns for every measure, so only a measure's own file is this wide."""
+    areas = area_columns(metric)
+    if not areas:
+        return csv_of([metric_rows(metric)])
+    header = [_text(column) for column in CSV_COLUMNS] + [_text(AREA_PREFIX + a) for a in areas] + [NOT_LOCATED]
+    rows = []
+    for o in metric.observations:
+        by_area = o.by_area
+        rows.append(_row(_cells(metric, o) + [_number(by_area.get(a)) for a in areas] + [_number(o.not_located)]))
+    return (BOM + _row(header) + "".join(rows)).encode()
 
 
 def json_list(items: Iterable[bytes]) -> bytes:

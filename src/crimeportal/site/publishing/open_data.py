@@ -21,7 +21,7 @@ from ...core.formats import UNIT_WORDS
 from ...core.model import Metric, OBSERVATION_STATUSES, PERIODS, POLARITIES, Portal, UNITS
 from .citation import Citation
 from ...core.records import published_record, strand_record
-from .downloads import csv_of, json_list, metric_rows, to_json
+from .downloads import AREA_PREFIX, NOT_LOCATED, area_columns, csv_of, json_list, measure_csv, metric_rows, to_json
 from . import evaluation_data, plan_data
 from .publication import Publication
 
@@ -98,8 +98,8 @@ def data_files(portal: Portal, root: Path, about: OpenData, per_metric: PerMetri
         files[f"schemas/{schema.name}"] = (schema.read_bytes(), "JSON Schema that the portal's files are checked against")
     licence = about.publication.licence_record()
     for metric, metric_csv in zip(portal.metrics, rows):
-        files[f"data/metrics/{metric.id}.csv"] = (per_metric(metric, "csv", lambda r=metric_csv: csv_of([r])),
-                                                  f"{metric.title}: figures")
+        files[f"data/metrics/{metric.id}.csv"] = (per_metric(metric, "own csv", lambda m=metric: measure_csv(m)),
+                                                  f"{metric.title}: figures" + (", and by area" if area_columns(metric) else ""))
         # a measure's own file says how it may be reused and cited; all-metrics.json stays the records (and the
         # release's assessment) that later releases compare with
         citation = about.cite(metric).record()
@@ -175,7 +175,18 @@ def table_schema(metric: Metric | None) -> dict[str, Any]:
         _field("denominator", "integer", "For a percentage or rate: the total it was worked out from, when published."),
         {**_field("suppressed", "boolean", "true when the figure is withheld to protect people."),
          "trueValues": ["true"], "falseValues": ["false"]},
-    ], "missingValues": [""]}
+    ] + _area_fields(metric), "missingValues": [""]}
+
+
+def _area_fields(metric: Metric | None) -> list[dict[str, Any]]:
+    """A measure's own CSV with figures by area has a column per area and one for those located in none."""
+    areas = area_columns(metric) if metric else []
+    if not areas:
+        return []
+    return [_field(AREA_PREFIX + area, "integer", f"The count in the area `{area}` (its page is areas/{area}/); empty when the "
+                   "period has no figures by area.") for area in areas] + [
+        _field(NOT_LOCATED, "integer", "The count in the total but located in no area; empty when the period has no "
+               "figures by area.")]
 
 
 def _field(name: str, kind: str, description: str, choices: tuple[str, ...] | None = None) -> dict[str, Any]:
