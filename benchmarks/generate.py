@@ -203,10 +203,10 @@ def make_baseline(portal_folder: Path, folder: Path) -> None:
 
     Every page the hooks generate gets a plain stand-in: each metric page its title and a markdown table of
     its figures, the measures index and the data page their tables, and any other page in the hooks' nav
-    (pages added to the hooks later) a heading. Links to files only the hooks make (downloads) are reported
+    (pages added to the hooks later) a heading, and each embeddable page a heading of its own. Links to files only the hooks make (downloads) are reported
     as information rather than failing the strict build; the benchmark compares the two sites' page counts.
     """
-    from crimeportal.site.pages import area_pages, pages as hooks
+    from crimeportal.site.pages import area_pages, embed, evaluation_pages, pages as hooks
 
     portal = checked_portal(portal_folder)
     shutil.copytree(portal_folder / "content", folder / "content")
@@ -225,8 +225,10 @@ def make_baseline(portal_folder: Path, folder: Path) -> None:
     pages = {"metrics/index.md": _measures_stub(portal), "data.md": _data_stub(portal)}
     for title, path in _nav_pages(config["nav"]):
         pages.setdefault(path, f"# {title}\n\nThis page is made by the portal's hooks.\n")
-    for path, text in area_pages.generated_pages(portal).items():  # a page per area, out of the nav
-        pages.setdefault(path, text)
+    for path, text in (area_pages.generated_pages(portal) | evaluation_pages.generated_pages(portal)).items():
+        pages.setdefault(path, text)  # a page per area and per evaluation, out of the nav
+    for metric in portal.metrics:  # each measure's embeddable page, which the portal writes as plain HTML
+        pages.setdefault(embed.page_path(metric.id).rstrip("/") + ".md", f"# {metric.title}\n")
     for path, text in pages.items():
         if not (docs / path).exists():
             (docs / path).parent.mkdir(parents=True, exist_ok=True)
