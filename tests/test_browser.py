@@ -466,7 +466,8 @@ def _first_result(page, words: str) -> tuple[str, str]:
 # strand pages, and is boosted down so that the strand's own page comes first
 SEARCHES = {
     "Crimestoppers": ("about/report-a-crime/", "Report a crime or get advice"),
-    "byte-order mark": ("data/", "Data downloads"),
+    # "mark" alone would also find Operation Meteor's property marking, an evaluation's title
+    "byte-order mark Excel": ("data/", "Data downloads"),
     "PREVENT Fraud Co-ordinators": ("strands/digital-crime-and-fraud/", "Digital Crime and Fraud"),
 }
 
