@@ -56,8 +56,9 @@ def published(tmp_path_factory, browser) -> Iterator[Published]:
     archive = subprocess.run(["git", "archive", "--format=tar", "gh-pages"], cwd=repo, capture_output=True, check=True)
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(folder, filter="data")
+    # embeddable pages are frames with no theme or version selector by design; test_embed_pages checks them
     pages = sorted(p.parent.relative_to(folder).as_posix() + "/" for release in RELEASES
-                   for p in (folder / release).rglob("index.html"))
+                   for p in (folder / release).rglob("index.html") if "embed" not in p.relative_to(folder / release).parts)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
