@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from .stats import poisson_exact_p
+from .significance import poisson_exact_p
 
 DESIGNS = ("before-after", "comparison-areas", "randomised")
 GROUPS = ("test", "control", "displacement", "displacement_control")
