@@ -466,8 +466,9 @@ def _first_result(page, words: str) -> tuple[str, str]:
 # strand pages, and is boosted down so that the strand's own page comes first
 SEARCHES = {
     "Crimestoppers": ("about/report-a-crime/", "Report a crime or get advice"),
-    # "mark" alone would also find Operation Meteor's property marking, an evaluation's title
-    "byte-order mark Excel": ("data/", "Data downloads"),
+    # words only the Data page uses: "byte-order mark" would also find Operation Meteor's property marking,
+    # as search stems "mark" and weighs page titles highly
+    "Excel spreadsheet": ("data/", "Data downloads"),
     "PREVENT Fraud Co-ordinators": ("strands/digital-crime-and-fraud/", "Digital Crime and Fraud"),
 }
 
