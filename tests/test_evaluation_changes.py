@@ -1,15 +1,20 @@
-"""New evaluation results in What changed and the feed: news once, in the release that first publishes them."""
+"""What published releases say of evaluations: new results in What changed and the feed (news once, in the release
+that first publishes them), and the first release to publish a design, which registers it."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 
-from crimeportal.core.evaluation import Counts, Evaluation, record
+from crimeportal.core.evaluation import Counts, Evaluation, PublishedIn, record
+from crimeportal.core.model import Portal
+from crimeportal.releases.current import prepare
 from crimeportal.releases.changes import Changes
-from crimeportal.releases.evaluation_changes import evaluation_json, new_results
+from crimeportal.releases.evaluation_changes import evaluation_json, first_publications, new_results
 from crimeportal.releases.register import Release
 from crimeportal.site.pages import what_changed
+from crimeportal.site.pages.evaluation_pages import registered_sentence
 from crimeportal.site.publishing import feed
 
 
@@ -63,3 +68,58 @@ def test_earlier_releases_for_the_feed_are_read_through_the_data_package() -> No
     files["2019-12/data/evaluations/door-chains.json"] = files["2020-03/data/evaluations/door-chains.json"]
     assert published_new_results(files.get, "2019-12", "2020-03") == []
     assert published_new_results({}.get, "2019-12", "2020-03") == []
+
+
+# --- the release register dates a design -------------------------------------------------------------------
+
+AUGUST = Release(version="2019-08", title="August 2019 update", published="2019-08-20")
+
+
+def _published(evaluation: Evaluation) -> bytes:
+    return json.dumps(record(evaluation, evaluation.result(date(2019, 8, 20)))).encode()
+
+
+def test_the_first_release_with_the_design_as_it_stands_dates_it() -> None:
+    unstated = replace(_evaluation(WITH), registered=None)
+    files = {("2019-08", "door-chains"): _published(replace(unstated, counts={}))}  # results later change nothing
+    found = first_publications(lambda v, i: files.get((v, i)), [AUGUST], None, [unstated])
+    assert found == {"door-chains": PublishedIn("August 2019", date(2019, 8, 20))}
+    dated = replace(unstated, published_in=found["door-chains"])
+    assert dated.result(date(2020, 1, 1)).registered_in_advance
+    assert registered_sentence(dated, dated.result(date(2020, 1, 1))) == (
+        "Yes: the design was first published on 20 August 2019 in this portal's August 2019 release, before the "
+        "operation began in September 2019.")
+    assert record(dated, dated.result(date(2020, 1, 1)))["first_published_in"] == {"release": "August 2019",
+                                                                                   "published": "2019-08-20"}
+
+
+def test_a_design_changed_since_is_dated_by_the_release_that_changed_it() -> None:
+    now = replace(_evaluation(WITH), registered=None, groups={"test": ("a",), "control": ("c",)})
+    files = {("2019-08", "door-chains"): _published(replace(now, groups={"test": ("a",), "control": ("b",)}))}
+    october = Release(version="2019-10", title="October 2019 update", published="2019-10-15")
+    found = first_publications(lambda v, i: files.get((v, i)), [AUGUST], october, [now])
+    assert found == {"door-chains": PublishedIn("October 2019", date(2019, 10, 15))}
+    dated = replace(now, published_in=found["door-chains"])
+    assert not dated.result(date(2020, 1, 1)).registered_in_advance
+    # in a preview, no release has published it yet
+    assert first_publications(lambda v, i: files.get((v, i)), [AUGUST], None, [now]) == {}
+    assert first_publications(lambda v, i: b"{not json", [AUGUST], None, [now]) == {}
+
+
+def test_a_build_reads_the_dates_from_the_published_branch(tmp_path) -> None:
+    from test_release import git, new_repo
+
+    repo = new_repo(tmp_path / "portal")
+    trial = replace(_evaluation(WITH), id="operation-meteor", registered=None)
+    (repo / "data/releases.yml").write_text(
+        "releases:\n  - {version: '2019-08', title: August 2019 update, published: '2019-08-20'}\n", encoding="utf-8")
+    git(repo, "checkout", "--quiet", "--orphan", "gh-pages")
+    git(repo, "rm", "-r", "--cached", "--quiet", "--force", ".")
+    published = repo / "2019-08/data/evaluations/operation-meteor.json"
+    published.parent.mkdir(parents=True)
+    published.write_bytes(_published(trial))
+    git(repo, "add", "2019-08")
+    git(repo, "commit", "--quiet", "-m", "August 2019")
+    portal = Portal(strands=[], metrics=[], evaluations=[trial])
+    build = prepare(repo, portal, None, environ={})
+    assert build.dated(portal).evaluations[0].published_in == PublishedIn("August 2019", date(2019, 8, 20))

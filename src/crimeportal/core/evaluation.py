@@ -71,9 +71,24 @@ class Evaluation:
     counts: dict[str, Counts] = field(default_factory=dict)
     caveats: tuple[str, ...] = ()
     path: Path | None = None
+    # the first release whose published data carried this design unchanged, found in the release register when
+    # a build reads the published releases; not part of the file
+    published_in: PublishedIn | None = None
+
+    def registration(self) -> date | None:
+        """When the design was first published: the file's `registered`, or the first release that carried it,
+        whichever is earlier."""
+        return min((d for d in (self.registered, self.published_in and self.published_in.published) if d), default=None)
 
     def result(self, as_at: date) -> "Result":
-        return analyse(self.design, self.counts, self.registered, self.after[0], as_at, bool(self.groups))
+        return analyse(self.design, self.counts, self.registration(), self.after[0], as_at, bool(self.groups))
+
+
+@dataclass(frozen=True)
+class PublishedIn:
+    """A release of the portal, named as readers know it, and the day it was published."""
+    release: str
+    published: date
 
 
 @dataclass(frozen=True)
@@ -235,6 +250,9 @@ def record(evaluation: Evaluation, result: Result) -> dict:
     return {"id": evaluation.id, "title": evaluation.title, "strand": evaluation.strand,
             "question": evaluation.question, "design": evaluation.design,
             "registered": evaluation.registered.isoformat() if evaluation.registered else None,
+            "first_published_in": ({"release": evaluation.published_in.release,
+                                    "published": evaluation.published_in.published.isoformat()}
+                                   if evaluation.published_in else None),
             "before": dict(zip(("start", "end"), evaluation.before)) if evaluation.before else None,
             "after": dict(zip(("start", "end"), evaluation.after)),
             "crime": evaluation.crime, "actions": list(evaluation.actions),

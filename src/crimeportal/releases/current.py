@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
 from typing import Mapping
@@ -20,10 +20,11 @@ from ..core.problems import format_problems
 from ..core.conventions import ACTIONS_JSON
 from ..core.records import action_record, metric_record, strand_record
 from .changes import Changes, compare, compare_actions
-from .evaluation_changes import evaluation_json, new_results
+from ..core.evaluation import PublishedIn
+from .evaluation_changes import evaluation_json, first_publications, new_results
 from .errors import ReleaseBuildError
 from .git import PAGES_BRANCH, REMOTE, published_ref, read_published
-from .register import Release, read_register
+from .register import Release, read_register, version_key
 
 # ReleaseBuildError is here too because `prepare` raises it and the build catches it beside the call
 __all__ = ["LATEST", "MIKE_VERSION_ENV", "VERSION_ENV", "ReleaseBuild", "ReleaseBuildError", "canonical", "prepare",
@@ -45,10 +46,17 @@ class ReleaseBuild:
     previous: Release | None
     changes: Changes | None  # None when there was nothing to compare with, or its data could not be read
     site_root: str | None  # the public address of the gh-pages branch, from site_url
+    # evaluation id -> the first release that published its design as it stands (this one, for a new design)
+    first_published: dict[str, PublishedIn] = field(default_factory=dict)
 
     @property
     def current(self) -> Release | None:
         return next((r for r in self.register if r.version == self.version), None)
+
+    def dated(self, portal: Portal) -> Portal:
+        """The portal with each evaluation's first publication in a release, which can register its design."""
+        return replace(portal, evaluations=[replace(e, published_in=self.first_published.get(e.id))
+                                            for e in portal.evaluations])
 
 
 def prepare(root: Path, portal: Portal, site_url: str | None, environ: Mapping[str, str] | None = None) -> ReleaseBuild:
@@ -69,7 +77,9 @@ def prepare(root: Path, portal: Portal, site_url: str | None, environ: Mapping[s
         if changes is None and version:
             raise ReleaseBuildError(f"cannot say what changed since release {previous.version}: its {PUBLISHED_METRICS} "
                                     f"is not on the {PAGES_BRANCH} branch. Fetch it (git fetch {REMOTE} {PAGES_BRANCH}:{PAGES_BRANCH}).")
-    return ReleaseBuild(version, register.releases, previous, changes, site_root(site_url, environ.get(MIKE_VERSION_ENV)))
+    build = ReleaseBuild(version, register.releases, previous, changes, site_root(site_url, environ.get(MIKE_VERSION_ENV)))
+    build.first_published = _first_publications(root, build, portal)
+    return build
 
 
 def published_metrics(root: Path, version: str) -> bytes | None:
@@ -90,6 +100,15 @@ def _changes_since(root: Path, previous: Release, portal: Portal) -> Changes | N
     changes.evaluation_results = new_results(lambda i: read_published(root, ref, evaluation_json(previous.version, i)),
                                              portal.evaluations)
     return changes
+
+
+def _first_publications(root: Path, build: ReleaseBuild, portal: Portal) -> dict[str, PublishedIn]:
+    if not portal.evaluations:
+        return {}
+    earlier = [r for r in build.register if build.previous is not None and version_key(r.version) <= version_key(build.previous.version)]
+    ref = published_ref(root) if earlier else None
+    return first_publications(lambda version, i: read_published(root, ref, evaluation_json(version, i)), earlier,
+                              build.current, portal.evaluations)
 
 
 def site_root(site_url: str | None, mike_version: str | None) -> str | None:

@@ -1,8 +1,14 @@
-"""Which evaluations have results in this release that the release before did not publish.
+"""What the published releases say about each evaluation: which results are new in this release, and which
+release first published each design.
 
 An evaluation's result is news once: the release whose data first carries it. The earlier release's
 `data/evaluations/<id>.json` says what it showed; an earlier release without the file (before evaluations, or
 before this one was registered) showed no result.
+
+A release's data is also the public record of when a design was fixed: the first release whose JSON carries the
+design as it now stands (question, design, months, areas, crime and expected effect all the same) published it.
+A design changed since counts from the first release with the change, so areas chosen once results were coming
+in are never dated by an earlier release that had none.
 """
 
 from __future__ import annotations
@@ -11,7 +17,10 @@ import json
 from datetime import date
 from typing import Any, Callable
 
-from ..core.evaluation import Evaluation, record
+from ..core.evaluation import Evaluation, PublishedIn, record
+from .register import Release
+
+DESIGN_FIELDS = ("question", "design", "before", "after", "expected", "groups", "crime")
 
 
 def evaluation_json(version: str, evaluation_id: str) -> str:
@@ -59,3 +68,28 @@ def published_new_results(read: Callable[[str], bytes | None], earlier: str, lat
                 not isinstance(before, dict) or before.get("status") != "results"):
             found.append(now)
     return found
+
+
+def first_publications(published_before: Callable[[str, str], bytes | None], earlier: list[Release],
+                       current: Release | None, evaluations: list[Evaluation]) -> dict[str, PublishedIn]:
+    """Evaluation id -> the first release (of `earlier`, oldest first, then `current`, the release being built)
+    that published its design as it now stands. `published_before(version, id)` reads a release's JSON."""
+    found = {}
+    for evaluation in evaluations:
+        design = _design(json.loads(json.dumps(record(evaluation, evaluation.result(date.max)))))
+        release = next((r for r in earlier if _published_design(published_before(r.version, evaluation.id)) == design),
+                       current)
+        if release is not None:
+            found[evaluation.id] = PublishedIn(release.name, date.fromisoformat(release.published))
+    return found
+
+
+def _design(published: Any) -> dict[str, Any] | None:
+    return {name: published.get(name) for name in DESIGN_FIELDS} if isinstance(published, dict) else None
+
+
+def _published_design(raw: bytes | None) -> dict[str, Any] | None:
+    try:
+        return _design(json.loads(raw)) if raw else None
+    except ValueError:  # a file this version did not write dates nothing
+        return None

@@ -97,6 +97,7 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
     if problems:
         problems_page.log_problems(problems)
     releases = _prepare_release(config, root, portal)
+    portal = releases.dated(portal) if releases else portal  # a release's register can date an evaluation's design
     meeting = releases.current.board_meeting if releases and releases.current else None
     state = PortalBuild(
         root, portal, problems,

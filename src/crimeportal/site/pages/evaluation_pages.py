@@ -183,14 +183,18 @@ def expected_sentence(evaluation: Evaluation, result: Result) -> str:
 
 def registered_sentence(evaluation: Evaluation, result: Result) -> str:
     start = month_name(evaluation.after[0])
-    if evaluation.registered is None:
-        return "No date is given for when this design was first published, so it is not shown as registered in advance."
-    published = long_date(evaluation.registered.isoformat())
+    registered = evaluation.registration()
+    if registered is None:
+        return ("No date is given for when this design was first published, and no release of this portal has "
+                "published it yet, so it is not shown as registered in advance.")
+    published = long_date(registered.isoformat())
+    where = evaluation.published_in
+    source = (f" in this portal's {where.release} release" if where and where.published == registered else "")
     if result.registered_in_advance:
-        return f"Yes: the design was first published on {published}, before the operation began in {start}."
-    return (f"No: the design was first published on {published}, after the operation began in {start}. A design "
-            "fixed once an operation is under way could have been chosen knowing how it was going, so read its result "
-            "with that in mind.")
+        return f"Yes: the design was first published on {published}{source}, before the operation began in {start}."
+    return (f"No: the design was first published on {published}{source}, after the operation began in {start}. A "
+            "design fixed once an operation is under way could have been chosen knowing how it was going, so read "
+            "its result with that in mind.")
 
 
 def design_facts(evaluation: Evaluation, result: Result) -> list[tuple[str, str]]:
