@@ -167,3 +167,17 @@ def test_the_strand_page_and_board_report_have_a_section(built: Path) -> None:
     report = _article(built, "board-report")
     assert report.find("h2", id="evaluations")
     assert "Operation Meteor property marking" in report.text
+
+
+def test_an_action_s_entry_names_the_evaluations_of_it(built: Path) -> None:
+    entry = _article(built, "strands/house-burglary-and-street-robbery").find("li", id="action-operation-meteor-property-marking")
+    terms = [dt.text for dt in entry.find_all("dt")]
+    evaluated = entry.find_all("dd")[terms.index("Evaluated by")]
+    links = {a.attrs["href"]: a.text for a in evaluated.find_all("a")}
+    assert links == {"../../evaluations/operation-meteor/": "Operation Meteor property marking",
+                     "../../evaluations/door-chains/": "Door chains trial"}
+    # each with where it had got to by the board meeting of September 2019, the seed's as-at date
+    assert "Operation Meteor property marking (planned)" in evaluated.text
+    assert "Door chains trial (results in)" in evaluated.text
+    other = _article(built, "strands/house-burglary-and-street-robbery").find("li", id="action-operation-meteor-evaluation")
+    assert "Door chains trial" not in other.text

@@ -28,6 +28,7 @@ from .significance import poisson_exact_p
 DESIGNS = ("before-after", "comparison-areas", "randomised")
 GROUPS = ("test", "control", "displacement", "displacement_control")
 DIRECTIONS = ("decrease", "increase")
+STATUS_WORDS = {"planned": "Planned", "running": "Running", "results": "Results in"}
 
 # Maryland Scientific Methods Scale (Sherman et al. 1997): the level each design reaches, and one line on what it
 # means, for readers who have never met the scale.

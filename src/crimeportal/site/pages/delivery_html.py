@@ -6,11 +6,13 @@ Every text comes from an editor's file and reaches the page only through the aut
 from __future__ import annotations
 
 from dataclasses import dataclass
-from ...core.conventions import ACTIONS_LISTED_ON_DELIVERY_PAGE, DELIVERY_PLAN_PAGE
+from ...core.conventions import ACTIONS_LISTED_ON_DELIVERY_PAGE, DELIVERY_PLAN_PAGE, EVALUATION_PAGES
+from ...core.evaluation import STATUS_WORDS
 from ...core.delivery import (AS_AT_MEETING, OVERDUE_ICON, OVERDUE_LABEL, STATUS_ICONS, STATUS_LABELS, WHOLE_STRATEGY, AsAt,
                              StatusCounts, by_category, date_words, is_overdue, overdue_first, status_of, timescale_words)
 from ...core.formats import long_date
 from ...core.model import ACTION_STATUSES, Action, Portal, Strand
+from ..publishing.evaluation_data import day_of
 from .render import table as render_table
 from ..templates import Markup, render
 from .verdicts import Link as LinkFrom  # a URL from the site's root, as a link from the page being written
@@ -75,7 +77,15 @@ def _facts(action: Action, portal: Portal, when: AsAt | None, link: LinkFrom, sh
         "area": Link(link(area_page(area.id)), area.name) if area else None,
         "strand": _strand_link(action, strand, link) if show_strand else None,
         "progress_date": long_date(latest.as_at) if latest else "", "note": (latest.note or "") if latest else "",
+        "evaluations": _evaluations_of(action, portal, when, link),
     }
+
+
+def _evaluations_of(action: Action, portal: Portal, when: AsAt | None, link: LinkFrom) -> list[dict]:
+    """The evaluations that say whether this action worked, each with where it has got to by the as-at date."""
+    return [{"href": link(f"{EVALUATION_PAGES}/{e.id}/"), "title": e.title,
+             "status": STATUS_WORDS[e.result(day_of(when)).status].lower()}
+            for e in portal.evaluations if action.id in e.actions]
 
 
 def _strand_link(action: Action, strand: Strand | None, link: LinkFrom) -> Link | None:

@@ -13,7 +13,7 @@ from typing import Callable
 import yaml
 
 from ...core.conventions import EVALUATION_PAGES
-from ...core.evaluation import MARYLAND_MEANINGS, Evaluation, Result, months_between
+from ...core.evaluation import MARYLAND_MEANINGS, STATUS_WORDS, Evaluation, Result, months_between
 from ...core.formats import long_date, month_name
 from ...core.model import Portal
 from ..blocks import marker
@@ -27,7 +27,6 @@ FOLDER = EVALUATION_PAGES
 PAGE = f"{FOLDER}/index.md"
 TITLE = "Evaluations"
 ABOUT_METHOD = "about/how-we-judge-change.md"
-STATUS_WORDS = {"planned": "Planned", "running": "Running", "results": "Results in"}
 DESIGN_WORDS = {"before-after": "Before and after, in the test areas only",
                 "comparison-areas": "Test areas against comparison (control) areas, before and after",
                 "randomised": "Test and control areas chosen at random, before and after"}
