@@ -47,8 +47,11 @@ ROWS = [
     ("2019-04", "E01000001", "Braintree 001A", "Burglary"),      # before the before months: not counted
     ("2019-08", "", "", "Burglary"),                             # no location: in no group
 ]
-HAND_COUNT = {"test": Counts(3, 1), "control": Counts(2, 1), "displacement": Counts(0, 2),
-              "displacement_control": Counts(1, 0)}
+MONTHS = ("2019-05", "2019-06", "2019-07", "2019-08")
+HAND_COUNT = {"test": Counts(3, 1, tuple(zip(MONTHS, (2, 1, 1, 0)))),
+              "control": Counts(2, 1, tuple(zip(MONTHS, (1, 1, 0, 1)))),
+              "displacement": Counts(0, 2, tuple(zip(MONTHS, (0, 0, 1, 1)))),
+              "displacement_control": Counts(1, 0, tuple(zip(MONTHS, (1, 0, 0, 0))))}
 
 
 def _csv(path: Path, rows: list[tuple[str, str, str, str]]) -> Path:

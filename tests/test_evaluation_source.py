@@ -121,3 +121,33 @@ def test_a_file_with_problems_contributes_nothing(portal_copy: Path) -> None:
     check = check_portal(portal_copy, figures=False)
     assert "trial" not in {e.id for e in check.portal.evaluations}
     assert [p.field for p in check.problems if p.file == FILE] == ["design"]
+
+
+BY_MONTH = ("  test: {before: 120, after: 80, by_month: {'2019-05': 30, '2019-06': 30, '2019-07': 30, '2019-08': 30, "
+            "'2019-09': 20, '2019-10': 20, '2019-11': 20, '2019-12': 20}}")
+
+
+def test_counts_by_month_load_in_month_order(portal_copy: Path) -> None:
+    # written out of order, as an editor might: read in month order
+    _write(portal_copy, GOOD.replace("  test: {before: 120, after: 80}",
+                                     BY_MONTH.replace("'2019-05': 30, ", "").replace("'2019-12': 20", "'2019-12': 20, '2019-05': 30")))
+    assert _problems(portal_copy) == []
+    trial = next(e for e in check_portal(portal_copy, figures=False).portal.evaluations if e.id == "trial")
+    assert trial.counts["test"].by_month == (("2019-05", 30), ("2019-06", 30), ("2019-07", 30), ("2019-08", 30),
+                                             ("2019-09", 20), ("2019-10", 20), ("2019-11", 20), ("2019-12", 20))
+
+
+def test_counts_by_month_must_cover_the_months_and_add_up(portal_copy: Path) -> None:
+    test = BY_MONTH.replace("'2019-12': 20", "'2020-01': 20")
+    control = ("  control: {before: 100, after: 95, by_month: {'2019-05': 25, '2019-06': 25, '2019-07': 25, "
+               "'2019-08': 24, '2019-09': 24, '2019-10': 24, '2019-11': 24, '2019-12': 23}}")
+    text = GOOD.replace("  test: {before: 120, after: 80}\n  control: {before: 100, after: 95}\n", f"{test}\n{control}\n")
+    _write(portal_copy, text)
+    lines = text.splitlines()
+    found = {(p.line, p.field): p.message for p in _problems(portal_copy)}
+    assert found == {
+        (lines.index(test) + 1, "counts.test.by_month"):
+            "must give every before and after month and no other: missing 2019-12; not a before or after month: 2020-01",
+        (lines.index(control) + 1, "counts.control.before"):
+            "is 100 but the before months in by_month add up to 99: the two must agree",
+    }

@@ -50,6 +50,9 @@ class Counts:
     """Crimes counted in one group of areas over the before months and over the after months."""
     before: int
     after: int
+    # the same crimes month by month ("YYYY-MM", count), every before and after month in order; empty when the
+    # counts were typed as totals
+    by_month: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass
@@ -180,6 +183,17 @@ def months_between(start: str, end: str) -> int:
     return (b.year - a.year) * 12 + b.month - a.month + 1
 
 
+def months_of(span: tuple[str, str]) -> list[str]:
+    """Every month from the first of `span` to the last, both included, as YYYY-MM."""
+    start, end = span
+    year, month = int(start[:4]), int(start[5:])
+    found = []
+    while f"{year:04d}-{month:02d}" <= end:
+        found.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return found
+
+
 def registered_in_advance(registered: date | None, after_start: str) -> bool:
     """Published before the operation began: before the first day of its first after month. Published on or after
     that day, the design could have been chosen knowing how the operation was going."""
@@ -261,5 +275,6 @@ def record(evaluation: Evaluation, result: Result) -> dict:
                           "smallest_effect_percent": evaluation.smallest_effect_percent}
                          if evaluation.expected_direction else None),
             "groups": {g: list(a) for g, a in evaluation.groups.items()},
-            "counts": {g: {"before": c.before, "after": c.after} for g, c in evaluation.counts.items()},
+            "counts": {g: {"before": c.before, "after": c.after, **({"by_month": dict(c.by_month)} if c.by_month else {})}
+                       for g, c in evaluation.counts.items()},
             "caveats": list(evaluation.caveats), **result_to_dict(result)}

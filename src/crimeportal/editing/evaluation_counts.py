@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..core.conventions import EVALUATIONS_DIR, MONTH_PATTERN
-from ..core.evaluation import GROUPS, Counts, Evaluation
+from ..core.evaluation import GROUPS, Counts, Evaluation, months_of
 from ..core.model import Portal
 from ..core.problems import Problem, count_words
 from ..source.validate import load_portal
@@ -39,16 +39,6 @@ class EvaluationCounts:
     months_read: list[str]
     written: bool
     problems_after: list[Problem] = field(default_factory=list)
-
-
-def months_of(span: tuple[str, str]) -> list[str]:
-    start, end = span
-    year, month = int(start[:4]), int(start[5:])
-    found = []
-    while f"{year:04d}-{month:02d}" <= end:
-        found.append(f"{year:04d}-{month:02d}")
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return found
 
 
 def import_evaluation_counts(root: Path, files: list[Path], evaluation_id: str, crime_type: str | None, *,
@@ -142,16 +132,29 @@ def _count(files: list[Path], root: Path, evaluation: Evaluation, crime_type: st
                                                           if named and named["district"].casefold() in districts else set())
                     for group, inside in members.items():
                         if places & inside:
-                            tally[(group, period[month])] += 1
+                            tally[(group, month)] += 1
         except (OSError, UnicodeDecodeError, csv.Error) as error:
             problems.append(Problem(shown_as, 1, 1, "", f"cannot be read as a police.uk CSV ({error})"))
-    counted = {g: Counts(tally[(g, "before")], tally[(g, "after")]) for g in GROUPS if g in evaluation.groups}
+    counted = {g: _counts(g, tally, period) for g in GROUPS if g in evaluation.groups}
     return counted, rows, months, problems
+
+
+def _counts(group: str, tally: Counter[tuple[str, str]], period: dict[str, str]) -> Counts:
+    """A group's before and after totals, and the months they add up from (which the page's chart draws)."""
+    by_month = tuple((month, tally[(group, month)]) for month in sorted(period))
+    return Counts(sum(n for m, n in by_month if period[m] == "before"), sum(n for m, n in by_month if period[m] == "after"),
+                  by_month)
+
+
+def _months_text(counts: Counts) -> str:
+    # quoted, so that no YAML reader takes a month for a number or a date
+    return (", by_month: {" + ", ".join(f"'{m}': {n}" for m, n in counts.by_month) + "}") if counts.by_month else ""
 
 
 def with_counts(text: str, counts: dict[str, Counts]) -> str:
     """The file's text with its top-level `counts:` block replaced (or added at the end); comments elsewhere kept."""
-    block = "counts:\n" + "".join(f"  {g}: {{before: {c.before}, after: {c.after}}}\n" for g, c in counts.items())
+    block = "counts:\n" + "".join(f"  {g}: {{before: {c.before}, after: {c.after}{_months_text(c)}}}\n"
+                                   for g, c in counts.items())
     lines = text.splitlines(keepends=True)
     start = next((i for i, line in enumerate(lines) if line.startswith("counts:")), None)
     if start is None:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.conventions import AREAS_REGISTER, EVALUATION_SCHEMA, LSOA_CODE_PATTERN, SCHEMA_LINE_EVALUATION, STRAND_SUFFIX, STRANDS_DIR
-from ..core.evaluation import Counts, Evaluation, months_between
+from ..core.evaluation import Counts, Evaluation, months_between, months_of
 from ..core.problems import Problem, field_name
 from .load import Document
 from .plan_rules import Register
@@ -126,6 +126,7 @@ def _group_messages(data: dict[str, Any], register: Register) -> list[tuple[tupl
             found.append((("counts", group), f"counts a group with no areas: add groups.{group}, or remove this"))
     if counts and comparison and "control" not in counts:
         found.append((("counts",), "a comparison needs the control areas' counts too: add counts.control"))
+    found += _by_month_messages(data, counts)
     first_group: dict[str, str] = {}
     for group, areas in groups.items():
         for index, area in enumerate(areas):
@@ -136,6 +137,32 @@ def _group_messages(data: dict[str, Any], register: Register) -> list[tuple[tupl
             if message:
                 found.append((("groups", group, index), message))
             first_group.setdefault(area, f"groups.{group}")
+    return found
+
+
+def _by_month_messages(data: dict[str, Any], counts: dict[str, Any]) -> list[tuple[tuple, str]]:
+    """A group's months must be every before and after month, adding up to its before and after counts."""
+    if "before" not in data:
+        return []  # said already: counts need the before months
+    spans = {span: months_of((data[span]["start"], data[span]["end"])) for span in ("before", "after")}
+    found: list[tuple[tuple, str]] = []
+    for group, count in counts.items():
+        by_month: dict[str, int] = count.get("by_month")
+        if by_month is None:
+            continue
+        wanted = spans["before"] + spans["after"]
+        missing, extra = [m for m in wanted if m not in by_month], [m for m in by_month if m not in wanted]
+        if missing or extra:
+            found.append((("counts", group, "by_month"),
+                          "must give every before and after month and no other: "
+                          + "; ".join(([f"missing {', '.join(missing)}"] if missing else [])
+                                      + ([f"not a before or after month: {', '.join(extra)}"] if extra else []))))
+            continue
+        for span in ("before", "after"):
+            total = sum(by_month[m] for m in spans[span])
+            if total != count[span]:
+                found.append((("counts", group, span), f"is {count[span]:,} but the {span} months in by_month add up "
+                                                       f"to {total:,}: the two must agree"))
     return found
 
 
@@ -165,6 +192,7 @@ def to_evaluation(data: dict[str, Any], path: Path) -> Evaluation:
         smallest_effect_percent=data.get("expected", {}).get("smallest_effect_percent"),
         actions=tuple(data.get("actions", ())),
         groups={group: tuple(areas) for group, areas in data.get("groups", {}).items()},
-        counts={group: Counts(c["before"], c["after"]) for group, c in data.get("counts", {}).items()},
+        counts={group: Counts(c["before"], c["after"], tuple(sorted(c.get("by_month", {}).items())))
+                for group, c in data.get("counts", {}).items()},
         caveats=tuple(data.get("caveats", ())), path=path)
 
