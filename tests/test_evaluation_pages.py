@@ -39,8 +39,8 @@ groups:
   displacement: [castle-point]
   displacement_control: [chelmsford]
 counts:
-  test: {{before: 120, after: 80}}
-  control: {{before: 100, after: 95}}
+  test: {{before: 120, after: 80, by_month: {{'2019-05': 30, '2019-06': 30, '2019-07': 30, '2019-08': 30, '2019-09': 20, '2019-10': 20, '2019-11': 20, '2019-12': 20}}}}
+  control: {{before: 100, after: 95, by_month: {{'2019-05': 25, '2019-06': 25, '2019-07': 25, '2019-08': 25, '2019-09': 24, '2019-10': 24, '2019-11': 24, '2019-12': 23}}}}
   displacement: {{before: 60, after: 64}}
   displacement_control: {{before: 50, after: 52}}
 caveats: ["{HOSTILE}"]
@@ -181,3 +181,17 @@ def test_an_action_s_entry_names_the_evaluations_of_it(built: Path) -> None:
     assert "Door chains trial (results in)" in evaluated.text
     other = _article(built, "strands/house-burglary-and-street-robbery").find("li", id="action-operation-meteor-evaluation")
     assert "Door chains trial" not in other.text
+
+
+def test_the_chart_by_month_is_drawn_from_the_months_counted(built: Path) -> None:
+    figure = _article(built, "evaluations/door-chains").find("figure")
+    svg = figure.find("svg")
+    assert svg.attrs["role"] == "img"
+    assert svg.find("title").text == "Chart: Door chains trial, crimes each month"
+    # only the groups counted month by month are drawn: the displacement groups' counts are totals
+    assert svg.find("desc").text.startswith("Line chart of the crimes counted each month in the test areas and control "
+                                            "areas, from May 2019 to December 2019, on an axis from zero.")
+    assert "Operation" in svg.text and "The shaded months are the operation's" in figure.text
+    planned = _article(built, "evaluations/operation-meteor")
+    assert planned.find_all("figure") == []
+    assert "will be here once the counts are in" in planned.text

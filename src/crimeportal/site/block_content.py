@@ -6,6 +6,7 @@ from .pages import (area_pages, delivery_html, delivery_page, districts, embed, 
                     summaries)
 from . import board_pack
 from .publishing import evaluation_data, open_data
+from .charts import evaluation_chart
 from .charts.district_map import linked, tenths
 from .pages import what_changed
 from .templates import Markup, render as render_template
@@ -278,4 +279,6 @@ def _evaluation_block(page: PageContext, arg: str) -> str:
     evaluation = next((e for e in portal.evaluations if e.id == head), None)
     if evaluation is None or rest not in evaluation_pages.PARTS:
         raise UnknownBlock(f"A page asks for the evaluation {arg!r}, which this build does not have.")
-    return evaluation_pages.part_html(portal, evaluation, results[head], rest, page.link)
+    drawn = page.state.charts
+    chart = drawn.svg(evaluation_chart.job_id(head)) if drawn and rest == "chart" else None
+    return evaluation_pages.part_html(portal, evaluation, results[head], rest, page.link, chart)

@@ -26,7 +26,7 @@ from mkdocs.structure.pages import Page
 from .pages import (area_pages, board_report, delivery_page, districts, embed, evaluation_pages, pages, problems_page,
                     render, search_text)
 from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
-from .charts import drawing, share, specs, district_map
+from .charts import drawing, evaluation_chart, share, specs, district_map
 from .output import write_whole
 from ..core.formats import period_words
 from .publishing import feed
@@ -152,14 +152,22 @@ def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None
     # builds the strand pages first, in the order of their file names, each showing the charts of the measures
     # the board is given; then each measure's page, in the portal's order, whose map and small multiples are
     # filled in before its chart (which sits inside the block of its figures, and so is filled a round later)
-    to_draw = {m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job} | _district_jobs(portal, root, version, session)
+    to_draw = ({m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job}
+               | _district_jobs(portal, root, version, session) | _evaluation_jobs(portal, version))
     on_strand_pages = [m.id for m in sorted(portal.metrics, key=lambda m: m.strand) if m.board_report]  # stable
     on_own_pages = [job_id for m in portal.metrics
                     for job_id in (districts.map_job_id(m.id), districts.series_job_id(m.id), m.id)]
-    ordered = {job_id: to_draw[job_id] for job_id in on_strand_pages + on_own_pages if job_id in to_draw}
+    on_evaluation_pages = [evaluation_chart.job_id(e.id) for e in portal.evaluations]  # built after the measures'
+    ordered = {job_id: to_draw[job_id] for job_id in on_strand_pages + on_own_pages + on_evaluation_pages if job_id in to_draw}
     drawn = drawing.Charts(ordered, root / CHART_CACHE, session.renderer if session else None)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
+
+
+def _evaluation_jobs(portal: Portal, version: str) -> dict[str, specs.ChartJob]:
+    """Each evaluation's chart by month, for those counted month by month."""
+    jobs = {evaluation_chart.job_id(e.id): evaluation_chart.evaluation_job(e, version) for e in portal.evaluations}
+    return {job_id: job for job_id, job in jobs.items() if job}
 
 
 def _district_jobs(portal: Portal, root: Path, version: str, session: preview.PreviewSession | None

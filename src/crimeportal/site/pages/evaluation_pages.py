@@ -34,7 +34,7 @@ GROUP_WORDS = {"test": "Test areas", "control": "Control areas", "displacement":
                "displacement_control": "Control for the displacement areas"}
 SIGNIFICANCE = 0.05
 # A result's parts, each a block on the evaluation's page, in the order the page shows them.
-PARTS = ("facts", "areas", "result", "expected", "registered", "caveats", "actions", "downloads")
+PARTS = ("facts", "areas", "chart", "result", "expected", "registered", "caveats", "actions", "downloads")
 
 
 def page_path(evaluation_id: str) -> str:
@@ -64,7 +64,7 @@ def index_markdown() -> str:
 
 def evaluation_markdown(evaluation: Evaluation) -> str:
     front = yaml.safe_dump({"title": evaluation.title}, allow_unicode=True)
-    headings = {"facts": "The question and the design", "areas": "Areas", "result": "Result",
+    headings = {"facts": "The question and the design", "areas": "Areas", "chart": "Month by month", "result": "Result",
                 "expected": "Expected and found", "registered": "Registered in advance?", "caveats": "Caveats",
                 "actions": "Actions it evaluates", "downloads": "Downloads"}
     parts = "\n".join(f"## {headings[part]}\n\n{marker('evaluation', f'{evaluation.id}.{part}')}\n" for part in PARTS)
@@ -246,7 +246,20 @@ def record_headline(record: dict) -> str:
     return "results in; no comparison can be made from the counts"
 
 
-def part_html(portal: Portal, evaluation: Evaluation, result: Result, part: str, link: Callable[[str], str]) -> Markup:
+def chart_words(evaluation: Evaluation, result: Result) -> str:
+    """What stands in for the chart when there is none to draw."""
+    if result.status != "results":
+        return "A chart of each group's crimes month by month will be here once the counts are in."
+    return ("The counts were given as totals for the before and after months, not month by month, so there is no "
+            "chart by month. Counting them with the police.uk import records each month.")
+
+
+def part_html(portal: Portal, evaluation: Evaluation, result: Result, part: str, link: Callable[[str], str],
+              chart: str | None = None) -> Markup:
+    """One part of the evaluation's page; `chart` is its drawn chart by month, if it has one."""
+    if part == "chart":
+        return render("evaluation_chart.html", svg=Markup(chart)) if chart else render(
+            "plain_paragraph.html", text=chart_words(evaluation, result))
     if part == "facts":
         return render("evaluation_facts.html", facts=design_facts(evaluation, result))
     if part == "areas":
