@@ -192,6 +192,12 @@ def test_the_chart_by_month_is_drawn_from_the_months_counted(built: Path) -> Non
     assert svg.find("desc").text.startswith("Line chart of the crimes counted each month in the test areas and control "
                                             "areas, from May 2019 to December 2019, on an axis from zero.")
     assert "Operation" in svg.text and "The shaded months are the operation's" in figure.text
+    links = {a.text: a.attrs["href"] for a in _article(built, "evaluations/door-chains").find("p", "portal-share-files").find_all("a")}
+    assert links == {"SVG image": "../../charts/evaluations/door-chains-latest.svg",
+                     "PNG image": "../../charts/evaluations/door-chains-latest.png"}
+    shared = (built / "charts/evaluations/door-chains-latest.svg").read_text(encoding="utf-8")
+    assert "Door chains trial: crimes each month" in shared and "published in data/evaluations/door-chains.json" in shared
+    assert (built / "charts/evaluations/door-chains-latest.png").read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
     planned = _article(built, "evaluations/operation-meteor")
     assert planned.find_all("figure") == []
     assert "will be here once the counts are in" in planned.text

@@ -281,4 +281,4 @@ def _evaluation_block(page: PageContext, arg: str) -> str:
         raise UnknownBlock(f"A page asks for the evaluation {arg!r}, which this build does not have.")
     drawn = page.state.charts
     chart = drawn.svg(evaluation_chart.job_id(head)) if drawn and rest == "chart" else None
-    return evaluation_pages.part_html(portal, evaluation, results[head], rest, page.link, chart)
+    return evaluation_pages.part_html(portal, evaluation, results[head], rest, page.link, chart, page.state.release_name)

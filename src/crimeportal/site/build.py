@@ -317,7 +317,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 
 def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
     """Each measure's chart as an SVG and a PNG with its title, period, source and licence drawn in, and its
-    embeddable page (pages/embed.py)."""
+    embeddable page (pages/embed.py); and each evaluation's chart by month as an SVG and a PNG."""
     assert state.charts is not None and state.publication is not None
     folder = site_dir / share.FOLDER
     folder.mkdir(exist_ok=True)
@@ -331,14 +331,23 @@ def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
                   if shown else "")
         caption = share.ChartCaption(metric.title, period, metric.source, state.publication.licence.name,
                                      state.release_name)
-        framed = share.framed_svg(chart, caption)
-        stem = share.file_stem(metric_id, state.release_name)
-        write_whole(folder / f"{stem}.svg", framed.encode("utf-8"))
-        write_whole(folder / f"{stem}.png", share.png(framed))
+        _write_shared(folder, share.file_stem(metric_id, state.release_name), chart, caption)
         page = embed.embed_page(measure, chart, state.site_name, state.release_name,
                                 (state.publication.licence.name, state.publication.licence.url))
         (site_dir / embed.page_path(metric_id)).mkdir(parents=True, exist_ok=True)
         write_whole(site_dir / embed.page_path(metric_id) / "index.html", page.encode("utf-8"))
+    for evaluation in state.portal.evaluations:
+        chart = state.charts.svg(evaluation_chart.job_id(evaluation.id))
+        if chart is not None:
+            _write_shared(folder, evaluation_chart.file_stem(evaluation.id, state.release_name),
+                          chart, evaluation_chart.caption(evaluation, state.publication.licence.name, state.release_name))
+
+
+def _write_shared(folder: Path, stem: str, chart: str, caption: share.ChartCaption) -> None:
+    framed = share.framed_svg(chart, caption)
+    (folder / stem).parent.mkdir(parents=True, exist_ok=True)
+    write_whole(folder / f"{stem}.svg", framed.encode("utf-8"))
+    write_whole(folder / f"{stem}.png", share.png(framed))
 
 
 def _make_board_pack(state: PortalBuild, config: MkDocsConfig) -> None:

@@ -13,6 +13,7 @@ from functools import partial
 
 from ...core.evaluation import Evaluation
 from ...core.formats import month_name
+from .share import FOLDER, ChartCaption
 from .specs import DARK_BLUE, FONT_SIZE, GREY, ORANGE, TEXT, ChartJob, HEIGHT, WIDTH
 
 # a colour and a point shape for each group, so that no group is told apart by colour alone
@@ -36,6 +37,26 @@ def evaluation_job(evaluation: Evaluation, version: str) -> ChartJob | None:
     key = hashlib.sha256(json.dumps([version, "evaluation", rows, after], sort_keys=True).encode()).hexdigest()[:32]
     return ChartJob(key, partial(_spec, rows, after, groups), f"Chart: {evaluation.title}, crimes each month",
                     description(evaluation, groups))
+
+
+def file_stem(evaluation_id: str, release: str) -> str:
+    """The downloads' name, in a folder of their own so that no measure's can share it."""
+    return f"evaluations/{evaluation_id}-{release}"
+
+
+def download_paths(evaluation_id: str, release: str) -> tuple[str, str]:
+    """The SVG's and the PNG's addresses from the site's root."""
+    stem = f"{FOLDER}/{file_stem(evaluation_id, release)}"
+    return f"{stem}.svg", f"{stem}.png"
+
+
+def caption(evaluation: Evaluation, licence: str, release: str) -> ChartCaption:
+    """What the shared image carries: the counts are the portal's own, published with the evaluation."""
+    assert evaluation.before is not None  # counts need the before months
+    return ChartCaption(f"{evaluation.title}: crimes each month", f"{month_name(evaluation.before[0])} – "
+                        f"{month_name(evaluation.after[1])}, the operation from {month_name(evaluation.after[0])}",
+                        f"crimes{' (' + evaluation.crime + ')' if evaluation.crime else ''} counted in each group's "
+                        f"areas, published in data/evaluations/{evaluation.id}.json", licence, release)
 
 
 def chart_rows(evaluation: Evaluation) -> list[dict]:

@@ -17,6 +17,7 @@ from ...core.evaluation import MARYLAND_MEANINGS, STATUS_WORDS, Evaluation, Resu
 from ...core.formats import long_date, month_name
 from ...core.model import Portal
 from ..blocks import marker
+from ..charts import evaluation_chart
 from .delivery_html import action_anchor
 from ..escaping import markdown_text
 from .render import table as render_table
@@ -255,11 +256,14 @@ def chart_words(evaluation: Evaluation, result: Result) -> str:
 
 
 def part_html(portal: Portal, evaluation: Evaluation, result: Result, part: str, link: Callable[[str], str],
-              chart: str | None = None) -> Markup:
-    """One part of the evaluation's page; `chart` is its drawn chart by month, if it has one."""
+              chart: str | None = None, release: str = "latest") -> Markup:
+    """One part of the evaluation's page; `chart` is its drawn chart by month, if it has one, from `release`."""
     if part == "chart":
-        return render("evaluation_chart.html", svg=Markup(chart)) if chart else render(
-            "plain_paragraph.html", text=chart_words(evaluation, result))
+        if not chart:
+            return render("plain_paragraph.html", text=chart_words(evaluation, result))
+        svg, png = evaluation_chart.download_paths(evaluation.id, release)
+        return render("evaluation_chart.html", svg=Markup(chart), downloads=render(
+            "chart_downloads.html", svg=link(svg), png=link(png), stem=evaluation_chart.file_stem(evaluation.id, release).rpartition("/")[2]))
     if part == "facts":
         return render("evaluation_facts.html", facts=design_facts(evaluation, result))
     if part == "areas":
