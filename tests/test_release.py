@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import html
 import json
 import os
 import re
@@ -489,3 +490,19 @@ def test_each_release_has_a_board_pack_naming_its_own_release_and_meeting(releas
     title_page = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
     assert release[1] in " ".join(title_page.split()) and other[1] not in " ".join(title_page.split())
     assert f"https://example.invalid/{release[0]}/metrics/" in text, "its links go to its own release"
+
+
+def test_a_release_offers_an_embed_that_stays_and_one_that_follows_the_newest(released):
+    text = pages(released, "2019-09/metrics/knife-enabled-crime/index.html")
+    found = re.search(r'<div class="portal-embed">(.*?)</div>', text, re.S)
+    assert found, "the measure page has no snippets to copy"
+    snippets = [html.unescape(code) for code in re.findall(r"<code>(.*?)</code>", found.group(1), re.S)]
+    sources = [re.search(r'<iframe src="([^"]+)"', s).group(1) for s in snippets]
+    assert sources == ["https://example.invalid/latest/embed/knife-enabled-crime/",
+                       "https://example.invalid/2019-09/embed/knife-enabled-crime/"]
+    # the newest release's frame cannot name a figure in its text alternative: the figure changes
+    assert "Knife-enabled crime offences: the latest figure and chart" in snippets[0]
+    assert "Knife-enabled crime offences: 176 (3 months to July 2019)" in snippets[1]
+    # and both frames' pages were published: this release's stays as it was, latest is the newest's
+    assert "176" in pages(released, "2019-09/embed/knife-enabled-crime/index.html")
+    assert "181" in pages(released, "latest/embed/knife-enabled-crime/index.html")

@@ -12,6 +12,7 @@ from .pages import what_changed
 from .templates import Markup, render as render_template
 from .blocks import UnknownBlock, fills
 from .state import PageContext
+from ..releases.current import LATEST
 
 AREA_METHOD = "about/how-we-judge-change/#districts"  # where the comparison of districts is explained
 
@@ -124,8 +125,10 @@ def _headline(page: PageContext, metric_id: str) -> str:
 def _figures(page: PageContext, metric_id: str) -> str:
     measure = page.measure(metric_id)
     release = page.state.release_name
-    shared = (render.chart_downloads(measure, page.link, release) + embed.snippet(measure, page.site_url, release)
-              if measure.has_chart else "")
+    releases = page.state.releases
+    latest_url = f"{releases.site_root}{LATEST}/" if releases and releases.site_root else None
+    shared = (render.chart_downloads(measure, page.link, release)
+              + embed.snippet(measure, page.site_url, release, latest_url) if measure.has_chart else "")
     return render.chart_figure(measure, page.link) + shared + page.state.table(metric_id)
 
 

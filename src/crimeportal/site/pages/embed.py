@@ -10,6 +10,7 @@ from __future__ import annotations
 from mkdocs.utils import get_relative_url
 
 from ...core import mark
+from ...releases.current import LATEST
 from ..publishing.citation import site_address
 from ..templates import Markup, render
 from .render import Measure, headline_paragraph
@@ -38,10 +39,20 @@ def embed_page(measure: Measure, chart: str, site_name: str, release: str, licen
     return mark.stamp(str(html))
 
 
-def snippet(measure: Measure, site_url: str | None, release: str) -> Markup:
+def snippet(measure: Measure, site_url: str | None, release: str, latest_url: str | None = None) -> Markup:
     """The copy-paste <iframe> for the measure's page, shown as text; the link after the frame is its text
-    alternative, saying the latest figure in words."""
-    title = measure.metric.title
-    frame = render("embed_frame.html", src=site_address(site_url, page_path(measure.metric.id)), title=title,
-                   height=FRAME_HEIGHT, back=site_address(site_url, measure.url), latest=measure.latest_words)
-    return render("embed_snippet.html", snippet=str(frame), release=release)
+    alternative. A release's page offers two: the newest release's frame (at `latest_url`, mike's `latest`
+    alias), which follows every later release, and this release's, which stays as published."""
+    frames = []
+    if latest_url and release != LATEST:
+        # its link cannot say a figure: the figure it shows will change with each release
+        frames.append(("Always the newest release's chart (it changes when a new release is published):",
+                       _frame(measure, latest_url, "the latest figure and chart")))
+    frames.append((("This release's chart, which stays as it was published:" if release != LATEST else
+                    "It stays up to date with the newest release:"), _frame(measure, site_url, measure.latest_words)))
+    return render("embed_snippet.html", frames=frames)
+
+
+def _frame(measure: Measure, site_url: str | None, words: str) -> str:
+    return str(render("embed_frame.html", src=site_address(site_url, page_path(measure.metric.id)), title=measure.metric.title,
+                      height=FRAME_HEIGHT, back=site_address(site_url, measure.url), latest=words))

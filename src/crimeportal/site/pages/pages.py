@@ -128,7 +128,10 @@ def data_page() -> str:
             "the measure's page made for a frame (its address is *embed/* and the measure's id): the chart, its "
             "headline, source and release and a link back here, with no menus and nothing fetched from anywhere "
             "else. The link the snippet puts after the frame says the latest figure in words, for readers "
-            "who cannot see the frame.\n\n"
+            "who cannot see the frame. A published release offers two snippets: one whose frame always shows "
+            "the newest release (its address has *latest/*), which changes when a new release is published, and "
+            "one that shows this release as it was published and never changes. Choose the first for a page that "
+            "should stay current, the second for a report that quotes this release.\n\n"
             "## Every file\n\n"
             f"{marker('data-files')}\n")
 
