@@ -184,7 +184,7 @@ def test_an_action_s_entry_names_the_evaluations_of_it(built: Path) -> None:
 
 
 def test_the_chart_by_month_is_drawn_from_the_months_counted(built: Path) -> None:
-    figure = _article(built, "evaluations/door-chains").find("figure")
+    [figure] = [f for f in _article(built, "evaluations/door-chains").find_all("figure") if "portal-map-figure" not in f.classes]
     svg = figure.find("svg")
     assert svg.attrs["role"] == "img"
     assert svg.find("title").text == "Chart: Door chains trial, crimes each month"
@@ -201,3 +201,20 @@ def test_the_chart_by_month_is_drawn_from_the_months_counted(built: Path) -> Non
     planned = _article(built, "evaluations/operation-meteor")
     assert planned.find_all("figure") == []
     assert "will be here once the counts are in" in planned.text
+
+
+def test_the_districts_of_each_group_are_on_a_map(built: Path) -> None:
+    figure = _article(built, "evaluations/door-chains").find("figure", "portal-map-figure")
+    svg = figure.find("svg")
+    assert svg.attrs["aria-label"] == "Map: Door chains trial, districts by group"
+    said = {a.attrs["href"]: a.attrs["aria-label"] for a in svg.find_all("a")}
+    assert said["../../areas/basildon/"] == "Basildon: test areas"
+    assert said["../../areas/braintree/"] == "Braintree: control areas"
+    assert said["../../areas/castle-point/"] == "Castle Point: displacement areas"
+    assert said["../../areas/chelmsford/"] == "Chelmsford: displacement control"
+    assert said["../../areas/harlow/"] == "Harlow: not in the evaluation"
+    # the LSOA in the test group has no boundary here: listed, not drawn, and the caption says so
+    assert "Areas named by LSOA code are in the list below but not on the map" in figure.text
+    assert "LSOA E01021234" in _article(built, "evaluations/door-chains").find("dl", "portal-evaluation-areas").text
+    # an evaluation whose areas are not named yet has no map
+    assert _article(built, "evaluations/operation-meteor").find_all("figure") == []

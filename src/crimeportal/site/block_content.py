@@ -6,7 +6,7 @@ from .pages import (area_pages, delivery_html, delivery_page, districts, embed, 
                     summaries)
 from . import board_pack
 from .publishing import evaluation_data, open_data
-from .charts import evaluation_chart
+from .charts import evaluation_chart, evaluation_map
 from .charts.district_map import linked, tenths
 from .pages import what_changed
 from .templates import Markup, render as render_template
@@ -283,5 +283,12 @@ def _evaluation_block(page: PageContext, arg: str) -> str:
     if evaluation is None or rest not in evaluation_pages.PARTS:
         raise UnknownBlock(f"A page asks for the evaluation {arg!r}, which this build does not have.")
     drawn = page.state.charts
-    chart = drawn.svg(evaluation_chart.job_id(head)) if drawn and rest == "chart" else None
-    return evaluation_pages.part_html(portal, evaluation, results[head], rest, page.link, chart, page.state.release_name)
+    if rest == "chart":
+        chart = drawn.svg(evaluation_chart.job_id(head)) if drawn else None
+        return evaluation_pages.chart_html(evaluation, results[head], chart, page.link, page.state.release_name)
+    if rest == "areas":
+        rendered = drawn.plain_svg(evaluation_map.map_job_id(head)) if drawn else None
+        area_map = linked(rendered, evaluation_map.map_areas(evaluation, portal, page.link),
+                          f"Map: {evaluation.title}, districts by group") if rendered else None
+        return evaluation_pages.areas_html(portal, evaluation, page.link, area_map)
+    return evaluation_pages.part_html(portal, evaluation, results[head], rest, page.link)

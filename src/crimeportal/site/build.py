@@ -12,6 +12,7 @@ when the server shuts down.
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 import logging
 import os
 import re
@@ -26,7 +27,7 @@ from mkdocs.structure.pages import Page
 from .pages import (area_pages, board_report, delivery_page, districts, embed, evaluation_pages, pages, problems_page,
                     render, search_text)
 from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
-from .charts import drawing, evaluation_chart, share, specs, district_map
+from .charts import drawing, evaluation_chart, evaluation_map, share, specs, district_map
 from .output import write_whole
 from ..core.formats import period_words
 from .publishing import feed
@@ -152,45 +153,62 @@ def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None
     # builds the strand pages first, in the order of their file names, each showing the charts of the measures
     # the board is given; then each measure's page, in the portal's order, whose map and small multiples are
     # filled in before its chart (which sits inside the block of its figures, and so is filled a round later)
+    maps = _map_base(portal, root, session)
     to_draw = ({m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job}
-               | _district_jobs(portal, root, version, session) | _evaluation_jobs(portal, version))
+               | _district_jobs(portal, root, version, session, maps) | _evaluation_jobs(portal, version, maps))
     on_strand_pages = [m.id for m in sorted(portal.metrics, key=lambda m: m.strand) if m.board_report]  # stable
     on_own_pages = [job_id for m in portal.metrics
                     for job_id in (districts.map_job_id(m.id), districts.series_job_id(m.id), m.id)]
-    on_evaluation_pages = [evaluation_chart.job_id(e.id) for e in portal.evaluations]  # built after the measures'
+    on_evaluation_pages = [job_id for e in portal.evaluations  # built after the measures' pages
+                           for job_id in (evaluation_map.map_job_id(e.id), evaluation_chart.job_id(e.id))]
     ordered = {job_id: to_draw[job_id] for job_id in on_strand_pages + on_own_pages + on_evaluation_pages if job_id in to_draw}
     drawn = drawing.Charts(ordered, root / CHART_CACHE, session.renderer if session else None)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
 
 
-def _evaluation_jobs(portal: Portal, version: str) -> dict[str, specs.ChartJob]:
-    """Each evaluation's chart by month, for those counted month by month."""
+@dataclass(frozen=True)
+class _MapBase:
+    """The districts as every map draws them, projected only if some map must be drawn: every map's key names
+    what they are made from (`shapes`), so that a cached map costs nothing."""
+    prepare: Callable[[], district_map.PreparedMap | None]
+    shapes: str
+    has_shapes: bool
+
+
+def _map_base(portal: Portal, root: Path, session: preview.PreviewSession | None) -> _MapBase:
+    names = {a.ons_code: a.name for a in portal.areas if a.kind == "district" and a.ons_code}
+    digest = session.results.digest if session else file_digest
+    shapes = f"{digest(root / BOUNDARIES)} {repr(names)} {file_digest(Path(district_map.__file__))}"
+    return _MapBase(_once(functools.partial(district_map.prepare_map, names, portal.boundaries)), shapes,
+                    any(code in portal.boundaries for code in names))
+
+
+def _evaluation_jobs(portal: Portal, version: str, base: _MapBase) -> dict[str, specs.ChartJob]:
+    """Each evaluation's chart by month, for those counted month by month, and its map of districts."""
     jobs = {evaluation_chart.job_id(e.id): evaluation_chart.evaluation_job(e, version) for e in portal.evaluations}
+    if base.has_shapes:
+        jobs |= {evaluation_map.map_job_id(e.id): evaluation_map.map_job(e, portal, base.prepare, base.shapes, version)
+                 for e in portal.evaluations}
     return {job_id: job for job_id, job in jobs.items() if job}
 
 
-def _district_jobs(portal: Portal, root: Path, version: str, session: preview.PreviewSession | None
+def _district_jobs(portal: Portal, root: Path, version: str, session: preview.PreviewSession | None, base: _MapBase
                    ) -> dict[str, specs.ChartJob]:
     """The map and the small multiples of every measure with figures by district."""
     with_breakdowns = [m for m in portal.metrics if m.has_breakdown]
     if not with_breakdowns:
         return {}
     reuse = session.results if session else None
-    names = {a.ons_code: a.name for a in portal.areas if a.kind == "district" and a.ons_code}
-    digest = reuse.digest if reuse else file_digest
-    boundaries, register = digest(root / BOUNDARIES), digest(root / AREAS_REGISTER)
-    # the districts are projected only if some map must be drawn: every map's key names what they are made from
-    shapes = f"{boundaries} {repr(names)} {file_digest(Path(district_map.__file__))}"
-    prepare = _once(functools.partial(district_map.prepare_map, names, portal.boundaries))
-    has_shapes = any(code in portal.boundaries for code in names)
+    register = (reuse.digest if reuse else file_digest)(root / AREAS_REGISTER)
     per_metric = metric_work(reuse)
     jobs: dict[str, specs.ChartJob | None] = {}
     for metric in with_breakdowns:
         figures = district_figures(metric, portal, root, reuse)
-        if figures and has_shapes:
+        if figures and base.has_shapes:
             jobs[districts.map_job_id(metric.id)] = per_metric(
-                metric, ("map job", register, shapes, version), lambda f=figures: districts.map_job(f, prepare, shapes, version))
+                metric, ("map job", register, base.shapes, version),
+                lambda f=figures: districts.map_job(f, base.prepare, base.shapes, version))
         jobs[districts.series_job_id(metric.id)] = per_metric(
             metric, ("series job", register, version), lambda m=metric: districts.series_job(m, portal, version))
     return {job_id: job for job_id, job in jobs.items() if job}

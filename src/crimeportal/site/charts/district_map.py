@@ -55,22 +55,50 @@ def prepare_map(names: dict[str, str], shapes: dict[str, Shape]) -> PreparedMap 
 def map_spec(prepared: PreparedMap, areas: list[MapArea], legend_title: str) -> dict:
     import altair as alt
 
-    features = [{"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": prepared.features[a.code]},
-                 "properties": {"rate": a.rate, "link": _token(a.code)}}
-                for a in areas if a.code in prepared.features]
+    features = [_feature(prepared, a.code, rate=a.rate) for a in areas if a.code in prepared.features]
     top = max([a.rate for a in areas if a.rate is not None], default=1) or 1
     shaded = alt.Chart(alt.Data(values=[f for f in features if f["properties"]["rate"] is not None]))
     unshaded = alt.Chart(alt.Data(values=[f for f in features if f["properties"]["rate"] is None]))
-    identity = {"type": "identity", "scale": 1, "translate": [0, 0]}  # the shapes are in pixels already: no fitting
     layers = [
         shaded.mark_geoshape(stroke="white", strokeWidth=1).encode(
             color=alt.Color("properties.rate:Q", title=legend_title, scale=alt.Scale(scheme=SCHEME, domain=[0, top]),
                             legend=alt.Legend(titleFontSize=LABEL_SIZE, labelFontSize=LABEL_SIZE, gradientLength=160,
                                               titleLimit=160, format=",.1f")),
-            href="properties.link:N").project(**identity),
+            href="properties.link:N").project(**_IDENTITY),
         unshaded.mark_geoshape(stroke="white", strokeWidth=1, fill=NO_FIGURE).encode(
-            href="properties.link:N").project(**identity),
+            href="properties.link:N").project(**_IDENTITY),
     ]
+    return _finished(layers, prepared)
+
+
+def groups_map_spec(prepared: PreparedMap, group_of: dict[str, str], groups: list[tuple[str, str]]) -> dict:
+    """The districts coloured by the group each is in (`group_of`: ONS code -> group name); `groups`: each
+    group's name and colour, in the legend's order. A district in no group is grey."""
+    import altair as alt
+
+    features = [_feature(prepared, code, group=group_of.get(code, OUTSIDE)) for code in prepared.features]
+    names = [name for name, _ in groups] + [OUTSIDE]
+    colour = alt.Color("properties.group:N", title=None, sort=names,
+                       scale=alt.Scale(domain=names, range=[c for _, c in groups] + [NO_FIGURE]),
+                       legend=alt.Legend(labelFontSize=LABEL_SIZE, labelLimit=200))
+    layer = alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="white", strokeWidth=1).encode(
+        color=colour, href="properties.link:N").project(**_IDENTITY)
+    return _finished([layer], prepared)
+
+
+OUTSIDE = "Not in the evaluation"
+_IDENTITY = {"type": "identity", "scale": 1, "translate": [0, 0]}  # the shapes are in pixels already: no fitting
+
+
+def _feature(prepared: PreparedMap, code: str, **properties: object) -> dict:
+    return {"type": "Feature", "geometry": {"type": "MultiPolygon", "coordinates": prepared.features[code]},
+            "properties": {**properties, "link": _token(code)}}
+
+
+def _finished(layers: list, prepared: PreparedMap) -> dict:
+    """The districts' names over the shapes, and the map's size and look."""
+    import altair as alt
+
     for halo in (True, False):  # a white outline under each label keeps it readable on the darkest shade
         mark = alt.Chart(alt.Data(values=prepared.labels)).mark_text(
             fontSize=LABEL_SIZE, color="#0B0C0C", **({"stroke": "white", "strokeWidth": 3, "strokeJoin": "round"} if halo else {}))

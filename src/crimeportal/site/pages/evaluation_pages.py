@@ -17,7 +17,7 @@ from ...core.evaluation import MARYLAND_MEANINGS, STATUS_WORDS, Evaluation, Resu
 from ...core.formats import long_date, month_name
 from ...core.model import Portal
 from ..blocks import marker
-from ..charts import evaluation_chart
+from ..charts import evaluation_chart, evaluation_map
 from .delivery_html import action_anchor
 from ..escaping import markdown_text
 from .render import table as render_table
@@ -255,20 +255,28 @@ def chart_words(evaluation: Evaluation, result: Result) -> str:
             "chart by month. Counting them with the police.uk import records each month.")
 
 
-def part_html(portal: Portal, evaluation: Evaluation, result: Result, part: str, link: Callable[[str], str],
-              chart: str | None = None, release: str = "latest") -> Markup:
-    """One part of the evaluation's page; `chart` is its drawn chart by month, if it has one, from `release`."""
-    if part == "chart":
-        if not chart:
-            return render("plain_paragraph.html", text=chart_words(evaluation, result))
-        svg, png = evaluation_chart.download_paths(evaluation.id, release)
-        return render("evaluation_chart.html", svg=Markup(chart), downloads=render(
-            "chart_downloads.html", svg=link(svg), png=link(png), stem=evaluation_chart.file_stem(evaluation.id, release).rpartition("/")[2]))
+def chart_html(evaluation: Evaluation, result: Result, chart: str | None, link: Callable[[str], str],
+               release: str) -> Markup:
+    """The chart by month with its downloads, or why there is none; `chart` as drawn, from `release`."""
+    if not chart:
+        return render("plain_paragraph.html", text=chart_words(evaluation, result))
+    svg, png = evaluation_chart.download_paths(evaluation.id, release)
+    return render("evaluation_chart.html", svg=Markup(chart), downloads=render(
+        "chart_downloads.html", svg=link(svg), png=link(png),
+        stem=evaluation_chart.file_stem(evaluation.id, release).rpartition("/")[2]))
+
+
+def areas_html(portal: Portal, evaluation: Evaluation, link: Callable[[str], str], area_map: str | None) -> Markup:
+    """Each group's areas and counts, after the map of its districts when there is one."""
+    lsoas = evaluation_map.has_lsoas(evaluation, portal)
+    return render("evaluation_areas.html", groups=_groups(portal, evaluation, link), map=Markup(area_map or ""),
+                  lsoas_unmapped=bool(area_map) and lsoas,
+                  empty="The areas are to come: they have not been published yet.")
+
+
+def part_html(portal: Portal, evaluation: Evaluation, result: Result, part: str, link: Callable[[str], str]) -> Markup:
     if part == "facts":
         return render("evaluation_facts.html", facts=design_facts(evaluation, result))
-    if part == "areas":
-        return render("evaluation_areas.html", groups=_groups(portal, evaluation, link),
-                      empty="The areas are to come: they have not been published yet.")
     if part == "result":
         return render("evaluation_paragraphs.html", paragraphs=result_sentences(evaluation, result),
                       method_href=link("about/how-we-judge-change/#evaluations"))
