@@ -10,7 +10,6 @@ build reads what each release changed exactly as a published site's build does, 
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -30,7 +29,8 @@ from crimeportal.site.publishing.publication import read_publication
 from crimeportal.source.validate import check_portal
 from html_tree import parse
 from payloads import XML_BREAKING_TITLES
-from portal_files import REPO, copy_portal
+from portal_files import GIT_ENV, REPO, copy_portal, replace_once
+from test_release import git
 
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 SETTINGS = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("!!python/name:", ""))["extra"]
@@ -40,20 +40,6 @@ BURGLARY = "data/metrics/police-uk-burglary.yml"
 # January 2018: three of Basildon's burglaries moved from "not located" to Basildon, so the total stands
 BASILDON_BEFORE = "{basildon: 136, braintree: 75,"
 BASILDON_AFTER = "{basildon: 139, braintree: 75,"
-GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Feed Test", "GIT_AUTHOR_EMAIL": "feed-test@example.invalid",
-           "GIT_COMMITTER_NAME": "Feed Test", "GIT_COMMITTER_EMAIL": "feed-test@example.invalid",
-           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-
-
-def git(repo: Path, *args: str) -> None:
-    done = subprocess.run(["git", *args], cwd=repo, env=GIT_ENV, capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def published_data(root: Path) -> dict[str, str]:
