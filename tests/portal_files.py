@@ -31,6 +31,22 @@ def _is_json(text: str) -> bool:
     return True
 
 
+# git's identity for the temporary repositories only; the machine's own git configuration is left out
+GIT_ENV = {
+    **os.environ,
+    "GIT_AUTHOR_NAME": "Release Test", "GIT_AUTHOR_EMAIL": "release-test@example.invalid",
+    "GIT_COMMITTER_NAME": "Release Test", "GIT_COMMITTER_EMAIL": "release-test@example.invalid",
+    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
+}
+GIT_ENV.pop("GITHUB_ACTIONS", None)
+
+
+def replace_once(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
 def copy_portal(target: Path) -> Path:
     """The portal's folders and mkdocs.yml, copied into `target` (made if need be); returns `target`."""
     target.mkdir(parents=True, exist_ok=True)

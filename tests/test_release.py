@@ -31,19 +31,12 @@ from chromium import LAUNCH_ARGS, find_chromium
 from crimeportal.core.conventions import SITE_MARKER
 from crimeportal.core.commands import VIA_MAKE
 from crimeportal.releases.changes import compare
+from portal_files import GIT_ENV, replace_once
 
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 CHROMIUM = find_chromium()
 PORTAL_PARTS = ("content", "data", "schemas", "hooks", "overrides", "mkdocs.yml", ".gitignore")
-# git's identity for the temporary repositories only; the machine's own git configuration is left out
-GIT_ENV = {
-    **os.environ,
-    "GIT_AUTHOR_NAME": "Release Test", "GIT_AUTHOR_EMAIL": "release-test@example.invalid",
-    "GIT_COMMITTER_NAME": "Release Test", "GIT_COMMITTER_EMAIL": "release-test@example.invalid",
-    "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1",
-}
-GIT_ENV.pop("GITHUB_ACTIONS", None)
 SEPTEMBER = ("2019-09", "September 2019 board update")
 DECEMBER = ("2019-12", "December 2019 board update")
 
@@ -67,12 +60,6 @@ def pages_tree(repo: Path) -> dict[str, tuple[str, str]]:
     """Every file on gh-pages: path -> (mode, blob)."""
     listing = git(repo, "ls-tree", "-r", "gh-pages").splitlines()
     return {line.split("\t", 1)[1]: tuple(line.split("\t", 1)[0].split()[::2]) for line in listing}
-
-
-def replace_once(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{old!r} should occur once in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
 
 
 def new_repo(folder: Path) -> Path:

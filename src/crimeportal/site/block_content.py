@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from .pages import (area_pages, delivery_html, delivery_page, districts, embed, evaluation_pages, problems_page, render,
-                    summaries)
+                    summaries, topic_feeds)
 from . import board_pack
-from .publishing import evaluation_data, open_data
+from .publishing import evaluation_data, feed, open_data
 from .charts import evaluation_chart, evaluation_map
 from .charts.district_map import linked, tenths
 from .pages import what_changed
@@ -292,3 +292,24 @@ def _evaluation_block(page: PageContext, arg: str) -> str:
                           f"Map: {evaluation.title}, districts by group") if rendered else None
         return evaluation_pages.areas_html(portal, evaluation, page.link, area_map)
     return evaluation_pages.part_html(portal, evaluation, results[head], rest, page.link)
+
+
+def _feed_href(page: PageContext, path: str) -> str:
+    releases = page.state.releases
+    return topic_feeds.latest_href(path, page.page_url) if releases and releases.current else page.link(path)
+
+
+@fills("topic-feed")
+def _topic_feed(page: PageContext, source: str) -> str:
+    made = page.state.topic_feeds.get(source)
+    if made is None:
+        raise UnknownBlock(f"A page asks for the feed of {source!r}, which this build does not have.")
+    return topic_feeds.subscribe_link(made.topic, _feed_href(page, made.topic.path))
+
+
+@fills("feeds")
+def _feeds(page: PageContext, _: str) -> str:
+    rows = [(_feed_href(page, feed.FEED), "New releases", "Every release of the portal, with what it changed.")]
+    rows += [(_feed_href(page, made.topic.path), made.topic.name, f"Each release that changed {made.topic.follows}.")
+             for made in page.state.topic_feeds.values()]
+    return topic_feeds.feeds_table(rows)

@@ -57,6 +57,9 @@ KINDS: dict[str, tuple[str, str]] = {
     "board-pack": (BLOCK, "A link to the board pack PDF with its size (filled in once the pack is made), or why there is none."),
     # a strand's actions are searchable once, on the Delivery plan page: repeating them would weigh down the index
     "delivery-strand": (LATE, "A strand page's Delivery plan: its actions by category, with owner, timescale, status and progress."),
+    # a feed's link says "Subscribe to updates for ..." on every strand and area page: no search should find them all
+    "topic-feed": (LATE, "A strand's or an area's page: a link to its own feed, of the releases that changed it."),
+    "feeds": (LATE, "The Data page's table of every feed: the feed of releases, and each strand's and area's."),
     "chart": (LATE, "A measure's chart as SVG, drawn by the chart workers."),
     "table": (LATE, "A measure's table of figures."),
     "districts": (LATE, "A measure page's figures by district: rates against the force, a map, a table, each district's series."),

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from .pages import (area_pages, board_report, delivery_page, districts, embed, evaluation_pages, pages, problems_page,
-                    render, search_text)
+                    render, search_text, topic_feeds)
 from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
 from .charts import drawing, evaluation_chart, evaluation_map, share, specs, district_map
 from .output import write_whole
@@ -114,18 +114,21 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
         state.measures, state.charts = _measures(portal, root, session)
         # after the release: citations name it
         state.downloads = download_files(portal, root, state.open_data(), metric_work(reuse), with_zip=not serving)
-        state.feed = _feed(state)
+        state.feed, state.topic_feeds = _feeds(state)
     config[_STATE] = state
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
 
 
-def _feed(state: PortalBuild) -> bytes:
+def _feeds(state: PortalBuild) -> tuple[bytes, dict[str, topic_feeds.TopicFeed]]:
+    """The feed of releases, and each strand's and area's, from one reading of what each release changed."""
     assert state.releases is not None and state.publication is not None
     releases = history.releases_so_far(state.releases)
     changes = history.changes_by_release(state.root, state.releases)
     latest_update = max((s.updated for s in state.portal.strands), default="1970-01-01")
-    return feed.feed_xml(state.releases, releases, changes, state.site_name, state.publication, latest_update)
+    return (feed.feed_xml(state.releases, releases, changes, state.site_name, state.publication, latest_update),
+            topic_feeds.topic_feeds(state.portal, state.releases, topic_feeds.ReleaseHistory(releases, changes),
+                                    state.site_name, state.publication, latest_update))
 
 
 def _prepare_release(config: MkDocsConfig, root: Path, portal: Portal) -> release.ReleaseBuild | None:
@@ -250,6 +253,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files.append(File.generated(config, path, content=content))
     if state.feed:
         files.append(File.generated(config, feed.FEED, content=state.feed))
+    for made in state.topic_feeds.values():
+        files.append(File.generated(config, made.topic.path, content=made.xml))
     if state.session:
         state.changes = _preview_changes(files, config, state)
     return files
@@ -276,6 +281,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig) -> str:
         page.meta.pop("status", None)
         return blocks.marker("problems") + "\n"
     markdown = pages.with_blocks(markdown, set(state.measures)) + state.abbreviations
+    if page.file.src_uri in state.topic_feeds:  # overrides/main.html links the page's own feed in its head
+        topic = state.topic_feeds[page.file.src_uri].topic
+        page.meta["crimeportal_feed"] = {"path": topic.path, "title": topic.link_title}
     strand = state.portal.strand(Path(page.file.src_uri).stem) if page.file.src_uri.startswith("strands/") else None
     if strand is None:
         return markdown

@@ -6,7 +6,7 @@ Its fields come in three groups, each filled at one moment:
 
 * **known after loading** (`on_config`, all at once, before any page): the checked portal and its
   problems, the files it leaves unpublished, the release being built, the publication settings, the
-  measures with their assessments, the chart jobs, the downloads and the feed;
+  measures with their assessments, the chart jobs, the downloads and the feeds;
 * **planned when the files are known** (`on_files`): in a live preview, which pages this build rebuilds;
 * **kept while pages are written** (each page's events): each measure's table and figures by district,
   worked out once for every page that shows them.
@@ -34,6 +34,7 @@ from . import preview
 from .blocks import UnknownBlock
 from .charts.drawing import Charts
 from .pages import districts, render
+from .pages.topic_feeds import TopicFeed
 from .publishing.citation import Citation, site_address
 from .publishing.open_data import OpenData
 from .publishing.publication import Publication
@@ -59,6 +60,7 @@ class PortalBuild:
     charts: Charts | None = None  # None in a live preview of files with problems
     downloads: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     feed: bytes = b""
+    topic_feeds: dict[str, TopicFeed] = field(default_factory=dict)  # by the page's source path
     # planned when the files are known (on_files)
     changes: preview.Changes | None = None  # in a live preview, which pages this build rebuilds
     # kept while pages are written

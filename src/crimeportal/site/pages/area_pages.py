@@ -47,6 +47,7 @@ def index_markdown(portal: Portal) -> str:
 def area_markdown(area: Area) -> str:
     front = yaml.safe_dump({"title": area.name, **_SEARCH_EXCLUDED}, allow_unicode=True)
     return (f"---\n{front}---\n\n# {markdown_text(area.name)}\n\n{marker('area-facts', area.id)}\n\n"
+            f"{marker('topic-feed', page_path(area.id))}\n\n"
             f"## Actions\n\n{marker('area-actions', area.id)}\n\n## Figures\n\n{marker('area-measures', area.id)}\n")
 
 
@@ -65,9 +66,14 @@ def partnerships_of(portal: Portal, district: Area) -> list[Area]:
     return [a for a in portal.areas if a.kind == "csp" and district.id in a.covers]
 
 
+def area_ids(area: Area) -> frozenset[str]:
+    """The area and, for a partnership, the districts it covers: whose actions and figures its page and feed show."""
+    return frozenset({area.id} | (set(area.covers) if area.kind == "csp" else set()))
+
+
 def actions_of_area(portal: Portal, area: Area) -> list[Action]:
     """The area's own actions; a partnership's also those of the districts it covers."""
-    ids = {area.id} | (set(area.covers) if area.kind == "csp" else set())
+    ids = area_ids(area)
     return [action for action in portal.actions if action.area in ids]
 
 

@@ -201,9 +201,14 @@ def districts_html(figures: DistrictFigures, map_svg: str | None, series_svg: st
 FiguresOf = Callable[[Metric], "DistrictFigures | None"]  # a build's `district_figures`, worked out once a measure
 
 
+def district_ids(area: Area) -> frozenset[str]:
+    """The districts whose figures are an area's: a district's own, or those a partnership covers."""
+    return frozenset(area.covers) if area.kind == "csp" else frozenset({area.id})
+
+
 def figures_for_area(area: Area, portal: Portal, figures_of: FiguresOf) -> list[tuple[DistrictFigures, DistrictFigure]]:
     """Every measure's latest figure for a district (for a partnership, for each district it covers)."""
-    wanted = set(area.covers) if area.kind == "csp" else {area.id}
+    wanted = district_ids(area)
     found = []
     for metric in portal.metrics:
         figures = figures_of(metric) if metric.has_breakdown else None

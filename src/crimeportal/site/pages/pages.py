@@ -81,7 +81,9 @@ def data_page() -> str:
             f"{marker('data-zip')}\n\n"
             f"{marker('licence')}\n\n"
             "To hear when new figures are published, subscribe to the [feed of releases](feed.xml) "
-            "in a feed reader (it is an Atom feed; the [releases page](what-changed.md) lists them too).\n\n"
+            "in a feed reader (it is an Atom feed; the [releases page](what-changed.md) lists them too). "
+            "Each strand and each area has a feed of its own, of the releases that changed its figures or actions: "
+            "see [Feeds](#feeds).\n\n"
             "## The CSV files\n\n"
             "Each CSV file has a header row, then one row per figure. Every row says which measure it belongs "
             "to and what that measure is, so a percentage cannot be mistaken for a count:\n\n"
@@ -132,6 +134,8 @@ def data_page() -> str:
             "the newest release (its address has *latest/*), which changes when a new release is published, and "
             "one that shows this release as it was published and never changes. Choose the first for a page that "
             "should stay current, the second for a report that quotes this release.\n\n"
+            "## Feeds\n\n"
+            f"{marker('feeds')}\n\n"
             "## Every file\n\n"
             f"{marker('data-files')}\n")
 
@@ -178,7 +182,8 @@ def strand_page(strand: Strand, portal: Portal, markdown: str) -> str:
     """A strand page: its title and summary, the editor's text, then every measure of the strand."""
     # the title heads the table of contents, where Material's skip link points, so the skip keeps the summary
     banner = f"{marker('draft')}\n\n" if strand.draft else ""
-    return (f"# {markdown_text(strand.title)}\n\n{banner}{marker('strand-intro', strand.id)}\n\n" + markdown
+    return (f"# {markdown_text(strand.title)}\n\n{banner}{marker('strand-intro', strand.id)}\n\n"
+            f"{marker('topic-feed', f'strands/{strand.id}.md')}\n\n" + markdown
             + delivery_page.strand_section(portal, strand.id) + evaluation_pages.strand_section(portal, strand.id)
             + _measures_section(portal, strand.id))
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, NamedTuple
 
+from markdown.extensions.toc import slugify
+
 from ...core.formats import format_value, in_period, long_date, period_words
 from ...core.stats import BASIS_LABELS, VERDICT_LABELS, Comparison
 from ...core.model import Observation
@@ -70,6 +72,13 @@ def _sections(changes: Changes | None) -> list[tuple[str, str]]:
         "actions-added": changes.actions.added, "evaluation-results": changes.evaluation_results,
     }
     return [(key, heading) for key, heading in _HEADINGS if present[key]]
+
+
+def first_section(changes: Changes) -> str:
+    """The anchor of the page's first section with something in it ("" for none): where a strand's or an area's
+    feed links, its changes kept to its own (releases/scope.py). The id is the heading's, as MkDocs' toc makes it."""
+    found = _sections(changes)
+    return "#" + slugify(found[0][1], "-") if found else ""
 
 
 def block(kind: str, arg: str, build: ReleaseBuild, page_url: str, relative: Relative) -> Markup:

@@ -29,21 +29,41 @@ class Entry:
     updated: str  # RFC 3339, as Atom asks
     link: str
     summary: str
+    id: str  # for ever the same for this entry of this feed, and no other feed's
+
+
+@dataclass(frozen=True)
+class FeedHead:
+    """What a feed is about, and where: the feed of releases, or a strand's or an area's (site/pages/topic_feeds.py)."""
+
+    title: str
+    subtitle: str
+    path: str  # the feed, from the site's root
+    page: str  # the page it follows, from the site's root
 
 
 def feed_xml(build: ReleaseBuild, releases: list[Release], changes: dict[str, Changes | None], site_name: str,
              publication: Publication, fallback_date: str) -> bytes:
     """The feed of `releases` (oldest first); `fallback_date` (YYYY-MM-DD) dates a feed with no release yet."""
     previous = {later.version: earlier for earlier, later in zip(releases, releases[1:])}
-    entries = [Entry(r.title, _instant(r.published), release_address(build, r.version, CHANGES_PATH),
-                     summary(changes.get(r.version), previous.get(r.version)))
+    link = {r.version: release_address(build, r.version, CHANGES_PATH) for r in releases}
+    entries = [Entry(r.title, instant(r.published), link[r.version], summary(changes.get(r.version), previous.get(r.version)),
+                     link[r.version])
                for r in reversed(releases)]
+    head = FeedHead(f"{site_name}: new releases", "Each release of the portal, with what it changed.", FEED, "")
+    return atom(build, head, entries, publication, fallback_date)
+
+
+def atom(build: ReleaseBuild, head: FeedHead, entries: list[Entry], publication: Publication, fallback_date: str) -> bytes:
+    """An Atom feed of `entries` (newest first), as `latest` publishes it: its own address and its page's are
+    `latest`'s, which go on hearing of new releases."""
     entries = [replace(e, title=xml_text(e.title), summary=xml_text(e.summary)) for e in entries]
-    updated = entries[0].updated if entries else _instant(fallback_date)
+    updated = entries[0].updated if entries else instant(fallback_date)
     rights = xml_text(f"{publication.licence.name}. {publication.licence.attribution}")
-    return render("feed.xml", site_name=xml_text(site_name), entries=entries, updated=updated,
-                  publisher=xml_text(publication.publisher), rights=rights,
-                  self_link=release_address(build, LATEST, FEED), home=release_address(build, LATEST, "")).encode() + b"\n"
+    return render("feed.xml", title=xml_text(head.title), subtitle=xml_text(head.subtitle), entries=entries,
+                  updated=updated, publisher=xml_text(publication.publisher), rights=rights,
+                  self_link=release_address(build, LATEST, head.path),
+                  home=release_address(build, LATEST, head.page)).encode() + b"\n"
 
 
 def xml_text(text: str) -> str:
@@ -58,7 +78,7 @@ def release_address(build: ReleaseBuild, version: str, path: str) -> str:
     return f"{root}{version}/{path}"
 
 
-def _instant(date: str) -> str:
+def instant(date: str) -> str:
     return f"{date}T00:00:00Z"
 
 
