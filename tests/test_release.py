@@ -34,7 +34,7 @@ from crimeportal.releases.changes import compare
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 CHROMIUM = find_chromium()
-PORTAL_PARTS = ("content", "data", "schemas", "hooks", "overrides", "mkdocs.yml", ".gitignore")
+PORTAL_PARTS = ("content", "data", "schemas", "hooks", "mkdocs.yml", ".gitignore")
 # git's identity for the temporary repositories only; the machine's own git configuration is left out
 GIT_ENV = {
     **os.environ,
