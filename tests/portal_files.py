@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-PORTAL_FOLDERS = ("content", "data", "schemas", "hooks", "overrides")
+PORTAL_FOLDERS = ("content", "data", "schemas", "hooks")
 PORTAL_FILES = ("mkdocs.yml",)
 # the `crimeportal` console script beside this Python: .venv/bin/crimeportal, or .venv\\Scripts\\crimeportal.exe
 CONSOLE_SCRIPT = Path(sys.executable).parent / ("crimeportal.exe" if os.name == "nt" else "crimeportal")

@@ -36,7 +36,7 @@ from portal_files import GIT_ENV, replace_once
 REPO = Path(__file__).resolve().parents[1]
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 CHROMIUM = find_chromium()
-PORTAL_PARTS = ("content", "data", "schemas", "hooks", "overrides", "mkdocs.yml", ".gitignore")
+PORTAL_PARTS = ("content", "data", "schemas", "hooks", "mkdocs.yml", ".gitignore")
 SEPTEMBER = ("2019-09", "September 2019 board update")
 DECEMBER = ("2019-12", "December 2019 board update")
 

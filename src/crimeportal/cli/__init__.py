@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import editing, plans, release_tools, releases
+from . import editing, plans, portals, release_tools, releases
 from ..editing.files import finish_interrupted_writes, shown_path as _relative
 from ..site.output import staging_prefix
 from ..source.leftovers import remove_stale, remove_stale_scratch
@@ -71,9 +71,12 @@ def _main(argv: list[str] | None) -> int:
     plans.add_commands(commands)  # progress, import-actions
     releases.add_command(commands)  # publish
     release_tools.add_commands(commands)  # check-site, release-notes
+    portals.add_commands(commands)  # init, upgrade
 
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    if args.command in portals.NEEDS_NO_PORTAL:
+        return portals.run(root, args)
     if not (root / SCHEMAS_DIR).is_dir():
         print(f"crimeportal: {root} is not a portal folder (it has no schemas/ folder)", file=sys.stderr)
         return EXIT_CANNOT_RUN
@@ -97,6 +100,8 @@ def _main(argv: list[str] | None) -> int:
         return releases.run(root, args)
     if args.command in release_tools.COMMANDS:
         return release_tools.run(root, args)
+    if args.command in portals.COMMANDS:
+        return portals.run(root, args)
     return run_build(root, args.site_dir, args.engine)
 
 
@@ -127,6 +132,7 @@ def run_validate(root: Path, paths: list[Path], style: str, strict_warnings: boo
         print("crimeportal: no such file: " + ", ".join(shown_file(str(p)) for p in missing), file=sys.stderr)
         return EXIT_CANNOT_RUN
     warnings = checked.warnings
+    notes = checked.notes + portals.schema_notes(root)  # a schema not the package's fails nothing: upgrade --check does
     if paths:
         wanted = {_relative(path, root) for path in paths}
         problems = [p for p in problems if p.file in wanted]
@@ -138,8 +144,8 @@ def run_validate(root: Path, paths: list[Path], style: str, strict_warnings: boo
         print(format_problems(problems, style))
     if warnings:
         print(format_problems(warnings, style, level="warning"))
-    if checked.notes:
-        print(format_problems(checked.notes, style, level="notice"), file=sys.stderr if style == "text" else sys.stdout)
+    if notes:
+        print(format_problems(notes, style, level="notice"), file=sys.stderr if style == "text" else sys.stdout)
     if style == "text":
         print(verdict_line(problems, warnings, strict_warnings), file=sys.stderr)
     return EXIT_PROBLEMS if problems or (warnings and strict_warnings) else EXIT_OK

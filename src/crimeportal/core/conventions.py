@@ -163,3 +163,18 @@ SCHEMA_LINE_EVALUATION = f"# yaml-language-server: $schema=../../schemas/{EVALUA
 LSOA_CODE_PATTERN = re.compile(r"^E01[0-9]{6}$")  # an English Lower Layer Super Output Area
 EVALUATION_PAGES = "evaluations"  # the Evaluations page (evaluations/index.md) and a page per evaluation
 GENERATED_FOLDERS += (EVALUATION_PAGES,)
+
+# The engine's own files, shipped inside the package (issue 31): every portal uses them unless it has its own. The
+# theme's overrides and the stylesheet are the package's alone; an About page or the stylesheet at the same path
+# under a portal's content/ replaces the package's; schemas/ and hooks/portal.py are written into each portal by
+# `crimeportal init` and kept equal to these by `crimeportal upgrade`.
+ENGINE_DIR = Path(__file__).resolve().parents[1] / "engine"
+ENGINE_OVERRIDES = ENGINE_DIR / "overrides"
+ENGINE_SCHEMAS = ENGINE_DIR / "schemas"
+ENGINE_HOOKS = ENGINE_DIR / "hooks" / "portal.py.in"  # not .py: it is a portal's file, no module of the package
+HOOKS_FILE = Path("hooks/portal.py")
+ENGINE_PAGES = ENGINE_DIR / "about"  # the default About pages, each published at about/<name> unless content/ has it
+ENGINE_STYLESHEET = ENGINE_DIR / "stylesheets" / "portal.css"
+STYLESHEET = "stylesheets/portal.css"  # where the stylesheet is published, and where content/ may hold its own
+# `{{ publisher }}` and `{{ area }}` in a default page are the portal's publisher (mkdocs.yml, extra: portal:) and the
+# whole area its districts make up (data/areas.yml's `name`), so no engine page names a force

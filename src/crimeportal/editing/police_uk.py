@@ -85,8 +85,9 @@ def district_names(areas: list[Area]) -> dict[str, str]:
     return {area.name.casefold(): area.id for area in areas if area.kind == "district"}
 
 
-def count_files(paths: list[Path], shown: list[str], districts: dict[str, str]) -> tuple[Counts, list[Problem]]:
-    """Every file's rows counted, and every problem found (at most MAX_PROBLEMS_PER_FILE a file, then a summary)."""
+def count_files(paths: list[Path], shown: list[str], districts: dict[str, str] | None) -> tuple[Counts, list[Problem]]:
+    """Every file's rows counted, and every problem found (at most MAX_PROBLEMS_PER_FILE a file, then a summary).
+    `districts` None: a row's place is its district's name as its LSOA name gives it, for a register not yet made."""
     problems = _named_twice(paths, shown)
     if problems:
         return Counts(), problems  # counted twice, every figure of the file would double
@@ -128,7 +129,8 @@ def _first_time(row: list[str], counts: Counts, file_number: int) -> bool:
     return True
 
 
-def _count_file(path: Path, shown_as: str, districts: dict[str, str], counts: Counts, file_number: int = 0) -> list[Problem]:
+def _count_file(path: Path, shown_as: str, districts: dict[str, str] | None, counts: Counts, file_number: int = 0
+                ) -> list[Problem]:
     problems: list[Problem] = []
     bad_rows = 0
     try:
@@ -169,6 +171,15 @@ def _count_file(path: Path, shown_as: str, districts: dict[str, str], counts: Co
     return problems
 
 
+def rows_by_district(counts: Counts) -> Counter[str]:
+    """The rows counted in each district named (counted with `districts` None), all months and crime types."""
+    found: Counter[str] = Counter()
+    for (_, _, place), n in counts.by_place.items():
+        if place != NO_LOCATION:
+            found[place] += n
+    return found
+
+
 class _TooLarge(Exception):
     """A file or a line past its bound: what it says is the problem's message."""
 
@@ -198,7 +209,7 @@ def _header_problem(header: list[str] | None, shown_as: str) -> Problem | None:
                                        f"{','.join(SNAKE_HEADER)}); found {','.join(names)[:300]}")
 
 
-def _row_problem(row: list[str], districts: dict[str, str]) -> tuple[str, str, str] | str:
+def _row_problem(row: list[str], districts: dict[str, str] | None) -> tuple[str, str, str] | str:
     """The row's (month, crime type, place), or what is wrong with it."""
     if len(row) != len(PUBLISHED_HEADER):
         return f"this row has {len(row)} fields; a police.uk street-level row has {len(PUBLISHED_HEADER)}"
@@ -213,6 +224,8 @@ def _row_problem(row: list[str], districts: dict[str, str]) -> tuple[str, str, s
     if named is None:
         return (f"LSOA name: '{lsoa_name[:60]}' does not end in an LSOA code such as 012A, so its district cannot be "
                 "told")
+    if districts is None:  # `crimeportal init`: every district by its name as police.uk writes it
+        return month, crime_type, named["district"]
     return month, crime_type, districts.get(named["district"].casefold(), OUTSIDE)
 
 

@@ -21,11 +21,11 @@ from typing import Callable, TypeVar
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.pages import Page
 
-from .pages import (area_pages, board_report, delivery_page, districts, embed, evaluation_pages, pages, problems_page,
-                    render, search_text, topic_feeds)
+from .pages import (area_pages, board_report, delivery_page, districts, embed, engine_pages, evaluation_pages, pages,
+                    problems_page, render, search_text, topic_feeds)
 from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
 from .charts import drawing, evaluation_chart, evaluation_map, share, specs, district_map
 from .output import write_whole
@@ -33,7 +33,7 @@ from ..core.formats import period_words
 from .publishing import feed
 from .publishing.open_data import download_files
 from .publishing.publication import read_publication
-from ..core.conventions import AREAS_REGISTER, BOUNDARIES, CHANGES_PAGE, CHART_CACHE, WRITE_JOURNAL
+from ..core.conventions import AREAS_REGISTER, BOUNDARIES, CHANGES_PAGE, CHART_CACHE, ENGINE_OVERRIDES, WRITE_JOURNAL
 from ..core.errors import PortalError
 from ..core.delivery import as_at
 from ..core.model import Portal
@@ -85,6 +85,7 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
         raise PluginError("An add-period was interrupted before it finished writing the metric files. "
                           "Run `crimeportal validate` (or make check), which finishes it, then build again.")
     publication = read_publication(config.extra)
+    _use_engine_theme(config)
     reuse = session.results if session else None
     if reuse:
         reuse.begin_build()
@@ -118,6 +119,15 @@ def on_config(config: MkDocsConfig, serving: bool = False, session: preview.Prev
     config[_STATE] = state
     config.nav = pages.navigation(portal, root / config.docs_dir)
     return config
+
+
+def _use_engine_theme(config: MkDocsConfig) -> None:
+    """The package's overrides of Material's templates, after a portal's own `theme.custom_dir` (which wins) and
+    before Material's: `custom_dir` must be one folder, so the package's are added to the theme's list instead.
+    Once only, though `mkdocs serve` builds many times from one configuration."""
+    engine = str(ENGINE_OVERRIDES)
+    if engine not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, engine)
 
 
 def _feeds(state: PortalBuild) -> tuple[bytes, dict[str, topic_feeds.TopicFeed]]:
@@ -232,6 +242,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     state = current(config)
     for refused in [f for f in files if f.src_uri in state.unpublished]:
         files.remove(refused)
+    files = _with_engine_files(files, config, state)
     pack_link = f"\n\n## The board pack\n\n{blocks.marker('board-pack')}\n"
     generated = {pages.MEASURES_INDEX: pages.measures_index(),
                  pages.DATA_PAGE: pages.data_page() + pack_link,
@@ -258,6 +269,24 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     if state.session:
         state.changes = _preview_changes(files, config, state)
     return files
+
+
+def _with_engine_files(files: Files, config: MkDocsConfig, state: PortalBuild) -> Files:
+    """The engine's About pages and stylesheet that the portal has not replaced with its own (pages/engine_pages.py),
+    in the order MkDocs gives the portal's own files, so the search index and sitemap list them where they would
+    be had they been in content/."""
+    assert state.publication is not None
+    added = []
+    for default in engine_pages.defaults(Path(config.docs_dir)):
+        if default.is_page:
+            text = engine_pages.page_text(default.source, state.publication.publisher, state.portal.area_name)
+            added.append(File.generated(config, default.uri, content=text))
+        else:
+            added.append(File.generated(config, default.uri, abs_src_path=str(default.source)))
+    if not added:
+        return files
+    own = [f for f in files if f.src_dir == config.docs_dir]  # the rest are the theme's
+    return Files(sorted(own + added, key=file_sort_key) + [f for f in files if f.src_dir != config.docs_dir])
 
 
 def _preview_changes(files: Files, config: MkDocsConfig, state: PortalBuild) -> preview.Changes:

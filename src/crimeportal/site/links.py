@@ -18,7 +18,7 @@ from ..core.conventions import CHANGES_PAGE, CONTENT_DIR
 from ..core.model import Portal
 from ..core.problems import Problem
 from ..source.load import MKDOCS_FRONT_MATTER
-from .pages import area_pages, board_report, delivery_page, pages
+from .pages import area_pages, board_report, delivery_page, engine_pages, pages
 from .publishing import feed
 from .publishing.open_data import download_paths
 
@@ -32,6 +32,7 @@ def made_by_build(portal: Portal, root: Path) -> set[str]:
     made |= set(area_pages.generated_paths(portal))
     made |= {pages.metric_page_path(metric.id) for metric in portal.metrics}
     made |= download_paths(portal, root)
+    made |= {file.uri for file in engine_pages.engine_files()}  # the engine's defaults, where content/ has none
     return made
 
 

@@ -9,7 +9,7 @@ import yaml
 from mkdocs.structure.pages import get_markdown_title
 from mkdocs.utils.meta import get_data
 
-from . import board_report, delivery_page, evaluation_pages, summaries
+from . import board_report, delivery_page, engine_pages, evaluation_pages, summaries
 from ..publishing import plan_data
 from ..blocks import KINDS, LATE, marker
 from ..escaping import markdown_text, title_text
@@ -36,9 +36,10 @@ _UNSEARCHED = " { data-search-exclude }"
 def navigation(portal: Portal, docs: Path) -> list:
     # the theme prints navigation titles as they are
     strands = [{title_text(board_report.heading(s)): f"strands/{s.id}.md"} for s in portal.strands]
-    paths = sorted(p.relative_to(docs).as_posix() for p in (docs / "about").glob("*.md"))
+    sources = engine_pages.about_sources(docs)  # the portal's own About pages and the engine's it lacks
+    paths = sorted(sources)
     paths.sort(key=lambda path: path != "about/index.md")
-    about = [_titled(path, docs) for path in paths]
+    about = [_titled(path, sources[path]) for path in paths]
     return [{"Home": "index.md"}, {"Strands": strands}, {"Measures": MEASURES_INDEX},
             {"Delivery plan": DELIVERY_PLAN_PAGE},
             *([{evaluation_pages.TITLE: evaluation_pages.PAGE}] if portal.evaluations else []),
@@ -46,12 +47,12 @@ def navigation(portal: Portal, docs: Path) -> list:
             {board_report.TITLE: board_report.PAGE}, {"What changed": CHANGES_PAGE}, {"About": about}]
 
 
-def _titled(path: str, docs: Path) -> str | dict[str, str]:
+def _titled(path: str, source: Path) -> str | dict[str, str]:
     """A page's navigation entry with its title, found as MkDocs finds it (the front matter's, else the first
     heading's): a live preview rebuilds only some pages, and the others' titles must still be in every page's
     navigation."""
     try:
-        markdown, meta = get_data((docs / path).read_text(encoding="utf-8-sig"))
+        markdown, meta = get_data(source.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError):
         return path  # the checks report it
     title = meta.get("title") if isinstance(meta, dict) and meta.get("title") else get_markdown_title(markdown)
@@ -160,8 +161,8 @@ def plan_layouts_markdown() -> str:
 
 def abbreviations(docs: Path) -> str:
     """The glossary's abbreviation lines, to add to every page so that each use is marked with <abbr>."""
-    glossary = docs / GLOSSARY
-    if not glossary.is_file():
+    glossary = engine_pages.about_sources(docs).get(GLOSSARY)  # the portal's own, else the engine's
+    if glossary is None or not glossary.is_file():
         return ""
     lines = _ABBREVIATION.findall(glossary.read_text(encoding="utf-8"))
     return "\n\n" + "\n".join(lines) + "\n" if lines else ""

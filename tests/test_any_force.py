@@ -1,0 +1,150 @@
+"""Any force can start its own portal (issue 31): the engine as the installed package, `init`, and `upgrade`.
+
+One session fixture installs the package as a wheel would hold it (setuptools' build_py, the step a wheel is made
+from, reading pyproject.toml's package data) into a fresh virtual environment that finds the dependencies in the
+project's own .venv through a .pth file (no network), then writes and builds a portal for a made-up force. The rest
+runs in this process.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+from crimeportal.cli import main
+from crimeportal.core.conventions import ENGINE_SCHEMAS
+
+REPO = Path(__file__).resolve().parents[1]
+FORCE = "Wessex Constabulary"
+# made-up districts, none of them Essex's: the name before the LSOA code is the district
+DISTRICTS = {"Casterbridge": 5, "Budmouth": 3, "Sherton Abbas": 2}
+HEADER = ["Crime ID", "Month", "Reported by", "Falls within", "Longitude", "Latitude", "Location", "LSOA code",
+          "LSOA name", "Crime type", "Last outcome category", "Context"]
+GIT_ENV = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+           "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def write_police_uk_sample(path: Path) -> Path:
+    """A police.uk street-level file: rows in each made-up district, and one anti-social behaviour row with no place."""
+    with open(path, "w", newline="", encoding="utf-8") as stream:
+        rows = csv.writer(stream)
+        rows.writerow(HEADER)
+        for number, (district, count) in enumerate(DISTRICTS.items()):
+            for row in range(count):
+                rows.writerow([f"{number}{row}" * 8, "2024-01", FORCE, FORCE, "-2.43", "50.71", "On or near High Street",
+                               f"E0100{number}{row:03d}", f"{district} 00{row + 1}A", "Burglary", "Under investigation", ""])
+        rows.writerow(["", "2024-01", FORCE, FORCE, "", "", "No Location", "", "", "Anti-social behaviour", "", ""])
+    return path
+
+
+def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=GIT_ENV, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def installed(tmp_path_factory) -> Path:
+    """A fresh environment's python with crimeportal as built from pyproject.toml, not this checkout's src/."""
+    where = tmp_path_factory.mktemp("installed")
+    lib = where / "lib"
+    built = _run([sys.executable, "-c", "from setuptools import setup; setup()", "--quiet", "build_py",
+                  "--build-lib", str(lib)], REPO)
+    assert built.returncode == 0, built.stderr
+    venv.create(where / "env", with_pip=False)
+    python = where / "env" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    purelib = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], where).stdout.strip()
+    # the built package first, then the project's dependencies (whose own .pth files, this checkout's editable
+    # install among them, are not read from a folder a .pth names)
+    (Path(purelib) / "crimeportal-test.pth").write_text(f"{lib}\n{sysconfig.get_path('purelib')}\n", encoding="utf-8")
+    found = _run([str(python), "-c", "import crimeportal; print(crimeportal.__file__)"], where).stdout
+    assert Path(found.strip()).is_relative_to(lib), found
+    return python
+
+
+@pytest.fixture(scope="session")
+def new_portal(installed: Path, tmp_path_factory) -> Path:
+    """A portal for the made-up force, written by the installed `crimeportal init` and built by it."""
+    where = tmp_path_factory.mktemp("force")
+    sample = write_police_uk_sample(where / "2024-01-wessex-street.csv")
+    made = _run([str(installed), "-m", "crimeportal", "init", "wessex", "--force-name", FORCE, "--police-uk", str(sample)], where)
+    assert made.returncode == 0, made.stderr
+    assert all(f"{name}: {rows}" in made.stdout for name, rows in DISTRICTS.items()), made.stdout
+    return where / "wessex"
+
+
+@pytest.fixture(scope="session")
+def new_site(installed: Path, new_portal: Path) -> Path:
+    checked = _run([str(installed), "-m", "crimeportal", "validate"], new_portal)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    built = _run([str(installed), "-m", "crimeportal", "build"], new_portal)
+    assert built.returncode == 0, built.stderr
+    return new_portal / "site"
+
+
+def test_a_new_portal_builds_from_the_installed_package_and_names_no_other_force(new_portal: Path, new_site: Path):
+    pages = list(new_site.rglob("*.html"))
+    assert len(pages) > 10
+    assert [p for p in pages if re.search(r"\bEssex\b", p.read_text(encoding="utf-8"))] == []
+    # the engine's files came from the package: its overrides, stylesheet and default About pages
+    assert not (new_portal / "overrides").exists() and not (new_portal / "content" / "stylesheets").exists()
+    assert (new_site / "assets" / "javascripts" / "search-on-demand.js").is_file()
+    assert (new_site / "stylesheets" / "portal.css").is_file()
+    accessibility = (new_site / "about" / "accessibility" / "index.html").read_text(encoding="utf-8")
+    assert f"This website is run by {FORCE}." in accessibility
+    assert "compared with Wessex as a whole" in (new_site / "about" / "how-we-judge-change" / "index.html").read_text(encoding="utf-8")
+
+
+def test_each_district_in_the_police_uk_files_has_its_page(new_site: Path):
+    for name in DISTRICTS:
+        page = new_site / "areas" / name.lower().replace(" ", "-") / "index.html"
+        assert name in page.read_text(encoding="utf-8")
+
+
+def test_publish_refuses_the_example_drafts(installed: Path, new_portal: Path, new_site: Path, tmp_path: Path):
+    portal = tmp_path / "portal"
+    shutil.copytree(new_portal, portal)
+    for command in (["init", "--quiet", "--initial-branch=main"], ["add", "-A"], ["commit", "--quiet", "-m", "New portal"]):
+        assert _run(["git", *command], portal).returncode == 0
+    done = _run([str(installed), "-m", "crimeportal", "publish", "2026-03", "--title", "March 2026"], portal)
+    assert done.returncode == 1
+    assert "content/strands/example-strand.md is marked `draft: true`" in done.stderr
+    assert "data/metrics/example-measure.yml is marked `draft: true`" in done.stderr
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path, capsys):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    assert main(["init", str(tmp_path), "--force-name", FORCE]) == 1
+    assert "is not empty" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_upgrade_check_reports_a_changed_schema_and_upgrade_restores_it(tmp_path: Path, capsys):
+    assert main(["init", str(tmp_path / "p"), "--force-name", FORCE]) == 0
+    root = tmp_path / "p"
+    schema = root / "schemas" / "metric.schema.json"
+    schema.write_text(schema.read_text(encoding="utf-8").replace('"title"', '"heading"', 1), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["--root", str(root), "validate"]) == 0
+    assert "schemas/metric.schema.json" in capsys.readouterr().err  # noted, failing nothing: upgrade --check fails
+    (root / "hooks" / "portal.py").unlink()
+    assert main(["--root", str(root), "upgrade", "--check"]) == 1
+    said = capsys.readouterr()
+    assert "would replace schemas/metric.schema.json" in said.out and "would add hooks/portal.py" in said.out
+    assert "Nothing was written" in said.err and not (root / "hooks" / "portal.py").exists()
+    assert main(["--root", str(root), "upgrade"]) == 0
+    assert schema.read_text(encoding="utf-8") == (ENGINE_SCHEMAS / "metric.schema.json").read_text(encoding="utf-8")
+    assert (root / "hooks" / "portal.py").is_file()
+    assert main(["--root", str(root), "upgrade", "--check"]) == 0
+
+
+def test_the_essex_portal_keeps_the_package_s_schemas_and_hooks(capsys):
+    assert main(["--root", str(REPO), "upgrade", "--check"]) == 0
