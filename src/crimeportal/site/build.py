@@ -293,7 +293,9 @@ def _preview_changes(files: Files, config: MkDocsConfig, state: PortalBuild) -> 
     """Which pages this live-preview build rebuilds (see preview.py)."""
     reuse = state.reuse
     assert reuse is not None
-    sources = preview.source_digests(state.root, reuse.digest) | preview.strand_facts(state.portal)
+    sources = preview.source_digests(state.root, reuse.digest) | preview.strand_facts(state.portal) | {
+        preview.engine_source(default.uri): reuse.digest(default.source)
+        for default in engine_pages.defaults(Path(config.docs_dir)) if default.is_page}
     shown_everywhere = [config.nav, state.abbreviations, config.extra, config.site_url, config.site_name,
                         repr(state.releases), repr(state.plan_as_at), [p.as_text() for p in state.problems]]
     preview.without_search_merge(config.plugins.values())

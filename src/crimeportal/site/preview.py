@@ -110,6 +110,11 @@ def source_digests(root: Path, digest: Callable[[Path], str] = file_digest) -> d
     return digests
 
 
+def engine_source(uri: str) -> str:
+    """How `sources` names one of the package's default pages that this portal publishes."""
+    return f"engine:{uri}"
+
+
 def strand_facts(portal: Portal) -> dict[str, str]:
     """Each strand's front matter, as if it were a file of its own: a measure's page shows its strand's title
     and facts but not its text, so an edit to a strand's text need not rebuild the strand's measures."""
@@ -155,6 +160,8 @@ class PageSources:
             return [self.metric_file[metric_id], strand_facts_name(self.strand_of[metric_id]), *self.register]
         if src_uri.startswith("areas/"):  # strands' titles are in the navigation, which every page's digest holds
             return [*self.actions, *self.register, *self.with_breakdowns]
+        if engine_source(src_uri) in self.sources:  # the package's default page, with the whole area's name in it
+            return [engine_source(src_uri), *self.register]
         if f"{CONTENT_DIR.as_posix()}/{src_uri}" not in self.sources:
             return None  # a page the portal writes itself that gathers measures, actions or releases
         return self._written(src_uri)
