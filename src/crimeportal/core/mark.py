@@ -20,8 +20,10 @@ MARK = f'<meta name="generator" content="{escape(GENERATOR)}">'
 _ENGINE_GENERATOR = re.compile(r'<meta name="generator" content="[^"]*">')
 _HEAD = re.compile(r"<head(\s[^>]*)?>", re.IGNORECASE)
 _MARKED = re.compile(r'<meta name="generator" content="crimeportal [^"]+">')
-# the markers site/blocks.py fills: one left in a page means a block was never filled
-UNFILLED = re.compile(r"<!-- crimeportal:(block|late) [^>]*-->")
+# the markers the build fills (site/blocks.py's, and the home page's strand cards, which an editor's page names):
+# one left in a page means the hooks never ran on it, or a block was never filled. Not every marker: the board
+# report keeps its section markers, which the board pack finds its sections by.
+UNFILLED = re.compile(r"<!-- crimeportal:(?:block|late|strand-cards)\b[^>]*-->")
 
 
 def stamp(html: str) -> str:
