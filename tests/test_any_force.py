@@ -67,7 +67,20 @@ def installed(tmp_path_factory) -> Path:
     (Path(purelib) / "crimeportal-test.pth").write_text(f"{lib}\n{sysconfig.get_path('purelib')}\n", encoding="utf-8")
     found = _run([str(python), "-c", "import crimeportal; print(crimeportal.__file__)"], where).stdout
     assert Path(found.strip()).is_relative_to(lib), found
+    _console_scripts(python)
     return python
+
+
+def _console_scripts(python: Path) -> None:
+    """The commands installing the dependencies would put beside the environment's python (publish runs mkdocs by
+    name, as mike does): the project's own scripts, each made to start this environment's python."""
+    if os.name == "nt":
+        return  # Windows' scripts are .exe launchers, which cannot be retargeted by their first line
+    for name in ("mkdocs", "properdocs", "mike"):
+        text = (Path(sys.executable).parent / name).read_text(encoding="utf-8")
+        script = python.parent / name
+        script.write_text(f"#!{python}\n" + text.split("\n", 1)[1], encoding="utf-8")
+        script.chmod(0o755)
 
 
 @pytest.fixture(scope="session")
@@ -148,3 +161,34 @@ def test_upgrade_check_reports_a_changed_schema_and_upgrade_restores_it(tmp_path
 
 def test_the_essex_portal_keeps_the_package_s_schemas_and_hooks(capsys):
     assert main(["--root", str(REPO), "upgrade", "--check"]) == 0
+
+
+def test_once_the_examples_are_replaced_a_release_publishes_with_mike(installed: Path, new_portal: Path, new_site: Path,
+                                                                      tmp_path: Path):
+    portal = tmp_path / "portal"
+    shutil.copytree(new_portal, portal, ignore=shutil.ignore_patterns("site", ".cache"))
+    # the examples made the force's first strand and measure, as an editor would: the placeholders replaced with
+    # real words and a figure, and the draft lines removed, as their comments say
+    real = {"Say in one sentence what this strand is for.": "Fewer burglaries in Casterbridge.",
+            "Replace this with what the strand has done since the last update, in plain words.": "Marked property.",
+            "Replace this with what the strand will do next.": "Mark more property.",
+            "Describe what is counted, in one or two sentences.": "Burglaries recorded in the quarter.",
+            "Say where the figures come from.": "Wessex Constabulary's crime records."}
+    for path in (portal / "content/strands/example-strand.md", portal / "data/metrics/example-measure.yml"):
+        text = re.sub(r"(?m)^draft: true .*\n", "", path.read_text(encoding="utf-8"))
+        for placeholder, words in real.items():
+            text = text.replace(placeholder, words)
+        text = re.sub(r"value: null\n\s+suppressed: true\n\s+note: .*\n", "value: 42\n", text)
+        path.write_text(text, encoding="utf-8")
+    origin = tmp_path / "origin.git"
+    for command in (["init", "--quiet", "--bare", str(origin)], ["init", "--quiet", "--initial-branch=main"],
+                    ["remote", "add", "origin", str(origin)], ["add", "-A"], ["commit", "--quiet", "-m", "First strand"]):
+        assert _run(["git", *command], portal).returncode == 0
+    done = _run([str(installed), "-m", "crimeportal", "publish", "2026-03", "--title", "March 2026 board update",
+                 "--board-meeting", "2026-03-12", "--push"], portal)
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = _run(["git", "ls-tree", "-r", "--name-only", "gh-pages"], origin).stdout.splitlines()
+    assert {"versions.json", "2026-03/index.html", "latest/index.html", "2026-03/strands/example-strand/index.html"} <= set(listed)
+    home = _run(["git", "show", "gh-pages:2026-03/index.html"], origin).stdout
+    assert "Wessex" in home and not re.search(r"\bEssex\b", home)
+    assert "2026-03" in _run(["git", "show", "main:data/releases.yml"], origin).stdout
