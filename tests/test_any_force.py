@@ -116,6 +116,15 @@ def test_a_new_portal_builds_from_the_installed_package_and_names_no_other_force
     assert "compared with Wessex as a whole" in (new_site / "about" / "how-we-judge-change" / "index.html").read_text(encoding="utf-8")
 
 
+def test_the_new_portal_installs_crimeportal_by_its_wheel_s_path_never_by_name(new_portal: Path):
+    from crimeportal import __version__
+
+    wanted = [line for line in (new_portal / "requirements.txt").read_text(encoding="utf-8").splitlines()
+              if line and not line.startswith("#")]
+    # the file name `pip wheel` gives this version, and a path: an index is never asked for "crimeportal"
+    assert wanted == [f"./wheels/crimeportal-{__version__}-py3-none-any.whl"]
+
+
 def test_each_district_in_the_police_uk_files_has_its_page(new_site: Path):
     for name in DISTRICTS:
         page = new_site / "areas" / name.lower().replace(" ", "-") / "index.html"
