@@ -47,6 +47,24 @@ def write_police_uk_sample(path: Path) -> Path:
     return path
 
 
+# what an editor writes in place of `crimeportal new`'s placeholders
+REAL_WORDS = {"Say in one sentence what this strand is for.": "Fewer burglaries in Casterbridge.",
+              "Replace this with what the strand has done since the last update, in plain words.": "Marked property.",
+              "Replace this with what the strand will do next.": "Mark more property.",
+              "Describe what is counted, in one or two sentences.": "Burglaries recorded in the period.",
+              "Say where the figures come from.": "Wessex Constabulary's crime records."}
+
+
+def _made_real(path: Path) -> None:
+    """An example made the force's own, as an editor would: the placeholders replaced with real words and a
+    figure, and the draft line removed, as its comment says."""
+    text = re.sub(r"(?m)^draft: true .*\n", "", path.read_text(encoding="utf-8"))
+    for placeholder, words in REAL_WORDS.items():
+        text = text.replace(placeholder, words)
+    text = re.sub(r"value: null\n\s+suppressed: true\n\s+note: .*\n", "value: 42\n", text)
+    path.write_text(text, encoding="utf-8")
+
+
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=GIT_ENV, timeout=600)
 
@@ -176,19 +194,8 @@ def test_once_the_examples_are_replaced_a_release_publishes_with_mike(installed:
                                                                       tmp_path: Path):
     portal = tmp_path / "portal"
     shutil.copytree(new_portal, portal, ignore=shutil.ignore_patterns("site", ".cache"))
-    # the examples made the force's first strand and measure, as an editor would: the placeholders replaced with
-    # real words and a figure, and the draft lines removed, as their comments say
-    real = {"Say in one sentence what this strand is for.": "Fewer burglaries in Casterbridge.",
-            "Replace this with what the strand has done since the last update, in plain words.": "Marked property.",
-            "Replace this with what the strand will do next.": "Mark more property.",
-            "Describe what is counted, in one or two sentences.": "Burglaries recorded in the quarter.",
-            "Say where the figures come from.": "Wessex Constabulary's crime records."}
     for path in (portal / "content/strands/example-strand.md", portal / "data/metrics/example-measure.yml"):
-        text = re.sub(r"(?m)^draft: true .*\n", "", path.read_text(encoding="utf-8"))
-        for placeholder, words in real.items():
-            text = text.replace(placeholder, words)
-        text = re.sub(r"value: null\n\s+suppressed: true\n\s+note: .*\n", "value: 42\n", text)
-        path.write_text(text, encoding="utf-8")
+        _made_real(path)
     origin = tmp_path / "origin.git"
     for command in (["init", "--quiet", "--bare", str(origin)], ["init", "--quiet", "--initial-branch=main"],
                     ["remote", "add", "origin", str(origin)], ["add", "-A"], ["commit", "--quiet", "-m", "First strand"]):
@@ -201,3 +208,21 @@ def test_once_the_examples_are_replaced_a_release_publishes_with_mike(installed:
     home = _run(["git", "show", "gh-pages:2026-03/index.html"], origin).stdout
     assert "Wessex" in home and not re.search(r"\bEssex\b", home)
     assert "2026-03" in _run(["git", "show", "main:data/releases.yml"], origin).stdout
+
+
+def test_district_figures_without_populations_say_what_is_missing(new_portal: Path, tmp_path: Path):
+    portal = tmp_path / "portal"
+    shutil.copytree(new_portal, portal, ignore=shutil.ignore_patterns("site", ".cache"))
+    sample = write_police_uk_sample(tmp_path / "2024-01-wessex-street.csv")
+    assert main(["--root", str(portal), "new", "metric", "--strand", "example-strand", "--title", "Burglary",
+                 "--unit", "count", "--polarity", "lower-is-better", "--period", "month"]) == 0
+    assert main(["--root", str(portal), "import", "police-uk", str(sample), "--crime-type", "Burglary",
+                 "--metric", "burglary"]) == 0
+    for path in ("content/strands/example-strand.md", "data/metrics/example-measure.yml", "data/metrics/burglary.yml"):
+        _made_real(portal / path)
+    assert main(["--root", str(portal), "build"]) == 0
+    page = (portal / "site/metrics/burglary/index.html").read_text(encoding="utf-8")
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Budmouth 3 Casterbridge 5 Sherton Abbas 2" in words  # the counts, which need nothing more
+    assert ("Rates per 1,000 people, a map and comparisons with Wessex are not shown: the districts' populations "
+            "have not been added yet.") in words

@@ -263,7 +263,8 @@ def _districts(page: PageContext, metric_id: str) -> str:
                      f"Map: {figures.metric.title}, by district, {figures.period}") if rendered_map else None
     series = drawn.svg(districts.series_job_id(metric_id)) if drawn else None
     series = tenths(series).replace('class="portal-chart ', 'class="portal-chart portal-small-multiples ', 1) if series else None
-    return districts.districts_html(figures, map_svg, series, page.link, page.link(AREA_METHOD))
+    has_boundaries = any(a.ons_code in page.state.portal.boundaries for a in page.state.portal.areas if a.ons_code)
+    return districts.districts_html(figures, map_svg, series, page.link, page.link(AREA_METHOD), has_boundaries)
 
 
 @fills("evaluation")

@@ -171,7 +171,8 @@ def _key(spec: dict, version: str) -> str:
 
 
 def districts_html(figures: DistrictFigures, map_svg: str | None, series_svg: str | None, link: Callable[[str], str],
-                   method: str) -> Markup:
+                   method: str, has_boundaries: bool = True) -> Markup:
+    """`has_boundaries`: whether the portal has the districts' boundaries, without which no map can be drawn."""
     rates = figures.force_rate is not None
     columns = [("District", False), ("Count", True)]
     if rates:
@@ -195,7 +196,9 @@ def districts_html(figures: DistrictFigures, map_svg: str | None, series_svg: st
                   total=f"{int(value):,}" if isinstance(value, (int, float)) else "", map=Markup(map_svg) if map_svg else "",
                   in_period=in_period(figures.latest.end, figures.metric.period), table=table,
                   series=Markup(series_svg) if series_svg else "",
-                  marked=any(o.status != "final" for o in figures.metric.observations if o.areas))
+                  marked=any(o.status != "final" for o in figures.metric.observations if o.areas),
+                  # a new portal has its districts before their populations and boundaries: say what is missing
+                  needs_population=figures.metric.unit == "count" and not rates, needs_boundaries=rates and not has_boundaries)
 
 
 FiguresOf = Callable[[Metric], "DistrictFigures | None"]  # a build's `district_figures`, worked out once a measure
