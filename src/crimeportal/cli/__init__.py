@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import editing, plans, portals, release_tools, releases
+from . import areas, editing, plans, portals, release_tools, releases
 from ..editing.files import finish_interrupted_writes, shown_path as _relative
 from ..site.output import staging_prefix
 from ..source.leftovers import remove_stale, remove_stale_scratch
@@ -72,6 +72,7 @@ def _main(argv: list[str] | None) -> int:
     releases.add_command(commands)  # publish
     release_tools.add_commands(commands)  # check-site, release-notes
     portals.add_commands(commands)  # init, upgrade
+    areas.add_command(commands)  # areas import-population, areas import-boundaries
 
     args = parser.parse_args(argv)
     root = args.root.resolve()
@@ -100,6 +101,8 @@ def _main(argv: list[str] | None) -> int:
         return releases.run(root, args)
     if args.command in release_tools.COMMANDS:
         return release_tools.run(root, args)
+    if args.command in areas.COMMANDS:
+        return areas.run(root, args)
     if args.command in portals.COMMANDS:
         return portals.run(root, args)
     return run_build(root, args.site_dir, args.engine)

@@ -152,6 +152,12 @@ def _csv_words(complaint: str) -> str:
     return "this line cannot be read as CSV: check the quotes in it"
 
 
+def csv_text(path: Path, shown_as: str) -> str:
+    """A CSV's text as a spreadsheet saved it (a byte-order mark dropped), or EditRefused saying why it cannot be
+    read: too large, UTF-16, a workbook, not UTF-8. Shared by every command that reads an editor's CSV."""
+    return _text(path, shown_as)
+
+
 def _text(path: Path, shown_as: str) -> str:
     try:
         raw = read_at_most(path, MAX_CSV_BYTES)

@@ -49,27 +49,13 @@ def _shapes(text: str, shown_as: str, codes: set[str], found: list[Problem]) -> 
     def problem(line: int, field: str, message: str, column: int = 1) -> None:
         found.append(Problem(shown_as, line, column, field, message))
 
-    try:
-        data = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded(int), parse_float=_bounded(float))
-    except json.JSONDecodeError as error:
-        problem(error.lineno, "", f"is not GeoJSON that can be read: {error.msg}", error.colno)
-        return {}
-    except _NotANumber as error:
-        problem(text.count("\n", 0, text.find(error.word)) + 1, "", f"is not GeoJSON that can be read: {error.word} is not a number")
-        return {}
-    except _TooLong as error:
-        at = text.find(error.word)
-        line = text.count("\n", 0, at) + 1
-        problem(line, "", f"is not GeoJSON that can be read: a coordinate or other number {error.message}",
-                at - text.rfind("\n", 0, at))
-        return {}
-    except RecursionError:
-        problem(1, "", "is not GeoJSON that can be read: it is nested too deeply")
+    data = read_geojson(text, problem)
+    if data is None:
         return {}
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
         problem(1, "", "must be a GeoJSON FeatureCollection: {\"type\": \"FeatureCollection\", \"features\": [...]}")
         return {}
-    lines = _feature_lines(text, len(data["features"]))
+    lines = feature_lines(text, len(data["features"]))
     shapes: dict[str, Shape] = {}
     points = 0
     for index, feature in enumerate(data["features"]):
@@ -78,7 +64,7 @@ def _shapes(text: str, shown_as: str, codes: set[str], found: list[Problem]) -> 
         if message:
             problem(line, field, message)
             continue
-        shape, message = _shape(feature.get("geometry"))
+        shape, message = feature_shape(feature.get("geometry"))
         if message:
             problem(line, f"{field}.geometry", message)
         elif code in shapes:
@@ -91,6 +77,30 @@ def _shapes(text: str, shown_as: str, codes: set[str], found: list[Problem]) -> 
     for code in sorted(codes - set(shapes)) if not found else ():
         problem(1, "", f"has no boundary for {code}, a district in the areas register: add its Feature")
     return shapes
+
+
+def read_geojson(text: str, problem: Callable[..., None]) -> Any:
+    """The JSON in `text`, or None after saying why it cannot be read through `problem(line, field, message, column)`:
+    not JSON, NaN or Infinity, a number too long to be a coordinate, nesting too deep. Shared with
+    `crimeportal areas import-boundaries`, which reads an ONS file with the same care."""
+    try:
+        data = json.loads(text, parse_constant=_refuse_constant, parse_int=_bounded(int), parse_float=_bounded(float))
+    except json.JSONDecodeError as error:
+        problem(error.lineno, "", f"is not GeoJSON that can be read: {error.msg}", error.colno)
+        return None
+    except _NotANumber as error:
+        problem(text.count("\n", 0, text.find(error.word)) + 1, "", f"is not GeoJSON that can be read: {error.word} is not a number")
+        return None
+    except _TooLong as error:
+        at = text.find(error.word)
+        line = text.count("\n", 0, at) + 1
+        problem(line, "", f"is not GeoJSON that can be read: a coordinate or other number {error.message}",
+                at - text.rfind("\n", 0, at))
+        return None
+    except RecursionError:
+        problem(1, "", "is not GeoJSON that can be read: it is nested too deeply")
+        return None
+    return data
 
 
 class _NotANumber(ValueError):
@@ -119,7 +129,7 @@ def _refuse_constant(word: str) -> Any:
     raise _NotANumber(word)  # JSON has no NaN or Infinity; Python's reader would accept them
 
 
-def _feature_lines(text: str, count: int) -> list[int]:
+def feature_lines(text: str, count: int) -> list[int]:
     """The line each Feature starts on, as far as the text shows it (one Feature per line, as ONS files are)."""
     starts = [text.count("\n", 0, match.start()) + 1 for match in re.finditer(r'\{\s*"type"\s*:\s*"Feature"\s*[,}]', text)]
     return starts[:count] + [1] * (count - len(starts[:count]))
@@ -137,7 +147,7 @@ def _code(feature: Any, codes: set[str]) -> tuple[str, str | None]:
     return found[0], None
 
 
-def _shape(geometry: Any) -> tuple[Shape, str | None]:
+def feature_shape(geometry: Any) -> tuple[Shape, str | None]:
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
         return [], "must be a Polygon or MultiPolygon"
     polygons = geometry.get("coordinates")
