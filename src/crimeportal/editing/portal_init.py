@@ -138,7 +138,8 @@ def areas_text(force: str, districts: list[District]) -> str:
              f"# The areas {force} works with: its districts, and the Community Safety Partnerships over them when you",
              "# add them (`kind: csp` with `districts:`). Rates per 1,000 people need each district's `ons_code` and",
              "# `population` (and `population:` with its year and source below `name:`); maps need",
-             "# data/boundaries/districts.geojson too. Until then the pages say so.",
+             "# data/boundaries/districts.geojson too. Until then the pages say so. `crimeportal areas",
+             "# import-population` and `crimeportal areas import-boundaries` add them from the ONS's files.",
              f"name: {json.dumps(area_name(force))}", "areas:"]
     if not districts:
         lines[1:1] = ["# PLACEHOLDER: replace the example district with yours ("
