@@ -13,7 +13,7 @@ import pytest
 
 from crimeportal.cli import main
 from payloads import HUGE_COORDINATE
-from test_any_force import DISTRICTS, FORCE, write_police_uk_sample
+from test_any_force import DISTRICTS, FORCE, _made_real, write_police_uk_sample
 
 # made-up ONS codes for the made-up districts, and one district elsewhere that an ONS file would also hold
 CODES = {"Casterbridge": "E07000901", "Budmouth": "E07000902", "Sherton Abbas": "E07000903"}
@@ -202,3 +202,22 @@ def test_boundaries_the_loader_would_refuse_are_refused(portal: Path, tmp_path: 
     (tmp_path / "open.geojson").write_text(json.dumps(data), encoding="utf-8")
     said = _refused(portal, capsys, "import-boundaries", str(tmp_path / "open.geojson"))
     assert "features[0].geometry: has a ring that is not a closed list" in said
+
+
+def test_the_built_measure_page_then_shows_rates_and_the_map(portal: Path, tmp_path: Path, capsys):
+    sample = write_police_uk_sample(tmp_path / "2024-01-wessex-street.csv")
+    assert main(["--root", str(portal), "new", "metric", "--strand", "example-strand", "--title", "Burglary",
+                 "--unit", "count", "--polarity", "lower-is-better", "--period", "month"]) == 0
+    assert main(["--root", str(portal), "import", "police-uk", str(sample), "--crime-type", "Burglary",
+                 "--metric", "burglary"]) == 0
+    for path in ("content/strands/example-strand.md", "data/metrics/example-measure.yml", "data/metrics/burglary.yml"):
+        _made_real(portal / path)
+    assert run(portal, "import-population", str(population_csv(tmp_path / "p.csv")), "--source", SOURCE) == 0
+    assert run(portal, "import-boundaries", str(boundaries_geojson(tmp_path / "b.geojson"))) == 0
+    assert main(["--root", str(portal), "build"]) == 0
+    page = (portal / "site/metrics/burglary/index.html").read_text(encoding="utf-8")
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "have not been added yet" not in words
+    assert "per 1,000" in words and "<svg" in page
+    # Casterbridge: 5 burglaries among 61,240 people is 0.08 per 1,000
+    assert re.search(r"Casterbridge 5 61,240 0\.08", words), words[words.find("Casterbridge"):][:300]
