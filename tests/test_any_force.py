@@ -65,6 +65,18 @@ def _made_real(path: Path) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def add_burglary_by_district(portal: Path, scratch: Path) -> None:
+    """A count measure of burglaries by district, imported from the police.uk sample, and the examples made real,
+    so that the portal builds with figures by district."""
+    sample = write_police_uk_sample(scratch / "2024-01-wessex-street.csv")
+    assert main(["--root", str(portal), "new", "metric", "--strand", "example-strand", "--title", "Burglary",
+                 "--unit", "count", "--polarity", "lower-is-better", "--period", "month"]) == 0
+    assert main(["--root", str(portal), "import", "police-uk", str(sample), "--crime-type", "Burglary",
+                 "--metric", "burglary"]) == 0
+    for path in ("content/strands/example-strand.md", "data/metrics/example-measure.yml", "data/metrics/burglary.yml"):
+        _made_real(portal / path)
+
+
 def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=GIT_ENV, timeout=600)
 
@@ -213,13 +225,7 @@ def test_once_the_examples_are_replaced_a_release_publishes_with_mike(installed:
 def test_district_figures_without_populations_say_what_is_missing(new_portal: Path, tmp_path: Path):
     portal = tmp_path / "portal"
     shutil.copytree(new_portal, portal, ignore=shutil.ignore_patterns("site", ".cache"))
-    sample = write_police_uk_sample(tmp_path / "2024-01-wessex-street.csv")
-    assert main(["--root", str(portal), "new", "metric", "--strand", "example-strand", "--title", "Burglary",
-                 "--unit", "count", "--polarity", "lower-is-better", "--period", "month"]) == 0
-    assert main(["--root", str(portal), "import", "police-uk", str(sample), "--crime-type", "Burglary",
-                 "--metric", "burglary"]) == 0
-    for path in ("content/strands/example-strand.md", "data/metrics/example-measure.yml", "data/metrics/burglary.yml"):
-        _made_real(portal / path)
+    add_burglary_by_district(portal, tmp_path)
     assert main(["--root", str(portal), "build"]) == 0
     page = (portal / "site/metrics/burglary/index.html").read_text(encoding="utf-8")
     words = " ".join(re.sub(r"<[^>]+>", " ", page).split())

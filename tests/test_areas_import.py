@@ -13,7 +13,7 @@ import pytest
 
 from crimeportal.cli import main
 from payloads import HUGE_COORDINATE
-from test_any_force import DISTRICTS, FORCE, _made_real, write_police_uk_sample
+from test_any_force import DISTRICTS, FORCE, add_burglary_by_district, write_police_uk_sample
 
 # made-up ONS codes for the made-up districts, and one district elsewhere that an ONS file would also hold
 CODES = {"Casterbridge": "E07000901", "Budmouth": "E07000902", "Sherton Abbas": "E07000903"}
@@ -205,13 +205,7 @@ def test_boundaries_the_loader_would_refuse_are_refused(portal: Path, tmp_path: 
 
 
 def test_the_built_measure_page_then_shows_rates_and_the_map(portal: Path, tmp_path: Path, capsys):
-    sample = write_police_uk_sample(tmp_path / "2024-01-wessex-street.csv")
-    assert main(["--root", str(portal), "new", "metric", "--strand", "example-strand", "--title", "Burglary",
-                 "--unit", "count", "--polarity", "lower-is-better", "--period", "month"]) == 0
-    assert main(["--root", str(portal), "import", "police-uk", str(sample), "--crime-type", "Burglary",
-                 "--metric", "burglary"]) == 0
-    for path in ("content/strands/example-strand.md", "data/metrics/example-measure.yml", "data/metrics/burglary.yml"):
-        _made_real(portal / path)
+    add_burglary_by_district(portal, tmp_path)
     assert run(portal, "import-population", str(population_csv(tmp_path / "p.csv")), "--source", SOURCE) == 0
     assert run(portal, "import-boundaries", str(boundaries_geojson(tmp_path / "b.geojson"))) == 0
     assert main(["--root", str(portal), "build"]) == 0

@@ -20,8 +20,6 @@ through the round trip that keeps its comments and layout (`yaml_edit`).
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -41,7 +39,7 @@ from ..source.load import read_at_most, size_words
 from ..source.rules import number_length_problem
 from ..source.validate import load_portal
 from . import EditRefused
-from .figures_csv import csv_text
+from .figures_csv import csv_text, text_records
 from .files import problems_if_written, shown_path, write_all
 from .yaml_edit import RoundTripFile, read_round_trip
 
@@ -273,20 +271,7 @@ def _population_rows(path: Path, shown_as: str) -> tuple[list[_Candidate], dict[
     text = csv_text(path, shown_as)
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # Excel saves with semicolons where a comma is the decimal mark
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[str]]] = []
-    try:
-        while True:
-            start = reader.line_num + 1
-            try:
-                record = next(reader)
-            except StopIteration:
-                break
-            if any(cell.strip() for cell in record):
-                records.append((start, record))
-    except csv.Error:
-        raise EditRefused.because([Problem(shown_as, reader.line_num or 1, 1, "", "this line cannot be read as CSV: check "
-                                                                                 "the quotes in it")]) from None
+    records = text_records(text, shown_as, "", delimiter)
     if not records:
         raise EditRefused.because([Problem(shown_as, 1, 1, "", "the file is empty: its first line names the columns, "
                                                                "such as code,name,year,population")])

@@ -118,7 +118,12 @@ def _refused(at: Row, message: str) -> EditRefused:
 
 def _records(path: Path, shown_as: str, hint: str) -> list[tuple[int, list[str]]]:
     """Each non-blank record with the line it starts on; a quoted cell may run over several lines."""
-    reader = csv.reader(io.StringIO(_text(path, shown_as), newline=""), strict=True)
+    return text_records(_text(path, shown_as), shown_as, hint)
+
+
+def text_records(text: str, shown_as: str, hint: str = "", delimiter: str = ",") -> list[tuple[int, list[str]]]:
+    """A CSV's text (as `csv_text` reads it) as its non-blank records, each with the line it starts on."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     records: list[tuple[int, list[str]]] = []
     try:
         while True:
