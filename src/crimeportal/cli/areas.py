@@ -57,8 +57,10 @@ def run(root: Path, args: argparse.Namespace) -> int:
     except EditRefused as refusal:
         return report_refusal(refusal)
     _print(done, args.areas_command == "import-population", args.check)
-    if args.check:
+    if args.check and done.written:
         print(f"Nothing was written: run the same command without {option('--check')} to make these changes.")
+        return EXIT_OK
+    if args.check:
         return EXIT_OK
     return report_after(done.problems_after)
 
