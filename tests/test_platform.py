@@ -227,7 +227,7 @@ def test_the_lock_installs_in_a_fresh_virtual_environment_with_require_hashes(tm
     installed = {_normal(item["metadata"]["name"]): item["metadata"]["version"]
                  for item in json.loads(report.read_text())["install"]}
     assert installed["mkdocs"] == "1.6.1" and installed["properdocs"] == "1.6.7"
-    assert installed["mkdocs-material"] == "9.7.6" and installed["mike"] == "2.2.0"
+    assert installed["mkdocs-material"] == "9.8.2" and installed["mike"] == "2.2.0"
 
 
 def test_the_lock_installs_on_windows_too_as_the_windows_job_needs(tmp_path):
