@@ -85,6 +85,20 @@ def test_compare_sites_ignores_whitespace_and_entities_and_finds_every_other_dif
     assert compare_sites.main([str(site), str(changed)]) == 1
 
 
+def test_compare_sites_leaves_out_the_hashes_of_material_s_assets_only_when_told_of_a_theme_upgrade(tmp_path: Path):
+    page = ('<link rel="stylesheet" href="../assets/stylesheets/main.{}.min.css"><p>{}</p>'
+            '<script>{{"search": "assets/javascripts/workers/search.{}.min.js"}}</script>')
+    for name, hashes, words in (("old", ("484c7ddc", "2c215733"), "Same"), ("new", ("57a0d79d", "a7633da7"), "Same"),
+                                ("changed", ("57a0d79d", "a7633da7"), "Other")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.html").write_text(page.format(hashes[0], words, hashes[1]), encoding="utf-8")
+    old, new, changed = (tmp_path / name for name in ("old", "new", "changed"))
+    assert len(compare_sites.differences(old, new)) == 1
+    assert compare_sites.differences(old, new, theme_upgrade=True) == []
+    assert len(compare_sites.differences(old, changed, theme_upgrade=True)) == 1
+    assert compare_sites.main(["--theme-upgrade", str(old), str(new)]) == 0
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):

@@ -453,13 +453,27 @@ def _search(page, words: str) -> None:
 
 
 def _first_result(page, words: str) -> tuple[str, str]:
-    """The first search result's address (from the site's root) and title, once the results are for `words`."""
-    page.fill(".md-search__input", "")
-    page.keyboard.type(words)  # Material searches as keys are typed, not when the value is set
-    page.wait_for_function("words => document.querySelector('.md-search-result__meta')?.textContent.includes('matching')"
-                           " && document.querySelector('.md-search__input').value === words", arg=words)
-    first = page.locator(".md-search-result__item").first.locator("a").first
-    return first.get_attribute("href") or "", first.locator("h1").first.inner_text().strip()
+    """The first search result's address (from the site's root) and title, once the results are for `words`.
+
+    Material sends its search worker a query each time a key is released in the box and shows each answer as it
+    arrives, so while the worker catches up with typing, the list on screen is an earlier query's: part of
+    `words`, or the search before (whose first result, for "Excel spreadsheet", is the Data page). Waiting for
+    "matching" and for the box to hold `words` can therefore read a list that is not for `words`. So the box is
+    given all but the last letter at once (no key is released, so nothing is asked), the list is emptied, and
+    the last letter is typed: one query, and the next list with a result in it is its answer. (The one other
+    query that can still be on its way is the empty one Material asks when the box is first focused, and its
+    answer has no results.)
+    """
+    page.fill(".md-search__input", words[:-1])
+    page.evaluate("() => { document.querySelector('.md-search-result__list').replaceChildren(); }")
+    page.keyboard.type(words[-1])  # Material searches when a key is released, not when the value is set
+    page.wait_for_selector(".md-search-result__item")
+    # the address and the title read together, from the same list
+    href, title = page.evaluate("""() => {
+        const link = document.querySelector('.md-search-result__item a');
+        return [link.getAttribute('href') || '', link.querySelector('h1').innerText.trim()];
+    }""")
+    return href, title
 
 
 # query -> the page (and section) a reader would want first; the board report says the same as the

@@ -17,6 +17,7 @@ from portal_files import copy_portal
 
 from crimeportal import __version__
 from crimeportal.core import mark
+from crimeportal.core.conventions import ENGINE_OVERRIDES
 from crimeportal.core.engines import ENGINES
 from crimeportal.releases.site_check import site_problems
 
@@ -123,6 +124,55 @@ def test_check_site_says_so_when_there_is_no_site(tmp_path):
     assert done.returncode == 1 and "holds no built site" in done.stderr and "Traceback" not in done.stderr
 
 
+# ---------------------------------------------------------------------------------------------- Material's faults, mended
+
+
+def _material_template(name: str) -> str:
+    import material
+
+    text = (Path(material.__file__).parent / "templates" / name).read_text(encoding="utf-8")
+    return re.sub(r"^\{#-.*?-#\}\n", "", text, flags=re.S)  # "This file was automatically generated"
+
+
+def _portal_copy(name: str) -> str:
+    return re.sub(r"^\{#-.*?-#\}\n", "", (ENGINE_OVERRIDES / name).read_text(encoding="utf-8"), flags=re.S)
+
+
+# each partial copied whole from Material (it offers no block for the change): the portal's one change, undone
+COPIED_PARTIALS = {
+    "partials/search.html": ('role="dialog" aria-label="{{ lang.t(\'search\') }}"', 'role="dialog"'),
+    "partials/toc.html": ('<label class="md-nav__title"{% if page in nav.pages and not (page.is_index and page.parent'
+                          ' and "navigation.indexes" in (config.theme.features or [])) %} for="__toc"{% endif %}>',
+                          '<label class="md-nav__title" for="__toc">'),
+    "partials/javascripts/outdated.html": ('new URL("{{ base_url }}",location)', 'new URL("{{ base_url }}")'),
+    "partials/languages/en.html": ('"select.version": " ",', '"select.version": "Select version",'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(COPIED_PARTIALS))
+def test_each_partial_copied_from_material_is_material_s_own_but_for_the_portal_s_one_change(name):
+    """A Material upgrade that changes a partial the portal copied would otherwise be missed: the copy, not
+    Material's new one, is what every page gets. Copy the new one again and make the change (its comment says which)."""
+    change, original = COPIED_PARTIALS[name]
+    copy = _portal_copy(name)
+    assert copy.count(change) == 1, f"the package's overrides/{name} no longer makes its change"
+    assert copy.replace(change, original) == _material_template(name), (
+        f"Material's {name} has changed since the package's overrides/{name} was copied from it: copy it again and make the change")
+
+
+def test_each_mend_of_material_s_base_template_still_finds_the_text_it_mends():
+    """site/theme.py replaces Material's exact text in the built pages and leaves a page without it as it is, so
+    a Material release that writes the fault another way would pass the build with the fault back on every page."""
+    from crimeportal.site import theme
+
+    base = _material_template("base.html")
+    for fault, mended in theme._TOGGLES:
+        assert base.count(fault) == 1, (
+            f"Material's base.html no longer has {fault!r}: if it is now valid, drop the mend from site/theme.py, "
+            "or else mend the new form")
+        assert theme.mend(fault) == mended
+
+
 # ---------------------------------------------------------------------------------------------- locked dependencies
 
 
@@ -180,7 +230,7 @@ def test_the_lock_installs_in_a_fresh_virtual_environment_with_require_hashes(tm
     installed = {_normal(item["metadata"]["name"]): item["metadata"]["version"]
                  for item in json.loads(report.read_text())["install"]}
     assert installed["mkdocs"] == "1.6.1" and installed["properdocs"] == "1.6.7"
-    assert installed["mkdocs-material"] == "9.7.6" and installed["mike"] == "2.2.0"
+    assert installed["mkdocs-material"] == "9.8.2" and installed["mike"] == "2.2.0"
 
 
 def test_the_lock_installs_on_windows_too_as_the_windows_job_needs(tmp_path):
