@@ -1,7 +1,7 @@
 """Any force can start its own portal (issue 31): the engine as the installed package, `init`, and `upgrade`.
 
-One session fixture installs the package as a wheel would hold it (setuptools' build_py, the step a wheel is made
-from, reading pyproject.toml's package data) into a fresh virtual environment that finds the dependencies in the
+One session fixture builds the package's wheel (pip wheel, offline, with the pinned setuptools) and installs it into
+a fresh virtual environment that finds the dependencies in the
 project's own .venv through a .pth file (no network), then writes and builds a portal for a made-up force. The rest
 runs in this process.
 """
@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from crimeportal import __version__
 from crimeportal.cli import main
 from crimeportal.core.conventions import ENGINE_SCHEMAS
 
@@ -86,9 +87,21 @@ def installed(tmp_path_factory) -> Path:
     """A fresh environment's python with crimeportal as built from pyproject.toml, not this checkout's src/."""
     where = tmp_path_factory.mktemp("installed")
     lib = where / "lib"
-    built = _run([sys.executable, "-c", "from setuptools import setup; setup()", "--quiet", "build_py",
-                  "--build-lib", str(lib)], REPO)
+    # the wheel as `pip wheel` makes it for a force (content/about/start-a-portal.md), with the pinned setuptools
+    # rather than one fetched from an index, then installed from that wheel alone
+    # from a copy: setuptools builds in the source folder, and a build/ left there could put stale files in a wheel
+    source = where / "source"
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(REPO / name, source / name)
+    built = _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+                  "-w", str(where / "wheels"), str(source)], where)
     assert built.returncode == 0, built.stderr
+    [wheel] = (where / "wheels").glob("crimeportal-*.whl")
+    assert wheel.name == f"crimeportal-{__version__}-py3-none-any.whl"  # the name a new portal's requirements.txt gives
+    unpacked = _run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--target", str(lib),
+                     str(wheel)], where)
+    assert unpacked.returncode == 0, unpacked.stderr
     venv.create(where / "env", with_pip=False)
     python = where / "env" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
     purelib = _run([str(python), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"], where).stdout.strip()
@@ -147,8 +160,6 @@ def test_a_new_portal_builds_from_the_installed_package_and_names_no_other_force
 
 
 def test_the_new_portal_installs_crimeportal_by_its_wheel_s_path_never_by_name(new_portal: Path):
-    from crimeportal import __version__
-
     wanted = [line for line in (new_portal / "requirements.txt").read_text(encoding="utf-8").splitlines()
               if line and not line.startswith("#")]
     # the file name `pip wheel` gives this version, and a path: an index is never asked for "crimeportal"
