@@ -72,3 +72,18 @@ def test_a_caption_is_escaped_and_the_frame_is_never_narrower_than_its_words():
     assert "A &amp; &lt;b&gt;" in framed and "<b>" not in framed
     assert share.chart_size(framed) == (share.MIN_WIDTH, 100 + 58 + 52)
     assert png_size(share.png(framed)) == (share.MIN_WIDTH * 2, (100 + 58 + 52) * 2)
+
+
+def test_a_measure_s_district_map_and_small_multiples_download_too(built_site: Path):
+    page = (built_site / "metrics" / "police-uk-burglary" / "index.html").read_text(encoding="utf-8")
+    for kind, title in (("maps", "Burglary: police.uk street-level records: rate per 1,000 people by district"),
+                        ("districts", "Burglary: police.uk street-level records: each district")):
+        href = f"../../charts/{kind}/police-uk-burglary-latest"
+        assert f'href="{href}.svg" download' in page and f'href="{href}.png" download' in page
+        svg = (built_site / "charts" / kind / "police-uk-burglary-latest.svg").read_text(encoding="utf-8")
+        words = " ".join(re.findall(r"<text\b[^>]*>([^<]*)</text>", svg))
+        assert title in words and "Licence: Open Government Licence v3.0" in words and "Source: " in words
+        assert "<a " not in svg  # a saved image's district links would lead nowhere
+        width, height = share.chart_size(svg)
+        assert png_size((built_site / "charts" / kind / "police-uk-burglary-latest.png").read_bytes()) == (
+            int(width * share.PNG_SCALE), int(height * share.PNG_SCALE))

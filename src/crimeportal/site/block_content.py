@@ -6,7 +6,7 @@ from .pages import (area_pages, delivery_html, delivery_page, districts, embed, 
                     summaries, topic_feeds)
 from . import board_pack
 from .publishing import evaluation_data, feed, open_data
-from .charts import evaluation_chart, evaluation_map
+from .charts import evaluation_chart, evaluation_map, share
 from .charts.district_map import linked, tenths
 from .pages import what_changed
 from .templates import Markup, render as render_template
@@ -264,7 +264,11 @@ def _districts(page: PageContext, metric_id: str) -> str:
     series = drawn.svg(districts.series_job_id(metric_id)) if drawn else None
     series = tenths(series).replace('class="portal-chart ', 'class="portal-chart portal-small-multiples ', 1) if series else None
     has_boundaries = any(a.ons_code in page.state.portal.boundaries for a in page.state.portal.areas if a.ons_code)
-    return districts.districts_html(figures, map_svg, series, page.link, page.link(AREA_METHOD), has_boundaries)
+    downloads = {kind: render.image_downloads(page.link, path) for kind, path in
+                 share.district_paths(metric_id, page.state.release_name).items()}
+    return districts.districts_html(figures, map_svg, series, page.link, page.link(AREA_METHOD), has_boundaries,
+                                    map_downloads=downloads.get(share.MAPS) if map_svg else None,
+                                    series_downloads=downloads.get(share.DISTRICT_SERIES) if series else None)
 
 
 @fills("evaluation")

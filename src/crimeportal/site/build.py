@@ -389,6 +389,7 @@ def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
         caption = share.ChartCaption(metric.title, period, metric.source, state.publication.licence.name,
                                      state.release_name)
         _write_shared(folder, share.file_stem(metric_id, state.release_name), chart, caption)
+        _write_district_images(state, measure, folder)
         page = embed.embed_page(measure, chart, state.site_name, state.release_name,
                                 (state.publication.licence.name, state.publication.licence.url))
         (site_dir / embed.page_path(metric_id)).mkdir(parents=True, exist_ok=True)
@@ -398,6 +399,28 @@ def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
         if chart is not None:
             _write_shared(folder, evaluation_chart.file_stem(evaluation.id, state.release_name),
                           chart, evaluation_chart.caption(evaluation, state.publication.licence.name, state.release_name))
+
+
+def _write_district_images(state: PortalBuild, measure: render.Measure, folder: Path) -> None:
+    """The measure's map of its districts and its small multiples, with what they show drawn in, as its chart."""
+    assert state.charts is not None and state.publication is not None
+    metric = measure.metric
+    figures = state.district_figures(metric)
+    if figures is None:
+        return
+    drawn = {share.MAPS: state.charts.plain_svg(districts.map_job_id(metric.id)),
+             share.DISTRICT_SERIES: state.charts.svg(districts.series_job_id(metric.id))}
+    titles = {share.MAPS: f"{metric.title}: rate per 1,000 people by district",
+              share.DISTRICT_SERIES: f"{metric.title}: each district"}
+    shown = [o for o in metric.observations if o.areas]
+    periods = {share.MAPS: figures.period,
+               share.DISTRICT_SERIES: f"{period_words(shown[0].end, metric.period)} – {period_words(shown[-1].end, metric.period)}"
+               if shown else figures.period}
+    for kind, stem in share.district_paths(metric.id, state.release_name).items():
+        if drawn[kind]:
+            caption = share.ChartCaption(titles[kind], periods[kind], metric.source, state.publication.licence.name,
+                                         state.release_name)
+            _write_shared(folder.parent, stem, share.unlinked(drawn[kind]), caption)
 
 
 def _write_shared(folder: Path, stem: str, chart: str, caption: share.ChartCaption) -> None:

@@ -44,10 +44,9 @@ def file_stem(evaluation_id: str, release: str) -> str:
     return f"evaluations/{evaluation_id}-{release}"
 
 
-def download_paths(evaluation_id: str, release: str) -> tuple[str, str]:
-    """The SVG's and the PNG's addresses from the site's root."""
-    stem = f"{FOLDER}/{file_stem(evaluation_id, release)}"
-    return f"{stem}.svg", f"{stem}.png"
+def download_path(evaluation_id: str, release: str) -> str:
+    """The SVG's and the PNG's address from the site's root, without .svg or .png."""
+    return f"{FOLDER}/{file_stem(evaluation_id, release)}"
 
 
 def caption(evaluation: Evaluation, licence: str, release: str) -> ChartCaption:

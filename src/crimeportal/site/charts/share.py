@@ -33,6 +33,20 @@ def file_stem(metric_id: str, release: str) -> str:
     return f"{metric_id}-{release}"
 
 
+MAPS, DISTRICT_SERIES = "maps", "districts"  # sub-folders of FOLDER, so no measure's own chart can share a name
+
+
+def district_paths(metric_id: str, release: str) -> dict[str, str]:
+    """The measure's district map and small multiples as downloads: kind -> the path from the site's root,
+    without the .svg or .png."""
+    return {kind: f"{FOLDER}/{kind}/{file_stem(metric_id, release)}" for kind in (MAPS, DISTRICT_SERIES)}
+
+
+def unlinked(svg: str) -> str:
+    """A map without its districts' links, which lead nowhere from an image saved on its own."""
+    return re.sub(r"</?a\b[^>]*>", "", svg)
+
+
 def chart_size(svg: str) -> tuple[float, float]:
     """The chart's width and height in pixels, as the renderer wrote them on its root element."""
     found = _SIZE.search(svg)

@@ -171,7 +171,8 @@ def _key(spec: dict, version: str) -> str:
 
 
 def districts_html(figures: DistrictFigures, map_svg: str | None, series_svg: str | None, link: Callable[[str], str],
-                   method: str, has_boundaries: bool = True) -> Markup:
+                   method: str, has_boundaries: bool = True, map_downloads: Markup | None = None,
+                   series_downloads: Markup | None = None) -> Markup:
     """`has_boundaries`: whether the portal has the districts' boundaries, without which no map can be drawn."""
     rates = figures.force_rate is not None
     columns = [("District", False), ("Count", True)]
@@ -195,7 +196,8 @@ def districts_html(figures: DistrictFigures, map_svg: str | None, series_svg: st
                   force=figures.force_name, method=method, not_located=f"{figures.latest.not_located:,}" if figures.latest.not_located else "",
                   total=f"{int(value):,}" if isinstance(value, (int, float)) else "", map=Markup(map_svg) if map_svg else "",
                   in_period=in_period(figures.latest.end, figures.metric.period), table=table,
-                  series=Markup(series_svg) if series_svg else "",
+                  series=Markup(series_svg) if series_svg else "", map_downloads=map_downloads or "",
+                  series_downloads=series_downloads or "",
                   marked=any(o.status != "final" for o in figures.metric.observations if o.areas),
                   # a new portal has its districts before their populations and boundaries: say what is missing
                   needs_population=figures.metric.unit == "count" and not rates, needs_boundaries=rates and not has_boundaries)

@@ -20,7 +20,7 @@ from ..blocks import marker
 from ..charts import evaluation_chart, evaluation_map
 from .delivery_html import action_anchor
 from ..escaping import markdown_text
-from .render import table as render_table
+from .render import image_downloads, table as render_table
 from ..templates import Markup, render
 from ..publishing.evaluation_data import json_path
 
@@ -260,10 +260,8 @@ def chart_html(evaluation: Evaluation, result: Result, chart: str | None, link: 
     """The chart by month with its downloads, or why there is none; `chart` as drawn, from `release`."""
     if not chart:
         return render("plain_paragraph.html", text=chart_words(evaluation, result))
-    svg, png = evaluation_chart.download_paths(evaluation.id, release)
-    return render("evaluation_chart.html", svg=Markup(chart), downloads=render(
-        "chart_downloads.html", svg=link(svg), png=link(png),
-        stem=evaluation_chart.file_stem(evaluation.id, release).rpartition("/")[2]))
+    return render("evaluation_chart.html", svg=Markup(chart),
+                  downloads=image_downloads(link, evaluation_chart.download_path(evaluation.id, release)))
 
 
 def areas_html(portal: Portal, evaluation: Evaluation, link: Callable[[str], str], area_map: str | None) -> Markup:

@@ -146,9 +146,12 @@ def chart_downloads(measure: Measure, link: Link, release: str) -> Markup:
     """Links to the measure's chart as an SVG and a PNG image (written by build.py with charts/share.py)."""
     if not measure.has_chart:
         return Markup("")
-    stem = share.file_stem(measure.metric.id, release)
-    return render("chart_downloads.html", svg=link(f"{share.FOLDER}/{stem}.svg"), png=link(f"{share.FOLDER}/{stem}.png"),
-                  stem=stem)
+    return image_downloads(link, f"{share.FOLDER}/{share.file_stem(measure.metric.id, release)}")
+
+
+def image_downloads(link: Link, path: str) -> Markup:
+    """Links to a chart's SVG and PNG, `path` from the site's root without .svg or .png (charts/share.py)."""
+    return render("chart_downloads.html", svg=link(f"{path}.svg"), png=link(f"{path}.png"), stem=path.rpartition("/")[2])
 
 
 def measure_section(measure: Measure, link: Link, brief: bool = False) -> Markup:
