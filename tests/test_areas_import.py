@@ -6,6 +6,7 @@ with real files and the command run in this process. A refused import leaves eve
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -215,3 +216,23 @@ def test_the_built_measure_page_then_shows_rates_and_the_map(portal: Path, tmp_p
     assert "per 1,000" in words and "<svg" in page
     # Casterbridge: 5 burglaries among 61,240 people is 0.08 per 1,000
     assert re.search(r"Casterbridge 5 61,240 0\.08", words), words[words.find("Casterbridge"):][:300]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+@pytest.mark.parametrize("link", ["data/boundaries/districts.geojson", "data/boundaries"])
+def test_a_link_where_the_boundaries_go_is_refused_and_nothing_outside_is_written(portal: Path, tmp_path: Path,
+                                                                               capsys, link: str):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "districts.geojson").write_text("mine\n", encoding="utf-8")
+    target = portal / link
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(outside / "districts.geojson" if link.endswith(".geojson") else outside)
+    geojson = boundaries_geojson(tmp_path / "b.geojson")
+    register = (portal / "data/areas.yml").read_bytes()
+    for check in (["--check"], []):
+        assert run(portal, "import-boundaries", str(geojson), *check) == 1
+        out, err = capsys.readouterr()
+        assert "link" in out + err and "Traceback" not in out + err
+        assert (outside / "districts.geojson").read_text(encoding="utf-8") == "mine\n"
+        assert (portal / "data/areas.yml").read_bytes() == register

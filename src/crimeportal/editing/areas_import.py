@@ -98,7 +98,10 @@ class _Candidate:
 
 def _register(root: Path) -> tuple[list[Area], Population | None]:
     portal, problems = load_portal(root)
-    register_problems = [p for p in problems if p.file == AREAS_REGISTER.as_posix()]
+    # the files this command writes, and the folders they are in: a link there (which the checks report at the
+    # link) would take the writing outside the portal
+    written = {path.as_posix() for target in (AREAS_REGISTER, BOUNDARIES) for path in (target, *target.parents)}
+    register_problems = [p for p in problems if p.file in written]
     if register_problems:
         raise EditRefused.because(register_problems)
     districts = [a for a in portal.areas if a.kind == "district"]
@@ -185,6 +188,9 @@ def _entries(document: RoundTripFile) -> dict[str, CommentedMap]:
 
 def _finish(root: Path, contents: dict[Path, str], result: AreasImport, check: bool) -> AreasImport:
     """The changed files checked as they would be written, then written (all or none) unless `check`."""
+    outside = [path for path in contents if not path.resolve().is_relative_to(root.resolve())]
+    if outside:
+        raise EditRefused(f"{outside[0].as_posix()} leads outside the portal's folder (through a link): nothing was written")
     shown = {shown_path(path, root): text for path, text in contents.items()}
     found = problems_if_written(root, shown)
     if found:

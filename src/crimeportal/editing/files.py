@@ -107,6 +107,9 @@ def problems_if_written(root: Path, contents: dict[str, str]) -> list[Problem]:
             (copy / AREAS_REGISTER).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(root / AREAS_REGISTER, copy / AREAS_REGISTER)
         for shown_as, text in contents.items():
+            # a path shown as it is (not inside the portal) would write outside the scratch copy: never check there
+            if Path(shown_as).is_absolute() or ".." in Path(shown_as).parts:
+                raise ValueError(f"{shown_as} is not inside the portal's folder")
             (copy / shown_as).parent.mkdir(parents=True, exist_ok=True)  # a new actions file may be the folder's first
             (copy / shown_as).write_text(text, encoding="utf-8", newline="")
         _, problems = load_portal(copy)
