@@ -442,6 +442,17 @@ def test_validate_reports_a_broken_register_with_file_line_and_field(tmp_path):
             "(YYYY-MM-DD for a second release in one month); found '2019-9'") in result.stdout
 
 
+def test_a_release_date_not_in_the_calendar_is_a_problem_at_its_line_and_the_build_is_refused(tmp_path):
+    repo = new_repo(tmp_path)
+    (repo / "data/releases.yml").write_text(
+        "releases:\n  - version: 2019-09\n    title: September\n    published: 2019-02-30\n")
+    for command in (["validate"], ["build"]):
+        result = subprocess.run([str(CRIMEPORTAL), *command], cwd=repo, env=GIT_ENV, capture_output=True, text=True)
+        assert result.returncode == 1 and "Traceback" not in result.stdout + result.stderr
+        assert ("data/releases.yml:4:16: releases[0].published: 2019-02-30 is not a date in the calendar"
+                in result.stdout + result.stderr)
+
+
 def test_compare_finds_withdrawn_figures_status_changes_and_changed_details():
     def metric(**overrides):
         record = {"id": "m", "title": "M", "strand": "s", "description": "d", "unit": "count", "polarity": "neutral",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from ..core.conventions import REGISTER, RELEASES_SCHEMA, SCHEMA_LINE_RELEASES
@@ -78,7 +79,7 @@ def read_register(root: Path) -> Register:
     problems = [_worded(p) for p in schema_problems(document, Schemas(root), RELEASES_SCHEMA, shown)]
     if problems:
         return Register([], problems, source.text, document)
-    problems = _title_problems(document, shown)
+    problems = _title_problems(document, shown) + _date_problems(document, shown)
     if problems:  # a title reaches the version selector and feed.xml, where one control character breaks the XML
         return Register([], problems, source.text, document)
     releases = [Release(**entry) for entry in document.data["releases"]]
@@ -90,6 +91,20 @@ def _title_problems(document: Document, shown: str) -> list[Problem]:
     found = [(index, text_problem("title", entry["title"])) for index, entry in enumerate(document.data["releases"])]
     return [Problem(shown, *document.locate(("releases", index, "title")), f"releases[{index}].title", message)
             for index, message in found if message]
+
+
+def _date_problems(document: Document, shown: str) -> list[Problem]:
+    """The schema holds a date to its form; the calendar is checked here: 2024-02-30 is not a day."""
+    found = []
+    for index, entry in enumerate(document.data["releases"]):
+        for name in ("published", "board_meeting", "replaced"):
+            try:
+                if name in entry:
+                    date.fromisoformat(entry[name])
+            except ValueError:
+                found.append(Problem(shown, *document.locate(("releases", index, name)), f"releases[{index}].{name}",
+                                     f"{entry[name]} is not a date in the calendar"))
+    return found
 
 
 def _worded(problem: Problem) -> Problem:
