@@ -104,6 +104,12 @@ def test_a_design_changed_since_is_dated_by_the_release_that_changed_it() -> Non
     # in a preview, no release has published it yet
     assert first_publications(lambda v, i: files.get((v, i)), [AUGUST], None, [now]) == {}
     assert first_publications(lambda v, i: b"{not json", [AUGUST], None, [now]) == {}
+    # changed in a later release and back again: dated from its return, never from its first outing
+    files[("2019-09", "door-chains")] = _published(replace(now, groups={"test": ("a",), "control": ("b",)}))
+    files[("2019-08", "door-chains")] = _published(now)
+    september = Release(version="2019-09", title="September 2019 update", published="2019-09-20")
+    assert first_publications(lambda v, i: files.get((v, i)), [AUGUST, september], october, [now]) == {
+        "door-chains": PublishedIn("October 2019", date(2019, 10, 15))}
 
 
 def test_a_build_reads_the_dates_from_the_published_branch(tmp_path) -> None:

@@ -8,7 +8,8 @@ before this one was registered) showed no result.
 A release's data is also the public record of when a design was fixed: the first release whose JSON carries the
 design as it now stands (question, design, months, areas, crime and expected effect all the same) published it.
 A design changed since counts from the first release with the change, so areas chosen once results were coming
-in are never dated by an earlier release that had none.
+in are never dated by an earlier release that had none; a design changed and then changed back counts from its
+return.
 """
 
 from __future__ import annotations
@@ -77,8 +78,13 @@ def first_publications(published_before: Callable[[str, str], bytes | None], ear
     found = {}
     for evaluation in evaluations:
         design = _design(json.loads(json.dumps(record(evaluation, evaluation.result(date.max)))))
-        release = next((r for r in earlier if _published_design(published_before(r.version, evaluation.id)) == design),
-                       current)
+        # the oldest of the latest releases that all published this design: a design changed and changed back
+        # is dated from its return, never from its first outing
+        release = current
+        for earlier_release in reversed(earlier):
+            if _published_design(published_before(earlier_release.version, evaluation.id)) != design:
+                break
+            release = earlier_release
         if release is not None:
             found[evaluation.id] = PublishedIn(release.name, date.fromisoformat(release.published))
     return found

@@ -150,13 +150,14 @@ def _by_month_messages(data: dict[str, Any], counts: dict[str, Any]) -> list[tup
         by_month: dict[str, int] = count.get("by_month")
         if by_month is None:
             continue
-        wanted = spans["before"] + spans["after"]
-        missing, extra = [m for m in wanted if m not in by_month], [m for m in by_month if m not in wanted]
+        wanted = set(spans["before"] + spans["after"])
+        missing = sorted(m for m in wanted if m not in by_month)
+        extra = sorted(m for m in by_month if m not in wanted)
         if missing or extra:
             found.append((("counts", group, "by_month"),
                           "must give every before and after month and no other: "
-                          + "; ".join(([f"missing {', '.join(missing)}"] if missing else [])
-                                      + ([f"not a before or after month: {', '.join(extra)}"] if extra else []))))
+                          + "; ".join(([f"missing {_months_listed(missing)}"] if missing else [])
+                                      + ([f"not a before or after month: {_months_listed(extra)}"] if extra else []))))
             continue
         for span in ("before", "after"):
             total = sum(by_month[m] for m in spans[span])
@@ -164,6 +165,12 @@ def _by_month_messages(data: dict[str, Any], counts: dict[str, Any]) -> list[tup
                 found.append((("counts", group, span), f"is {count[span]:,} but the {span} months in by_month add up "
                                                        f"to {total:,}: the two must agree"))
     return found
+
+
+def _months_listed(months: list[str], shown: int = 6) -> str:
+    """A few months, and how many more: a file naming thousands makes a message to read, not a page."""
+    more = f" and {len(months) - shown:,} more" if len(months) > shown else ""
+    return ", ".join(months[:shown]) + more
 
 
 def _area_message(area: str, register: Register) -> str | None:
