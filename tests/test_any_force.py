@@ -243,3 +243,43 @@ def test_district_figures_without_populations_say_what_is_missing(new_portal: Pa
     assert "Budmouth 3 Casterbridge 5 Sherton Abbas 2" in words  # the counts, which need nothing more
     assert ("Rates per 1,000 people, a map and comparisons with Wessex are not shown: the districts' populations "
             "have not been added yet.") in words
+
+
+@pytest.mark.parametrize("name, odd", [("Wessex *Constabulary*", "'*'"), ("Wessex {{ site_name }}", "'{'"),
+                                       ("Wessex <img src=x> Police", "'<'")])
+def test_init_refuses_a_force_name_with_characters_that_mean_something_in_its_files(tmp_path: Path, capsys, name, odd):
+    assert main(["init", str(tmp_path / "p"), "--force-name", name]) == 1
+    assert odd in capsys.readouterr().err
+    assert not (tmp_path / "p").exists()
+
+
+def test_a_force_name_beyond_ascii_and_with_an_ampersand_makes_a_portal_that_validates(tmp_path: Path, capsys):
+    assert main(["init", str(tmp_path / "p"), "--force-name", "Dyfed-Powys & Gwynedd Heddlu 🐉"]) == 1  # an emoji is no letter
+    assert main(["init", str(tmp_path / "p"), "--force-name", "Heddlu Dyfed-Powys & Gŵyr"]) == 0
+    capsys.readouterr()
+    assert main(["--root", str(tmp_path / "p"), "validate"]) == 0
+    assert "Gŵyr" in (tmp_path / "p" / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_a_police_uk_district_name_the_checks_refuse_leaves_no_portal_behind(tmp_path: Path, capsys):
+    sample = write_police_uk_sample(tmp_path / "2024-01-wessex-street.csv")
+    text = sample.read_text(encoding="utf-8").replace("Budmouth 00", "Bud\u202emouth 00")  # a direction override
+    sample.write_text(text, encoding="utf-8")
+    assert main(["init", str(tmp_path / "p"), "--force-name", FORCE, "--police-uk", str(sample)]) == 1
+    said = capsys.readouterr()
+    assert "the new portal would have 1 problem" in said.err and "p/data/areas.yml:" in said.out + said.err
+    assert not (tmp_path / "p").exists() and [p.name for p in tmp_path.iterdir()] == ["2024-01-wessex-street.csv"]
+
+
+@pytest.mark.skipif(os.name == "nt", reason="symbolic links need privileges on Windows")
+def test_upgrade_never_writes_through_a_linked_folder(tmp_path: Path, capsys):
+    assert main(["init", str(tmp_path / "p"), "--force-name", FORCE]) == 0
+    root, elsewhere = tmp_path / "p", tmp_path / "other-repo-hooks"
+    elsewhere.mkdir()
+    (root / "hooks" / "portal.py").unlink()
+    (root / "hooks").rmdir()
+    (root / "hooks").symlink_to(elsewhere)
+    capsys.readouterr()
+    assert main(["--root", str(root), "upgrade"]) == 1
+    assert "hooks is a link" in capsys.readouterr().err
+    assert list(elsewhere.iterdir()) == []

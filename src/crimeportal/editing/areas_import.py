@@ -47,7 +47,8 @@ ONS_CODE = re.compile(r"^[EWSN][0-9]{8}$")
 # the columns of a population CSV, by role, as its header names them once lower-cased with spaces and underscores alike
 POPULATION_COLUMNS = {
     "code": re.compile(r"^(code|ons_code|area_code|lad_code|geography_code|lad[0-9]{2}cd)$"),
-    "name": re.compile(r"^(name|district|area_name|lad_name|geography|lad[0-9]{2}nm)$"),
+    # not "geography": in ONS's own tables (Code, Name, Geography, All ages) it is the kind of area, not its name
+    "name": re.compile(r"^(name|district|area_name|lad_name|lad[0-9]{2}nm)$"),
     "population": re.compile(r"^(population|all_ages)$"),
     "year": re.compile(r"^year$"),
 }

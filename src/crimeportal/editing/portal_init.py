@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from .. import __version__
 from ..core.conventions import (AREAS_REGISTER, ENGINE_DIR, ENGINE_HOOKS, ENGINE_SCHEMAS, HOOKS_FILE, METRICS_DIR,
                                 REGISTER, SCHEMA_LINE_AREAS, SCHEMA_LINE_RELEASES, SCHEMAS_DIR, STRANDS_DIR)
-from ..core.problems import Problem
+from ..core.problems import count_words
+from ..source.validate import load_portal
 from . import EditRefused
 from .police_uk import count_files, rows_by_district
 from .scaffold import metric_text, slug, strand_text
@@ -30,6 +33,7 @@ PORTAL_TEMPLATES = ENGINE_DIR / "portal"
 EXAMPLE_STRAND = "example-strand"
 EXAMPLE_MEASURE = "example-measure"
 # the force's name without what most forces' names end in: "Wessex Constabulary" covers Wessex
+_NAME_PUNCTUATION = " .,'’&()-"  # as in "Devon & Cornwall Police" or "St. Helens"
 _FORCE_WORDS = re.compile(r"\s+(Police Service|Constabulary|Police)$", re.IGNORECASE)
 # where each template of the force's own files is written (the workflows and hidden files are kept under plain names
 # in the package, so that a package build takes them as data and nothing reads them as the package's own)
@@ -61,13 +65,37 @@ def init_portal(target: Path, force: str, police_uk: list[Path], shown: list[str
     if not force:
         raise EditRefused("--force-name is empty: give the force's name as readers know it, such as "
                           "\"Wessex Constabulary\"")
+    odd = sorted({c for c in force if not (c.isalnum() or c in _NAME_PUNCTUATION)})
+    if odd:
+        # the name goes into Markdown pages, YAML and comments: a character with a meaning there would change them
+        raise EditRefused(f"--force-name has {', '.join(repr(c) for c in odd)}: a force's name may have letters, "
+                          f"digits, spaces and {' '.join(_NAME_PUNCTUATION.strip())} only")
     _check_empty(target)
     districts = districts_from_police_uk(police_uk, shown or [str(p) for p in police_uk]) if police_uk else []
     contents = portal_files(force, districts)
-    for path, text in contents.items():
-        (target / path).parent.mkdir(parents=True, exist_ok=True)
-        (target / path).write_text(text, encoding="utf-8", newline="\n")
+    _write_whole_portal(target, contents)
     return NewPortal(target, sorted(contents), districts)
+
+
+def _write_whole_portal(target: Path, contents: dict[str, str]) -> None:
+    """All or nothing: the portal is written beside the target and checked, then moved into place; a failure
+    part-way (a full disk, a name from the police.uk files the checks refuse) leaves the target as it was."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.init-", dir=target.parent))
+    try:
+        for path, text in contents.items():
+            (staging / path).parent.mkdir(parents=True, exist_ok=True)
+            (staging / path).write_text(text, encoding="utf-8", newline="\n")
+        problems = load_portal(staging)[1]
+        if problems:
+            raise EditRefused(f"the new portal would have {count_words(problems)}, so it was not written",
+                              [replace(p, file=f"{target.name}/{p.file}") for p in problems])
+        if target.is_dir():
+            target.rmdir()  # empty, as _check_empty found it
+        staging.rename(target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
 
 
 def _check_empty(target: Path) -> None:
@@ -103,13 +131,13 @@ def area_name(force: str) -> str:
 
 def portal_files(force: str, districts: list[District]) -> dict[str, str]:
     """Every file of the new portal, by its '/'-separated path."""
-    words = {"force": force, "force_yaml": json.dumps(force), "version": __version__,
-             "site_name": json.dumps(f"{force} Crime Prevention Portal"),
+    words = {"force": force, "force_yaml": json.dumps(force, ensure_ascii=False), "version": __version__,
+             "site_name": json.dumps(f"{force} Crime Prevention Portal", ensure_ascii=False),
              "site_description": json.dumps(f"The delivery of {force}'s Crime Prevention Strategy, strand by strand, "
-                                            "with the figures behind it."),
-             "copyright": json.dumps(f"Figures published by {force}."),
+                                            "with the figures behind it.", ensure_ascii=False),
+             "copyright": json.dumps(f"Figures published by {force}.", ensure_ascii=False),
              "attribution": json.dumps(f"Contains public sector information published by {force} and licensed under "
-                                       "the Open Government Licence v3.0.")}
+                                       "the Open Government Licence v3.0.", ensure_ascii=False)}
     files = {target: _filled((PORTAL_TEMPLATES / source).read_text(encoding="utf-8"), words if source in _FILLED else {})
              for source, target in _TEMPLATES.items()}
     files[HOOKS_FILE.as_posix()] = ENGINE_HOOKS.read_text(encoding="utf-8")
@@ -127,9 +155,8 @@ def portal_files(force: str, districts: list[District]) -> dict[str, str]:
 
 
 def _filled(text: str, words: dict[str, str]) -> str:
-    for name, value in words.items():
-        text = text.replace("{{ " + name + " }}", value)
-    return text
+    # in one pass, so that a value holding "{{ name }}" is never filled in itself
+    return re.sub(r"\{\{ (\w+) \}\}", lambda found: words.get(found[1], found[0]), text)
 
 
 def areas_text(force: str, districts: list[District]) -> str:
@@ -140,12 +167,12 @@ def areas_text(force: str, districts: list[District]) -> str:
              "# `population` (and `population:` with its year and source below `name:`); maps need",
              "# data/boundaries/districts.geojson too. Until then the pages say so. `crimeportal areas",
              "# import-population` and `crimeportal areas import-boundaries` add them from the ONS's files.",
-             f"name: {json.dumps(area_name(force))}", "areas:"]
+             f"name: {json.dumps(area_name(force), ensure_ascii=False)}", "areas:"]
     if not districts:
         lines[1:1] = ["# PLACEHOLDER: replace the example district with yours ("
                       "`crimeportal init --police-uk FILE` finds them in police.uk's files)."]
         districts = [District("example-district", "Example district", 0)]
     for district in districts:
         rows = f"  # {district.rows:,} rows in the police.uk files" if district.rows else ""
-        lines += [f"  - id: {district.id}", f"    name: {json.dumps(district.name)}", f"    kind: district{rows}"]
+        lines += [f"  - id: {district.id}", f"    name: {json.dumps(district.name, ensure_ascii=False)}", f"    kind: district{rows}"]
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.conventions import ENGINE_HOOKS, ENGINE_SCHEMAS, HOOKS_FILE, SCHEMAS_DIR
+from . import EditRefused
 from .files import write_all
 
 
@@ -46,5 +47,11 @@ def plan_upgrade(root: Path) -> list[EngineFile]:
 
 
 def apply_upgrade(root: Path, changes: list[EngineFile]) -> None:
-    """Write every change, or none (however the process ends)."""
+    """Write every change, or none (however the process ends); refused where a link would take it elsewhere."""
+    for change in changes:
+        linked = [p for p in (root / change.path, *(root / change.path).parents) if p.is_symlink() and p != root]
+        if linked or not (root / change.path).resolve().is_relative_to(root.resolve()):
+            where = linked[0].relative_to(root).as_posix() if linked else change.path
+            raise EditRefused(f"{where} is a link: the portal refuses every link (its files are checked where they "
+                              "are), and upgrade would write through it. Put the real folder or file there.")
     write_all(root, {root / change.path: change.text for change in changes})

@@ -131,8 +131,14 @@ def _refuse_constant(word: str) -> Any:
 
 def feature_lines(text: str, count: int) -> list[int]:
     """The line each Feature starts on, as far as the text shows it (one Feature per line, as ONS files are)."""
-    starts = [text.count("\n", 0, match.start()) + 1 for match in re.finditer(r'\{\s*"type"\s*:\s*"Feature"\s*[,}]', text)]
-    return starts[:count] + [1] * (count - len(starts[:count]))
+    starts, line, counted_to = [], 1, 0
+    for match in re.finditer(r'\{\s*"type"\s*:\s*"Feature"\s*[,}]', text):
+        if len(starts) == count:
+            break
+        line += text.count("\n", counted_to, match.start())  # from the last Feature on: a whole country's file is large
+        counted_to = match.start()
+        starts.append(line)
+    return starts + [1] * (count - len(starts))
 
 
 def _code(feature: Any, codes: set[str]) -> tuple[str, str | None]:
