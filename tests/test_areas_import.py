@@ -236,3 +236,14 @@ def test_a_link_where_the_boundaries_go_is_refused_and_nothing_outside_is_writte
         assert "link" in out + err and "Traceback" not in out + err
         assert (outside / "districts.geojson").read_text(encoding="utf-8") == "mine\n"
         assert (portal / "data/areas.yml").read_bytes() == register
+
+
+def test_boundaries_with_names_but_no_codes_for_a_register_without_codes_are_refused_at_the_feature(
+        portal: Path, tmp_path: Path, capsys):
+    data = json.loads(boundaries_geojson(tmp_path / "b.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        feature["properties"] = {"name": feature["properties"]["LAD22NM"]}
+    (tmp_path / "names.geojson").write_text('{"type": "FeatureCollection", "features": [\n'
+                                            + ",\n".join(json.dumps(f) for f in data["features"]) + "\n]}\n", encoding="utf-8")
+    said = _refused(portal, capsys, "import-boundaries", str(tmp_path / "names.geojson"))
+    assert "names.geojson:2:1: features[0].properties: gives Casterbridge's name but no ONS code" in said

@@ -361,6 +361,12 @@ def import_boundaries(root: Path, path: Path, *, check: bool = False) -> AreasIm
         if message:
             problems.append(Problem(shown_as, candidate.line, 1, f"features[{candidate.payload['index']}].geometry", message))
         shapes[district_id] = shape
+        district = next(d for d in districts if d.id == district_id)
+        if not district.ons_code and not candidate.code:  # found by name: the map joins a boundary by its code
+            problems.append(Problem(shown_as, candidate.line, 1, f"features[{candidate.payload['index']}].properties",
+                                    f"gives {district.name}'s name but no ONS code, and the register has none for it "
+                                    "either: the map finds each district's boundary by its code, so give the code "
+                                    "(as code, ons_code or LADxxCD) or add ons_code to the register"))
     if problems:
         raise EditRefused.because(sorted(problems))
     document = _register_document(root, "ONS codes")
