@@ -76,7 +76,10 @@ def test_charts_are_queued_in_the_order_the_pages_ask_for_them(tmp_path, monkeyp
     build(load_config(str(root / "mkdocs.yml"), site_dir=str(tmp_path / "site")))
     # a chart for each measure, and a map and small multiples for each with figures by district
     by_district = len(list((root / "data" / "metrics").glob("police-uk-*.yml")))
-    assert len(queued) == len(list((root / "data" / "metrics").glob("*.yml"))) + 2 * by_district and asked == queued
+    # (an evaluation's page asks for its map and chart by month though the seed's, whose areas and counts are to
+    # come, has neither)
+    assert len(queued) == len(list((root / "data" / "metrics").glob("*.yml"))) + 2 * by_district
+    assert [job_id for job_id in asked if job_id in queued] == queued
 
 
 def test_a_build_keeps_each_chart_once_as_pages_show_it_and_not_its_figures(tmp_path):

@@ -163,7 +163,7 @@ def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None
     jobs = {m.id: per_metric(m, ("chart", version), lambda m=m: specs.chart_job(m, assessments[m.id], version))
             for m in portal.metrics}
     # drawn in the order pages ask for them, so that no page waits on charts queued behind others: MkDocs
-    # builds the strand pages first, in the order of their file names, each showing the charts of the measures
+    # builds an evaluation's page (its map and chart by month) first, then the strand pages, in the order of their file names, each showing the charts of the measures
     # the board is given; then each measure's page, in the portal's order, whose map and small multiples are
     # filled in before its chart (which sits inside the block of its figures, and so is filled a round later)
     maps = _map_base(portal, root, session)
@@ -172,9 +172,9 @@ def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None
     on_strand_pages = [m.id for m in sorted(portal.metrics, key=lambda m: m.strand) if m.board_report]  # stable
     on_own_pages = [job_id for m in portal.metrics
                     for job_id in (districts.map_job_id(m.id), districts.series_job_id(m.id), m.id)]
-    on_evaluation_pages = [job_id for e in portal.evaluations  # built after the measures' pages
+    on_evaluation_pages = [job_id for e in portal.evaluations
                            for job_id in (evaluation_map.map_job_id(e.id), evaluation_chart.job_id(e.id))]
-    ordered = {job_id: to_draw[job_id] for job_id in on_strand_pages + on_own_pages + on_evaluation_pages if job_id in to_draw}
+    ordered = {job_id: to_draw[job_id] for job_id in on_evaluation_pages + on_strand_pages + on_own_pages if job_id in to_draw}
     drawn = drawing.Charts(ordered, root / CHART_CACHE, session.renderer if session else None)
     measures = {m.id: render.Measure(m, assessments[m.id], jobs[m.id] is not None, f"metrics/{m.id}/") for m in portal.metrics}
     return measures, drawn
