@@ -47,7 +47,8 @@ def _year(text: str) -> int:
 
 def run(root: Path, args: argparse.Namespace) -> int:
     """Make the change, then say what was written and what the portal's checks found; refused, say why."""
-    from ..editing.areas_import import import_boundaries, import_population
+    from ..editing.areas_import import import_population
+    from ..editing.boundaries_import import import_boundaries
 
     try:
         if args.areas_command == "import-population":

@@ -20,7 +20,6 @@ through the round trip that keeps its comments and layout (`yaml_edit`).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,13 +28,9 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from ..core.conventions import (AREAS_REGISTER, BOUNDARIES, MAX_BOUNDARY_IMPORT_BYTES, MAX_DISTRICT_POPULATION,
-                                MAX_SOURCE_BYTES)
-from ..core.encodings import bad_bytes
-from ..core.model import Area, Population, Shape
+from ..core.conventions import AREAS_REGISTER, BOUNDARIES, MAX_DISTRICT_POPULATION
+from ..core.model import Area, Population
 from ..core.problems import Problem
-from ..source.boundaries import feature_lines, feature_shape, read_geojson
-from ..source.load import read_at_most, size_words
 from ..source.rules import number_length_problem
 from ..source.validate import load_portal
 from . import EditRefused
@@ -52,10 +47,6 @@ POPULATION_COLUMNS = {
     "population": re.compile(r"^(population|all_ages)$"),
     "year": re.compile(r"^year$"),
 }
-# the properties of a boundary Feature, by role, lower-cased; the loader reads `code` or LADxxCD
-BOUNDARY_PROPERTIES = {"code": re.compile(r"^(code|ons_code|lad[0-9]{2}cd)$"),
-                       "name": re.compile(r"^(name|lad[0-9]{2}nm)$")}
-_LOADER_CODE = re.compile(r"^(code|lad[0-9]{2}cd)$", re.IGNORECASE)  # the names source/boundaries.py reads
 YEARS = (1900, 2200)  # as the areas schema bounds `population.year`
 MAX_LISTED = 5  # areas named in the note about rows left out
 
@@ -87,7 +78,7 @@ class AreasImport:
 
 
 @dataclass
-class _Candidate:
+class Candidate:
     """A CSV row or a GeoJSON Feature that may be a district's."""
 
     line: int
@@ -97,7 +88,7 @@ class _Candidate:
     code_column: int = 1
 
 
-def _register(root: Path) -> tuple[list[Area], Population | None]:
+def register_districts(root: Path) -> tuple[list[Area], Population | None]:
     portal, problems = load_portal(root)
     # the files this command writes, and the folders they are in: a link there (which the checks report at the
     # link) would take the writing outside the portal
@@ -112,17 +103,17 @@ def _register(root: Path) -> tuple[list[Area], Population | None]:
     return districts, portal.population
 
 
-def _match(districts: list[Area], candidates: list[_Candidate], shown_as: str, what: str, by_code: bool,
-           by_name: bool, problems: list[Problem]) -> dict[str, _Candidate]:
+def match_districts(districts: list[Area], candidates: list[Candidate], shown_as: str, what: str, by_code: bool,
+           by_name: bool, problems: list[Problem]) -> dict[str, Candidate]:
     """Each district's one candidate, by ONS code when the register has it and the file gives codes, else by name."""
-    codes: dict[str, list[_Candidate]] = {}
-    names: dict[str, list[_Candidate]] = {}
+    codes: dict[str, list[Candidate]] = {}
+    names: dict[str, list[Candidate]] = {}
     for candidate in candidates:
         if candidate.code:
             codes.setdefault(candidate.code.upper(), []).append(candidate)
         if candidate.name:
             names.setdefault(_plain(candidate.name), []).append(candidate)
-    matched: dict[str, _Candidate] = {}
+    matched: dict[str, Candidate] = {}
     for district in districts:
         if district.ons_code and by_code:
             found = codes.get(district.ons_code.upper(), [])
@@ -155,7 +146,7 @@ def _match(districts: list[Area], candidates: list[_Candidate], shown_as: str, w
     return matched
 
 
-def _left_out(candidates: list[_Candidate], matched: dict[str, _Candidate], shown_as: str, what: str) -> list[Problem]:
+def left_out(candidates: list[Candidate], matched: dict[str, Candidate], shown_as: str, what: str) -> list[Problem]:
     used = {id(c) for c in matched.values()}
     others = [c for c in candidates if id(c) not in used]
     if not others:
@@ -166,7 +157,7 @@ def _left_out(candidates: list[_Candidate], matched: dict[str, _Candidate], show
     return [Problem(shown_as, others[0].line, 1, "", f"{counted} left out ({names}); a file may cover the whole country")]
 
 
-def _set_key(entry: CommentedMap, key: str, value: Any, after: tuple[str, ...]) -> None:
+def set_key(entry: CommentedMap, key: str, value: Any, after: tuple[str, ...]) -> None:
     """Set `key`, in place when it is there, else just after the last of the keys `after` the entry has."""
     if key in entry:
         entry[key] = value
@@ -175,7 +166,7 @@ def _set_key(entry: CommentedMap, key: str, value: Any, after: tuple[str, ...]) 
     entry.insert(max((keys.index(k) + 1 for k in after if k in entry), default=len(keys)), key, value)
 
 
-def _register_document(root: Path, added: str) -> RoundTripFile:
+def register_document(root: Path, added: str) -> RoundTripFile:
     path = root / AREAS_REGISTER
     document = read_round_trip(path, shown_path(path, root), added)
     if isinstance(document, Problem):
@@ -183,11 +174,11 @@ def _register_document(root: Path, added: str) -> RoundTripFile:
     return document
 
 
-def _entries(document: RoundTripFile) -> dict[str, CommentedMap]:
+def register_entries(document: RoundTripFile) -> dict[str, CommentedMap]:
     return {entry["id"]: entry for entry in document.data["areas"]}
 
 
-def _finish(root: Path, contents: dict[Path, str], result: AreasImport, check: bool) -> AreasImport:
+def finish_import(root: Path, contents: dict[Path, str], result: AreasImport, check: bool) -> AreasImport:
     """The changed files checked as they would be written, then written (all or none) unless `check`."""
     outside = [path for path in contents if not path.resolve().is_relative_to(root.resolve())]
     if outside:
@@ -209,11 +200,11 @@ def import_population(root: Path, path: Path, *, year: int | None = None, source
                       check: bool = False) -> AreasImport:
     """Each district's population (and ONS code, when the register lacks it) from a CSV, and the register's
     population year and source: every district or none. Raises `EditRefused` with every problem found."""
-    districts, population = _register(root)
+    districts, population = register_districts(root)
     shown_as = shown_path(path, root)
     rows, columns, header = _population_rows(path, shown_as)
     problems: list[Problem] = []
-    matched = _match(districts, rows, shown_as, ("row", "name column"), "code" in columns, "name" in columns, problems)
+    matched = match_districts(districts, rows, shown_as, ("row", "name column"), "code" in columns, "name" in columns, problems)
     values: dict[str, int] = {}
     for district_id, row in matched.items():
         value, message = _whole_number(row.payload[columns["population"]] if columns["population"] < len(row.payload) else "")
@@ -229,15 +220,15 @@ def import_population(root: Path, path: Path, *, year: int | None = None, source
                                 "mid-2022 population estimates\""))
     if problems:
         raise EditRefused.because(sorted(problems))
-    document = _register_document(root, "populations")
-    entries = _entries(document)
+    document = register_document(root, "populations")
+    entries = register_entries(document)
     changes = []
     for district in districts:
         entry, row = entries[district.id], matched[district.id]
         added = not district.ons_code and bool(row.code)
         if added:
-            _set_key(entry, "ons_code", row.code.upper(), ("id", "name", "kind"))
-        _set_key(entry, "population", values[district.id], ("id", "name", "kind", "ons_code"))
+            set_key(entry, "ons_code", row.code.upper(), ("id", "name", "kind"))
+        set_key(entry, "population", values[district.id], ("id", "name", "kind", "ons_code"))
         changes.append(DistrictChange(district.id, district.name, row.code.upper() if added else district.ons_code, added,
                                       values[district.id], district.population))
     if "population" in document.data:
@@ -249,9 +240,9 @@ def import_population(root: Path, path: Path, *, year: int | None = None, source
         document.data.insert(keys.index("name") + 1 if "name" in keys else 0, "population",
                              CommentedMap([("year", year), ("source", DoubleQuotedScalarString(source))]))
     after = document.text()
-    result = AreasImport(changes, [], _left_out(rows, matched, shown_as, "rows"), Population(year, source))  # type: ignore[arg-type]
+    result = AreasImport(changes, [], left_out(rows, matched, shown_as, "rows"), Population(year, source))  # type: ignore[arg-type]
     contents = {document.path: after} if after != document.before else {}
-    return _finish(root, contents, result, check)
+    return finish_import(root, contents, result, check)
 
 
 def _header_columns(header: list[str], shown_as: str) -> dict[str, int]:
@@ -274,7 +265,7 @@ def _header_columns(header: list[str], shown_as: str) -> dict[str, int]:
     return columns
 
 
-def _population_rows(path: Path, shown_as: str) -> tuple[list[_Candidate], dict[str, int], list[str]]:
+def _population_rows(path: Path, shown_as: str) -> tuple[list[Candidate], dict[str, int], list[str]]:
     text = csv_text(path, shown_as)
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)  # Excel saves with semicolons where a comma is the decimal mark
@@ -288,7 +279,7 @@ def _population_rows(path: Path, shown_as: str) -> tuple[list[_Candidate], dict[
     def cell(cells: list[str], role: str) -> str:
         return cells[columns[role]].strip() if role in columns and columns[role] < len(cells) else ""
 
-    candidates = [_Candidate(line, cell(cells, "code"), cell(cells, "name"), cells, columns.get("code", 0) + 1)
+    candidates = [Candidate(line, cell(cells, "code"), cell(cells, "name"), cells, columns.get("code", 0) + 1)
                   for line, cells in rows]
     return candidates, columns, [h.strip() for h in header]
 
@@ -309,7 +300,7 @@ def _whole_number(text: str) -> tuple[int, str | None]:
     return value, None
 
 
-def _year(given: int | None, matched: dict[str, _Candidate], columns: dict[str, int], header: list[str],
+def _year(given: int | None, matched: dict[str, Candidate], columns: dict[str, int], header: list[str],
           population: Population | None, shown_as: str, problems: list[Problem]) -> int | None:
     if given is not None:
         if not YEARS[0] <= given <= YEARS[1]:
@@ -335,127 +326,3 @@ def _year(given: int | None, matched: dict[str, _Candidate], columns: dict[str, 
                                 f"the districts' rows give different years, {told}: one register has one year; "
                                 "give the rows of one year, or say which with --year"))
     return next(iter(years), None)
-
-
-# ---------------------------------------------------------------------------------------------- boundaries
-
-def import_boundaries(root: Path, path: Path, *, check: bool = False) -> AreasImport:
-    """The register's districts' boundaries from a GeoJSON FeatureCollection, written as the portal's boundaries
-    file (the register's order, coordinates to 6 decimal places, about 10 cm), and each district's ONS code
-    where the register lacks it. Raises `EditRefused` with every problem found."""
-    districts, _ = _register(root)
-    shown_as = shown_path(path, root)
-    features, lines, problems = _features(path, shown_as)
-    candidates = []
-    for index, feature in enumerate(features):
-        found = _feature_candidate(feature, lines[index], index, shown_as, problems)
-        if found is not None:
-            candidates.append(found)
-    if problems:
-        raise EditRefused.because(problems)
-    matched = _match(districts, candidates, shown_as, ("Feature", "name property"),
-                     any(c.code for c in candidates), any(c.name for c in candidates), problems)
-    shapes: dict[str, Shape] = {}
-    for district_id, candidate in matched.items():
-        shape, message = feature_shape(candidate.payload["feature"].get("geometry"))
-        if message:
-            problems.append(Problem(shown_as, candidate.line, 1, f"features[{candidate.payload['index']}].geometry", message))
-        shapes[district_id] = shape
-        district = next(d for d in districts if d.id == district_id)
-        if not district.ons_code and not candidate.code:  # found by name: the map joins a boundary by its code
-            problems.append(Problem(shown_as, candidate.line, 1, f"features[{candidate.payload['index']}].properties",
-                                    f"gives {district.name}'s name but no ONS code, and the register has none for it "
-                                    "either: the map finds each district's boundary by its code, so give the code "
-                                    "(as code, ons_code or LADxxCD) or add ons_code to the register"))
-    if problems:
-        raise EditRefused.because(sorted(problems))
-    document = _register_document(root, "ONS codes")
-    entries = _entries(document)
-    changes, written = [], []
-    for district in districts:
-        candidate = matched[district.id]
-        code = district.ons_code or candidate.code.upper()
-        if not district.ons_code:
-            _set_key(entries[district.id], "ons_code", code, ("id", "name", "kind"))
-        changes.append(DistrictChange(district.id, district.name, code, not district.ons_code, district.population,
-                                      district.population))
-        written.append(_feature_text(candidate, code, district.name, shapes[district.id]))
-    text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(written) + "\n]}\n"
-    if len(text.encode()) > MAX_SOURCE_BYTES:
-        raise EditRefused.because([Problem(shown_as, 1, 1, "", f"the districts' boundaries in it would take "
-                                                                f"{len(text.encode()):,} bytes, more than a portal's "
-                                                                f"boundaries file may ({MAX_SOURCE_BYTES:,}): use a "
-                                                                "generalised boundary file, such as the ONS's BGC or BUC")])
-    contents = {root / BOUNDARIES: text}
-    after = document.text()
-    if after != document.before:
-        contents[document.path] = after
-    boundaries = root / BOUNDARIES
-    if boundaries.is_file() and not boundaries.is_symlink() and boundaries.read_bytes() == text.encode():
-        del contents[boundaries]
-    result = AreasImport(changes, [], _left_out(candidates, matched, shown_as, "Features"))
-    return _finish(root, contents, result, check)
-
-
-def _features(path: Path, shown_as: str) -> tuple[list[Any], list[int], list[Problem]]:
-    def refused(line: int, message: str, column: int = 1) -> EditRefused:
-        return EditRefused.because([Problem(shown_as, line, column, "", message)])
-
-    raw = read_at_most(path, MAX_BOUNDARY_IMPORT_BYTES)
-    if raw is None:
-        raise refused(1, f"the file is larger than {size_words(MAX_BOUNDARY_IMPORT_BYTES)}, the most a boundaries file "
-                         "given to import may be: use a generalised boundary file (the ONS's BGC or BUC, a few MB), "
-                         "not a full-resolution one. It was not read further")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        bad = bad_bytes(raw, error)
-        raise refused(bad.line, f"is not UTF-8 text, as GeoJSON is: {bad.described()}", bad.column) from None
-    problems: list[Problem] = []
-    data = read_geojson(text, lambda line, field, message, column=1: problems.append(
-        Problem(shown_as, line, column, field, message)))
-    if problems:
-        raise EditRefused.because(problems)
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection" or not isinstance(data.get("features"), list):
-        raise refused(1, "must be a GeoJSON FeatureCollection: {\"type\": \"FeatureCollection\", \"features\": [...]}")
-    return data["features"], feature_lines(text, len(data["features"])), problems
-
-
-def _feature_candidate(feature: Any, line: int, index: int, shown_as: str, problems: list[Problem]) -> _Candidate | None:
-    where = f"features[{index}]"
-    if not isinstance(feature, dict) or feature.get("type") != "Feature" or not isinstance(feature.get("properties"), dict):
-        problems.append(Problem(shown_as, line, 1, where, "must be a GeoJSON Feature with properties"))
-        return None
-    found: dict[str, tuple[str, Any]] = {}
-    for name, value in feature["properties"].items():
-        for role, pattern in BOUNDARY_PROPERTIES.items():
-            if pattern.match(str(name).casefold()):
-                if role in found:
-                    problems.append(Problem(shown_as, line, 1, where, f"properties {found[role][0]!r} and {str(name)[:40]!r} "
-                                                                      f"could both be its {role}: keep one"))
-                    return None
-                found[role] = (str(name), value)
-    if not found:
-        problems.append(Problem(shown_as, line, 1, where, "needs a property with the district's ONS code (code, or as the "
-                                                          "ONS names it, such as LAD23CD) or name (name, or LAD23NM)"))
-        return None
-    for role, (name, value) in found.items():
-        if not isinstance(value, str):
-            problems.append(Problem(shown_as, line, 1, f"{where}.properties.{name[:40]}", f"the {role} must be text"))
-            return None
-    code, name = found.get("code", ("", ""))[1].strip(), found.get("name", ("", ""))[1].strip()
-    code_key = found.get("code", ("code", ""))[0]
-    return _Candidate(line, code, name, {"feature": feature, "index": index, "code_key": code_key,
-                                         "name_key": found.get("name", ("name", ""))[0]})
-
-
-def _feature_text(candidate: _Candidate, code: str, name: str, shape: Shape) -> str:
-    """One Feature on one line, as ONS files are and as the loader finds each Feature's line."""
-    code_key = candidate.payload["code_key"] if _LOADER_CODE.match(candidate.payload["code_key"]) else "code"
-    name_key = candidate.payload["name_key"]
-    polygons = [[[[round(x, 6), round(y, 6)] for x, y in ring] for ring in polygon] for polygon in shape]
-    geometry = ({"type": "Polygon", "coordinates": polygons[0]} if len(polygons) == 1
-                else {"type": "MultiPolygon", "coordinates": polygons})
-    feature = {"type": "Feature", "properties": {code_key: code, name_key: name}, "geometry": geometry}
-    return json.dumps(feature, ensure_ascii=False, separators=(",", ":"))
-

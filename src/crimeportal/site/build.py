@@ -24,12 +24,10 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, file_sort_key
 from mkdocs.structure.pages import Page
 
-from .pages import (area_pages, board_report, delivery_page, districts, embed, engine_pages, evaluation_pages, pages,
+from .pages import (area_pages, board_report, delivery_page, districts, engine_pages, evaluation_pages, pages,
                     problems_page, render, search_text, topic_feeds)
-from . import block_content, blocks, board_pack, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
-from .charts import drawing, evaluation_chart, evaluation_map, share, specs, district_map
-from .output import write_whole
-from ..core.formats import period_words
+from . import block_content, blocks, board_pack, chart_images, escaping, preview, theme  # noqa: F401  (block_content registers the fillers)
+from .charts import drawing, evaluation_chart, evaluation_map, specs, district_map
 from .publishing import feed
 from .publishing.open_data import download_files
 from .publishing.publication import read_publication
@@ -366,68 +364,10 @@ def on_post_build(config: MkDocsConfig) -> None:
     if drawn:
         drawn.close()
         if not state.session:  # a live preview would redraw every PNG on each save
-            _write_chart_images(state, Path(config.site_dir))
+            chart_images.write_chart_images(state, Path(config.site_dir))
         log.info(f"crimeportal: rendered {drawn.rendered} chart(s); {drawn.from_cache} came from the cache")
     if state.makes_board_pack and not state.problems:
         _make_board_pack(state, config)
-
-
-def _write_chart_images(state: PortalBuild, site_dir: Path) -> None:
-    """Each measure's chart as an SVG and a PNG with its title, period, source and licence drawn in, and its
-    embeddable page (pages/embed.py); and each evaluation's chart by month as an SVG and a PNG."""
-    assert state.charts is not None and state.publication is not None
-    folder = site_dir / share.FOLDER
-    folder.mkdir(exist_ok=True)
-    for metric_id, measure in state.measures.items():
-        chart = state.charts.svg(metric_id) if measure.has_chart else None
-        if chart is None:
-            continue
-        metric = measure.metric
-        shown = [o for o in metric.observations if o.value is not None]
-        period = (f"{period_words(shown[0].end, metric.period)} – {period_words(shown[-1].end, metric.period)}"
-                  if shown else "")
-        caption = share.ChartCaption(metric.title, period, metric.source, state.publication.licence.name,
-                                     state.release_name)
-        _write_shared(folder, share.file_stem(metric_id, state.release_name), chart, caption)
-        _write_district_images(state, measure, folder)
-        page = embed.embed_page(measure, chart, state.site_name, state.release_name,
-                                (state.publication.licence.name, state.publication.licence.url))
-        (site_dir / embed.page_path(metric_id)).mkdir(parents=True, exist_ok=True)
-        write_whole(site_dir / embed.page_path(metric_id) / "index.html", page.encode("utf-8"))
-    for evaluation in state.portal.evaluations:
-        chart = state.charts.svg(evaluation_chart.job_id(evaluation.id))
-        if chart is not None:
-            _write_shared(folder, evaluation_chart.file_stem(evaluation.id, state.release_name),
-                          chart, evaluation_chart.caption(evaluation, state.publication.licence.name, state.release_name))
-
-
-def _write_district_images(state: PortalBuild, measure: render.Measure, folder: Path) -> None:
-    """The measure's map of its districts and its small multiples, with what they show drawn in, as its chart."""
-    assert state.charts is not None and state.publication is not None
-    metric = measure.metric
-    figures = state.district_figures(metric)
-    if figures is None:
-        return
-    drawn = {share.MAPS: state.charts.plain_svg(districts.map_job_id(metric.id)),
-             share.DISTRICT_SERIES: state.charts.svg(districts.series_job_id(metric.id))}
-    titles = {share.MAPS: f"{metric.title}: rate per 1,000 people by district",
-              share.DISTRICT_SERIES: f"{metric.title}: each district"}
-    shown = [o for o in metric.observations if o.areas]
-    periods = {share.MAPS: figures.period,
-               share.DISTRICT_SERIES: f"{period_words(shown[0].end, metric.period)} – {period_words(shown[-1].end, metric.period)}"
-               if shown else figures.period}
-    for kind, stem in share.district_paths(metric.id, state.release_name).items():
-        if drawn[kind]:
-            caption = share.ChartCaption(titles[kind], periods[kind], metric.source, state.publication.licence.name,
-                                         state.release_name)
-            _write_shared(folder.parent, stem, share.unlinked(drawn[kind]), caption)
-
-
-def _write_shared(folder: Path, stem: str, chart: str, caption: share.ChartCaption) -> None:
-    framed = share.framed_svg(chart, caption)
-    (folder / stem).parent.mkdir(parents=True, exist_ok=True)
-    write_whole(folder / f"{stem}.svg", framed.encode("utf-8"))
-    write_whole(folder / f"{stem}.png", share.png(framed))
 
 
 def _make_board_pack(state: PortalBuild, config: MkDocsConfig) -> None:
