@@ -168,6 +168,20 @@ def test_year_source_and_columns_are_asked_for(portal: Path, tmp_path: Path, cap
     assert "wrong.csv:1:1: the first line must name the columns" in said
 
 
+def test_through_make_the_source_and_year_are_asked_for_as_make_s_variables(portal: Path, tmp_path: Path, capsys,
+                                                                            monkeypatch):
+    """`make import-population` passes SOURCE= and YEAR=, so its messages name those, not crimeportal's options."""
+    said = _refused(portal, capsys, "import-population", str(population_csv(tmp_path / "good.csv")))
+    assert 'give it with --source "Office for National Statistics, mid-2022 population estimates"' in said
+    monkeypatch.setenv("CRIMEPORTAL_VIA_MAKE", "1")
+    said = _refused(portal, capsys, "import-population", str(population_csv(tmp_path / "good.csv")))
+    assert 'give it with SOURCE="Office for National Statistics, mid-2022 population estimates"' in said
+    no_year = population_csv(tmp_path / "no-year.csv", [[CODES[n], n, "5"] for n in DISTRICTS], header="code,name,population")
+    said = _refused(portal, capsys, "import-population", str(no_year), "--source", SOURCE)
+    assert "has no year column: say which year the populations are for, such as YEAR=2022" in said
+    assert "--year" not in said and "--source" not in said
+
+
 def test_a_code_that_disagrees_with_the_register_is_refused(portal: Path, tmp_path: Path, capsys):
     assert run(portal, "import-population", str(population_csv(tmp_path / "p.csv")), "--source", SOURCE) == 0
     capsys.readouterr()

@@ -28,6 +28,7 @@ from typing import Any
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
+from ..core.commands import option_with
 from ..core.conventions import AREAS_REGISTER, BOUNDARIES, MAX_DISTRICT_POPULATION
 from ..core.model import Area, Population
 from ..core.problems import Problem
@@ -216,8 +217,8 @@ def import_population(root: Path, path: Path, *, year: int | None = None, source
     source = " ".join((source or "").split()) or (population.source if population else "")
     if not source:
         problems.append(Problem(AREAS_REGISTER.as_posix(), 1, 1, "population", "says nothing yet of where the populations "
-                                "come from: give it with --source, such as --source \"Office for National Statistics, "
-                                "mid-2022 population estimates\""))
+                                "come from: give it with " + option_with("--source", "Office for National Statistics, mid-2022 "
+                                                                   "population estimates")))
     if problems:
         raise EditRefused.because(sorted(problems))
     document = register_document(root, "populations")
@@ -304,13 +305,13 @@ def _year(given: int | None, matched: dict[str, Candidate], columns: dict[str, i
           population: Population | None, shown_as: str, problems: list[Problem]) -> int | None:
     if given is not None:
         if not YEARS[0] <= given <= YEARS[1]:
-            problems.append(Problem(shown_as, 1, 1, "", f"--year {given} is not a year of population estimates "
+            problems.append(Problem(shown_as, 1, 1, "", f"{option_with('--year', str(given))} is not a year of population estimates "
                                                         f"({YEARS[0]} to {YEARS[1]})"))
         return given
     if "year" not in columns:
         if population is None:
-            problems.append(Problem(shown_as, 1, 1, "", "has no year column: say which year the populations are for "
-                                                        "with --year, such as --year 2022"))
+            problems.append(Problem(shown_as, 1, 1, "", "has no year column: say which year the populations are for, "
+                                                        "such as " + option_with("--year", "2022")))
         return population.year if population else None
     years: dict[int, int] = {}
     for row in sorted(matched.values(), key=lambda r: r.line):
@@ -324,5 +325,5 @@ def _year(given: int | None, matched: dict[str, Candidate], columns: dict[str, i
         told = ", ".join(f"{y} (line {line})" for y, line in sorted(years.items()))
         problems.append(Problem(shown_as, 1, columns["year"] + 1, header[columns["year"]],
                                 f"the districts' rows give different years, {told}: one register has one year; "
-                                "give the rows of one year, or say which with --year"))
+                                "give the rows of one year, or say which, such as " + option_with("--year", str(max(years)))))
     return next(iter(years), None)
