@@ -122,7 +122,7 @@ LIGHTHOUSE_VERSION := 12.2.3
 audit: $(STAMP)
 	@test -x tests/vendor-node/node_modules/.bin/lighthouse && grep -q '"version": "$(LIGHTHOUSE_VERSION)"' tests/vendor-node/node_modules/lighthouse/package.json \
 		|| npm install --prefix tests/vendor-node --no-audit --no-fund --silent lighthouse@$(LIGHTHOUSE_VERSION)
-	$(BIN)/python scripts/audit.py tests/vendor-node/node_modules/.bin/lighthouse
+	$(BIN)/python scripts/audit.py tests/vendor-node/node_modules/.bin/lighthouse $(AUDIT)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

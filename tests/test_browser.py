@@ -595,12 +595,9 @@ def test_no_request_leaves_the_local_server(browser, site: Site):
     assert cookies == [], f"the site set cookies: {cookies}"
 
 
-def test_no_page_logs_a_console_error_or_fails_a_request(browser, site: Site):
-    """The theme's scripts run cleanly on every page: no script error, no request answered with an error or lost
-    (a plain build once asked for mike's versions.json, and the outdated-release script threw on a relative URL)."""
-    context = _context(browser)
-    problems: list[str] = []
-    page = context.new_page()
+def watch_for_errors(page, problems: list[str]) -> dict[str, str]:
+    """Records on `problems` each script error, console error, lost request and error response of the page, under
+    the path put in the returned dict's "path" before each visit."""
     opened = {"path": ""}
     page.on("console", lambda message: problems.append(f"{opened['path'] or '/'}: console {message.type}: {message.text}")
             if message.type == "error" else None)
@@ -611,6 +608,16 @@ def test_no_page_logs_a_console_error_or_fails_a_request(browser, site: Site):
                                                              f"({request.failure})") if request.failure != "net::ERR_ABORTED" else None)
     page.on("response", lambda response: problems.append(f"{opened['path'] or '/'}: {response.status} for {response.url}")
             if response.status >= 400 else None)
+    return opened
+
+
+def test_no_page_logs_a_console_error_or_fails_a_request(browser, site: Site):
+    """The theme's scripts run cleanly on every page: no script error, no request answered with an error or lost
+    (a plain build once asked for mike's versions.json, and the outdated-release script threw on a relative URL)."""
+    context = _context(browser)
+    problems: list[str] = []
+    page = context.new_page()
+    opened = watch_for_errors(page, problems)
     try:
         for path in site.pages:
             opened["path"] = path

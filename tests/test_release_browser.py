@@ -21,8 +21,9 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import _axe, _keyboard_problems, _report
+from test_browser import _axe, _keyboard_problems, _report, watch_for_errors
 from test_release import DECEMBER, SEPTEMBER, december_changes, git, new_repo, publish
+from test_vnu import _vnu_command, vnu_errors
 
 WIDTHS = (320, 390, 1280)
 SCHEMES = ("light", "dark")
@@ -183,3 +184,49 @@ def test_without_javascript_the_older_release_says_which_it_is_and_does_not_scro
             assert page.evaluate("() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
         finally:
             context.close()
+
+
+def test_no_page_of_either_release_logs_a_console_error_or_fails_a_request(browser, published):
+    """As on a plain build (tests/test_browser.py), and with what only a published site has: the version selector
+    reads versions.json, and the older release runs the outdated-release script and shows its banner."""
+    context, page = _page(browser, 1280)
+    problems: list[str] = []
+    opened = watch_for_errors(page, problems)
+    try:
+        for path in published.pages:
+            opened["path"] = path
+            _open(page, published, path)
+            page.wait_for_timeout(100)  # for anything a script asks for once the page has loaded
+    finally:
+        context.close()
+    assert not problems, "pages that logged an error or lost a request:\n" + "\n".join(problems[:40])
+
+
+def test_vnu_finds_no_error_on_any_page_of_the_published_releases(published):
+    pages, errors = vnu_errors(_vnu_command(), published.folder)
+    assert pages > 2 * 40, f"only {pages} pages were checked: two releases of the seed have many more"
+    assert not errors, f"the Nu HTML Checker found {len(errors)} error(s):\n" + "\n".join(errors[:60])
+
+
+LAYOUT_SHIFTS = """new PerformanceObserver(list => { for (const entry of list.getEntries()) window.__shifts = (window.__shifts || 0) + entry.value; })
+                   .observe({type: 'layout-shift', buffered: true});"""
+
+
+@pytest.mark.parametrize(("path", "outdated"), [("2019-09/", True), ("latest/", False), (f"{DECEMBER[0]}/", False)])
+def test_the_outdated_banner_is_right_on_a_reader_s_first_page_and_an_older_release_does_not_jump(browser, published, path, outdated):
+    """A fresh session, as a reader arriving from a link: the older release shows its banner from the first frame, so
+    nothing moves when versions.json confirms it (before, the banner pushed the page down: a layout shift of 0.08).
+    The newest release, reached by its own folder, hides the banner once versions.json names it `latest`."""
+    context, page = _page(browser, 412)
+    try:
+        page.add_init_script(LAYOUT_SHIFTS)
+        _open(page, published, path)
+        banner = page.locator("[data-md-component=outdated]")
+        banner.wait_for(state="visible" if outdated else "hidden", timeout=5000)
+        page.wait_for_timeout(300)  # for a late change the banner might still make
+        assert banner.is_visible() is outdated
+        shifts = page.evaluate("() => window.__shifts || 0")
+    finally:
+        context.close()
+    if path != f"{DECEMBER[0]}/":  # the one page that shows the banner until versions.json says otherwise
+        assert shifts < 0.001, f"{path} moved as it loaded: layout shift {shifts:.3f}"
