@@ -23,7 +23,7 @@ import pytest
 
 from test_browser import _axe, _keyboard_problems, _report, watch_for_errors
 from test_release import DECEMBER, SEPTEMBER, december_changes, git, new_repo, publish
-from test_vnu import _vnu_command, vnu_errors
+from test_vnu import vnu_command, vnu_errors
 
 WIDTHS = (320, 390, 1280)
 SCHEMES = ("light", "dark")
@@ -203,7 +203,7 @@ def test_no_page_of_either_release_logs_a_console_error_or_fails_a_request(brows
 
 
 def test_vnu_finds_no_error_on_any_page_of_the_published_releases(published):
-    pages, errors = vnu_errors(_vnu_command(), published.folder)
+    pages, errors = vnu_errors(vnu_command(), published.folder)
     assert pages > 2 * 40, f"only {pages} pages were checked: two releases of the seed have many more"
     assert not errors, f"the Nu HTML Checker found {len(errors)} error(s):\n" + "\n".join(errors[:60])
 

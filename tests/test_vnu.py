@@ -24,7 +24,7 @@ NO_VNU = ("The Nu HTML Checker cannot run: it needs Java (apt-get install defaul
           "npm package in tests/vendor-node/ (make vnu).")
 
 
-def _vnu_command() -> list[str]:
+def vnu_command() -> list[str]:
     java = shutil.which("java")
     if java is None or not VNU_JAR.is_file():
         if os.environ.get("CI") == "true":
@@ -55,7 +55,7 @@ def vnu_errors(command: list[str], folder: Path) -> tuple[int, list[str]]:
 
 
 def test_vnu_finds_no_error_on_any_page_of_the_built_seed(built_site: Path):
-    command = _vnu_command()
+    command = vnu_command()
     pages, errors = vnu_errors(command, built_site)
     assert pages > 40, f"only {pages} pages were checked: the seed should build many more"
     assert not errors, f"the Nu HTML Checker found {len(errors)} error(s):\n" + "\n".join(errors[:60])
@@ -63,7 +63,7 @@ def test_vnu_finds_no_error_on_any_page_of_the_built_seed(built_site: Path):
 
 def test_vnu_is_watching(tmp_path: Path):
     """The check can fail: the theme's own fault, put back in a page, is reported."""
-    command = _vnu_command()
+    command = vnu_command()
     (tmp_path / "index.html").write_text(
         '<!doctype html><html lang="en"><title>t</title>'
         '<input class="md-toggle" type="checkbox" id="__drawer" autocomplete="off"></html>', encoding="utf-8")

@@ -161,9 +161,10 @@ def _measures(portal: Portal, root: Path, session: preview.PreviewSession | None
     jobs = {m.id: per_metric(m, ("chart", version), lambda m=m: specs.chart_job(m, assessments[m.id], version))
             for m in portal.metrics}
     # drawn in the order pages ask for them, so that no page waits on charts queued behind others: MkDocs
-    # builds an evaluation's page (its map and chart by month) first, then the strand pages, in the order of their file names, each showing the charts of the measures
-    # the board is given; then each measure's page, in the portal's order, whose map and small multiples are
-    # filled in before its chart (which sits inside the block of its figures, and so is filled a round later)
+    # builds each evaluation's page (its map and chart by month) first; then the strand pages, in the order of
+    # their file names, each showing the charts of the measures the board is given; then each measure's page, in
+    # the portal's order, whose map and small multiples are filled in before its chart (which sits inside the
+    # block of its figures, and so is filled a round later)
     maps = _map_base(portal, root, session)
     to_draw = ({m.id: job for m, job in ((m, jobs[m.id]) for m in portal.metrics) if job}
                | _district_jobs(portal, root, version, session, maps) | _evaluation_jobs(portal, version, maps))

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.formats import period_words
+from ..core.model import Metric, Observation
 from .charts import evaluation_chart, share
 from .output import write_whole
 from .pages import districts, embed, render
@@ -24,9 +25,7 @@ def write_chart_images(state: PortalBuild, site_dir: Path) -> None:
         if chart is None:
             continue
         metric = measure.metric
-        shown = [o for o in metric.observations if o.value is not None]
-        period = (f"{period_words(shown[0].end, metric.period)} – {period_words(shown[-1].end, metric.period)}"
-                  if shown else "")
+        period = _span_words(metric, [o for o in metric.observations if o.value is not None]) or ""
         caption = share.ChartCaption(metric.title, period, metric.source, state.publication.licence.name,
                                      state.release_name)
         _write_shared(folder, share.file_stem(metric_id, state.release_name), chart, caption)
@@ -53,15 +52,20 @@ def _write_district_images(state: PortalBuild, measure: render.Measure, folder: 
              share.DISTRICT_SERIES: state.charts.svg(districts.series_job_id(metric.id))}
     titles = {share.MAPS: f"{metric.title}: rate per 1,000 people by district",
               share.DISTRICT_SERIES: f"{metric.title}: each district"}
-    shown = [o for o in metric.observations if o.areas]
     periods = {share.MAPS: figures.period,
-               share.DISTRICT_SERIES: f"{period_words(shown[0].end, metric.period)} – {period_words(shown[-1].end, metric.period)}"
-               if shown else figures.period}
+               share.DISTRICT_SERIES: _span_words(metric, [o for o in metric.observations if o.areas]) or figures.period}
     for kind, stem in share.district_paths(metric.id, state.release_name).items():
         if drawn[kind]:
             caption = share.ChartCaption(titles[kind], periods[kind], metric.source, state.publication.licence.name,
                                          state.release_name)
             _write_shared(folder.parent, stem, share.unlinked(drawn[kind]), caption)
+
+
+def _span_words(metric: Metric, shown: list[Observation]) -> str | None:
+    """'January 2018 – July 2018': the first and last of the periods a chart shows, or None if it shows none."""
+    if not shown:
+        return None
+    return f"{period_words(shown[0].end, metric.period)} – {period_words(shown[-1].end, metric.period)}"
 
 
 def _write_shared(folder: Path, stem: str, chart: str, caption: share.ChartCaption) -> None:
