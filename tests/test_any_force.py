@@ -153,6 +153,7 @@ def test_a_new_portal_builds_from_the_installed_package_and_names_no_other_force
     # the engine's files came from the package: its overrides, stylesheet and default About pages
     assert not (new_portal / "overrides").exists() and not (new_portal / "content" / "stylesheets").exists()
     assert (new_site / "assets" / "javascripts" / "search-on-demand.js").is_file()
+    assert (new_site / "assets" / "javascripts" / "palette.js").is_file()
     assert (new_site / "stylesheets" / "portal.css").is_file()
     accessibility = (new_site / "about" / "accessibility" / "index.html").read_text(encoding="utf-8")
     assert f"This website is run by {FORCE}." in accessibility

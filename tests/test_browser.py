@@ -628,6 +628,77 @@ def test_no_page_logs_a_console_error_or_fails_a_request(browser, site: Site):
     assert not problems, "pages that logged an error or lost a request:\n" + "\n".join(problems[:40])
 
 
+# Material's palette component marks the body "switching" whenever it sets the scheme, on load too.
+WATCH_SWITCHING = """new MutationObserver(records => records.forEach(record => {
+  if (record.attributeName === 'data-md-color-switching') window.__switched = (window.__switched || 0) + 1;
+})).observe(document, { attributes: true, subtree: true });"""
+
+
+def _scheme_shown(page, scheme: str) -> tuple[str, str]:
+    """Waits for the body to be in `scheme`; then the title of the one switch on show, and the theme-color meta."""
+    page.wait_for_function(f"document.body.dataset.mdColorScheme === {json.dumps(scheme)}", timeout=2000)
+    return page.evaluate("""() => [document.querySelector('form.md-header__option label:not([hidden])')?.title,
+      document.querySelector('meta[name=theme-color]')?.content]""")
+
+
+def test_the_light_and_dark_switch_styles_the_page_once_and_remembers_the_reader_s_choice(browser, site: Site):
+    """The portal's palette script (overrides/partials/javascripts/palette.html) picks the scheme while the page is
+    read, so nothing sets it again on load; Material's component did, and the browser styled every element of the
+    page three more times. The device's setting is followed until the reader chooses, and the choice is kept."""
+    context = _context(browser, "dark")
+    try:
+        page = context.new_page()
+        page.add_init_script(WATCH_SWITCHING)
+        _open(page, site, "about/", "dark")
+        page.wait_for_timeout(300)  # the bundle has mounted everything it mounts
+        assert page.evaluate("window.__switched || 0") == 0, "the scheme was switched again as the page loaded"
+        switch, colour = _scheme_shown(page, "slate")
+        assert switch == "Switch to the light scheme" and re.fullmatch(r"#[0-9a-f]{6}", colour or ""), (switch, colour)
+        page.emulate_media(color_scheme="light")
+        assert _scheme_shown(page, "default")[0] == "Switch to the dark scheme", "the page did not follow the device"
+        page.click("form.md-header__option label:not([hidden])")
+        assert _scheme_shown(page, "slate")[0] == "Switch to the light scheme"
+        page.reload(wait_until="load")
+        assert _scheme_shown(page, "slate")[0] == "Switch to the light scheme", "the reader's choice was not kept"
+        page.focus("form.md-header__option input:checked")
+        page.keyboard.press("Enter")
+        _scheme_shown(page, "default")
+        assert page.evaluate("document.activeElement.id") == "__palette_0", "Enter did not move to the other switch"
+    finally:
+        context.close()
+
+
+LAYOUT_SHIFTS = """new PerformanceObserver(list => { for (const entry of list.getEntries()) window.__shifts = (window.__shifts || 0) + entry.value; })
+                   .observe({type: 'layout-shift', buffered: true});"""
+
+
+def _one_of_each_kind(site: Site) -> list[str]:
+    def first(prefix: str, having: str = "") -> str:
+        return next(p for p in site.pages if p.startswith(prefix) and p != prefix and having in site.html(p))
+
+    return ["", first("strands/"), first("metrics/", "portal-map"), "metrics/", "board-report/", "delivery-plan/",
+            first("areas/"), "what-changed/", "about/", "evaluations/", first("evaluations/")]
+
+
+@pytest.mark.parametrize(("width", "height"), [(320, 640), (1280, 800), (1920, 1300)])
+def test_no_kind_of_page_moves_as_it_loads(browser, site: Site, width: int, height: int):
+    """Nothing on a page moves once drawn. The light and dark switch did, shown before the rest of the header was
+    read (overrides/partials/javascripts/palette.html); so would a chart or table on the first screen drawn late
+    (docs/performance.md, "Tried and not kept")."""
+    context = browser.new_context(viewport={"width": width, "height": height}, reduced_motion="reduce")
+    moved = {}
+    try:
+        page = context.new_page()
+        page.add_init_script(LAYOUT_SHIFTS)
+        for path in _one_of_each_kind(site):
+            _open(page, site, path)
+            page.wait_for_timeout(300)  # for what the bundle changes once the page has loaded
+            moved[path] = page.evaluate("() => window.__shifts || 0")
+    finally:
+        context.close()
+    assert {path: round(shift, 4) for path, shift in moved.items() if shift >= 0.0005} == {}, "pages that moved as they loaded"
+
+
 def test_no_built_file_loads_anything_from_another_host(site: Site):
     """Requests are the real check; this one also covers files that no test page happened to load."""
     loads = {

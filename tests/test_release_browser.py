@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from test_browser import _axe, _keyboard_problems, _report, watch_for_errors
+from test_browser import LAYOUT_SHIFTS, _axe, _keyboard_problems, _report, watch_for_errors
 from test_release import DECEMBER, SEPTEMBER, december_changes, git, new_repo, publish
 from test_vnu import vnu_command, vnu_errors
 
@@ -206,10 +206,6 @@ def test_vnu_finds_no_error_on_any_page_of_the_published_releases(published):
     pages, errors = vnu_errors(vnu_command(), published.folder)
     assert pages > 2 * 40, f"only {pages} pages were checked: two releases of the seed have many more"
     assert not errors, f"the Nu HTML Checker found {len(errors)} error(s):\n" + "\n".join(errors[:60])
-
-
-LAYOUT_SHIFTS = """new PerformanceObserver(list => { for (const entry of list.getEntries()) window.__shifts = (window.__shifts || 0) + entry.value; })
-                   .observe({type: 'layout-shift', buffered: true});"""
 
 
 @pytest.mark.parametrize(("path", "outdated"), [("2019-09/", True), ("latest/", False), (f"{DECEMBER[0]}/", False)])
