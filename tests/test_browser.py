@@ -26,6 +26,9 @@ import pytest
 
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "scripts"))
+import audit  # noqa: E402
+
 CRIMEPORTAL = Path(sys.executable).parent / "crimeportal"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
@@ -672,14 +675,6 @@ LAYOUT_SHIFTS = """new PerformanceObserver(list => { for (const entry of list.ge
                    .observe({type: 'layout-shift', buffered: true});"""
 
 
-def _one_of_each_kind(site: Site) -> list[str]:
-    def first(prefix: str, having: str = "") -> str:
-        return next(p for p in site.pages if p.startswith(prefix) and p != prefix and having in site.html(p))
-
-    return ["", first("strands/"), first("metrics/", "portal-map"), "metrics/", "board-report/", "delivery-plan/",
-            first("areas/"), "what-changed/", "about/", "evaluations/", first("evaluations/")]
-
-
 @pytest.mark.parametrize(("width", "height"), [(320, 640), (1280, 800), (1920, 1300)])
 def test_no_kind_of_page_moves_as_it_loads(browser, site: Site, width: int, height: int):
     """Nothing on a page moves once drawn. The light and dark switch did, shown before the rest of the header was
@@ -690,7 +685,7 @@ def test_no_kind_of_page_moves_as_it_loads(browser, site: Site, width: int, heig
     try:
         page = context.new_page()
         page.add_init_script(LAYOUT_SHIFTS)
-        for path in _one_of_each_kind(site):
+        for path in audit.kinds(site.folder).values():  # the pages `make audit` gives Lighthouse
             _open(page, site, path)
             page.wait_for_timeout(300)  # for what the bundle changes once the page has loaded
             moved[path] = page.evaluate("() => window.__shifts || 0")

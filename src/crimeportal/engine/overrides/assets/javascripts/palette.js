@@ -11,7 +11,7 @@
   "use strict";
   var palette = window.__portal_palette;
   if (!palette) return;
-  var inputs = palette.inputs;
+  var inputs = palette.inputs, form = inputs[0].form;
 
   function showSwitch() {
     inputs.forEach(function (input, i) {
@@ -29,12 +29,12 @@
   }
 
   showSwitch();
-  inputs[0].form.addEventListener("change", function (event) {
+  form.addEventListener("change", function (event) {
     var index = inputs.indexOf(event.target);
     if (index >= 0) choose(index);
   });
   // Enter on the switch chooses the next scheme, as in Material
-  inputs[0].form.addEventListener("keydown", function (event) {
+  form.addEventListener("keydown", function (event) {
     var index = inputs.indexOf(event.target);
     if (event.key !== "Enter" || index < 0) return;
     event.preventDefault();
